@@ -1,0 +1,9 @@
+//! The frame around every page: top bar, navigation and content area.
+
+mod account_place;
+mod frame;
+mod nav_menu;
+mod theme_toggle;
+mod top_bar;
+
+pub use frame::Layout;

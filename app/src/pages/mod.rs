@@ -1,0 +1,17 @@
+//! One page per route, each in its own file.
+
+mod audit;
+mod builder;
+mod clusters;
+mod deployer;
+mod home;
+mod not_found;
+mod secrets;
+
+pub use audit::AuditPage;
+pub use builder::BuilderPage;
+pub use clusters::ClustersPage;
+pub use deployer::DeployerPage;
+pub use home::HomePage;
+pub use not_found::NotFoundPage;
+pub use secrets::SecretsPage;

@@ -1,0 +1,52 @@
+// End-to-end tests: the release binary, started from an empty temporary directory (so it
+// must serve its own embedded site), driven in Debian's Chromium. No browser is downloaded.
+import { defineConfig, devices } from "@playwright/test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+const port = Number(process.env.NIXDECK_E2E_PORT ?? 3457);
+const baseURL = `http://127.0.0.1:${port}`;
+const workdir = mkdtempSync(path.join(tmpdir(), "nixdeck-e2e-"));
+const binary = path.resolve(__dirname, "../target/release/nixdeck");
+
+export default defineConfig({
+  testDir: "./tests",
+  fullyParallel: true,
+  forbidOnly: true,
+  retries: 0,
+  workers: 2,
+  reporter: [["list"]],
+  outputDir: path.resolve(__dirname, "../target/end2end-results"),
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
+  webServer: {
+    command: `${binary} serve`,
+    cwd: workdir,
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      NIXDECK_LISTEN: `127.0.0.1:${port}`,
+      NIXDECK_DATA_DIR: path.join(workdir, "data"),
+      RUST_LOG: "warn",
+    },
+  },
+});

@@ -1,0 +1,78 @@
+import { expect, test } from "@playwright/test";
+import { waitForHydration } from "./hydration";
+
+const sections = [
+  { link: "Clusters", heading: "Clusters" },
+  { link: "Builder", heading: "Builder" },
+  { link: "Deployer", heading: "Deployer" },
+  { link: "Secrets", heading: "Secrets" },
+  { link: "Audit", heading: "Audit" },
+];
+
+test("the home page renders inside the layout with the navigation", async ({ page }) => {
+  await page.goto("/");
+  await expect(page).toHaveTitle("Overview · nixdeck");
+  await expect(page.getByRole("link", { name: "nixdeck" })).toBeVisible();
+  const nav = page.getByRole("navigation", { name: "Main" });
+  for (const { link } of sections) {
+    await expect(nav.getByRole("link", { name: link })).toBeVisible();
+  }
+  await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
+  await expect(page.getByTestId("account")).toHaveText("Not signed in");
+});
+
+test("the overview reports the database as reachable", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByText("sqlite reachable")).toBeVisible();
+});
+
+test("every section opens from the navigation inside the same layout", async ({ page }) => {
+  await page.goto("/");
+  await waitForHydration(page);
+  const nav = page.getByRole("navigation", { name: "Main" });
+  for (const { link, heading } of sections) {
+    await nav.getByRole("link", { name: link }).click();
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    await expect(nav.getByRole("link", { name: link })).toHaveAttribute("aria-current", "page");
+    await expect(page.getByRole("link", { name: "nixdeck" })).toBeVisible();
+  }
+});
+
+test("an unknown address answers 404 with a page inside the layout", async ({ page }) => {
+  const response = await page.goto("/no/such/page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  await page.getByRole("link", { name: "Back to the overview" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
+});
+
+test("the health endpoint reports the database", async ({ request }) => {
+  const response = await request.get("/healthz");
+  expect(response.status()).toBe(200);
+  const body = await response.json();
+  expect(body.status).toBe("ok");
+  expect(body.database).toMatchObject({ engine: "sqlite", reachable: true });
+});
+
+test("the site's WebAssembly and CSS come from the binary, compressed", async ({ request }) => {
+  for (const file of ["/pkg/nixdeck.wasm", "/pkg/nixdeck.js", "/pkg/nixdeck.css"]) {
+    const response = await request.get(file, { headers: { "accept-encoding": "br" } });
+    expect(response.status(), file).toBe(200);
+    expect(response.headers()["content-encoding"], file).toBe("br");
+  }
+});
+
+test.describe("on a phone-width screen", () => {
+  test.use({ viewport: { width: 375, height: 740 } });
+
+  test("the layout fits the screen and the navigation is reachable", async ({ page }) => {
+    await page.goto("/");
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await expect(nav.getByRole("link", { name: "Clusters" })).toBeVisible();
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+});

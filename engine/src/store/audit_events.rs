@@ -1,0 +1,143 @@
+//! Rows of the audit log and the head of its hash chain. The chain's rules live in
+//! `crate::audit`; this module only reads and writes rows.
+
+use super::{on_conn, Store, StoreError, Tx};
+
+/// One stored audit event, exactly as it sits in the table.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AuditRow {
+    pub id: i64,
+    pub created_at: i64,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub details: String,
+    pub source_addr: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// Which events to list. Empty fields match everything; `before_id` pages backwards
+/// through the newest-first listing.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub target: Option<String>,
+    pub from_millis: Option<i64>,
+    pub until_millis: Option<i64>,
+    pub before_id: Option<i64>,
+}
+
+/// Moves the chain head one position on and returns the new position with the hash of the
+/// event before it. Being an update, it takes the row lock first, so concurrent writers
+/// queue here and each gets a distinct position.
+pub async fn advance_chain_head(tx: &mut Tx) -> Result<(i64, String), StoreError> {
+    let row: (i64, String) = on_conn!(tx tx, conn => {
+        sqlx::query_as(
+            r#"update audit_chain_head set last_id = last_id + 1 where id = 1
+               returning last_id, last_hash"#,
+        )
+        .fetch_one(conn)
+        .await?
+    });
+    Ok(row)
+}
+
+/// Records the hash of the event just written at the head of the chain.
+pub async fn set_chain_head_hash(tx: &mut Tx, hash: &str) -> Result<(), StoreError> {
+    on_conn!(tx tx, conn => {
+        sqlx::query(r#"update audit_chain_head set last_hash = $1 where id = 1"#)
+            .bind(hash)
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
+}
+
+/// The chain head as stored: the position and hash of the newest event.
+pub async fn chain_head(store: &Store) -> Result<(i64, String), StoreError> {
+    let row: (i64, String) = on_conn!(pool store, conn => {
+        sqlx::query_as(r#"select last_id, last_hash from audit_chain_head where id = 1"#)
+            .fetch_one(conn)
+            .await?
+    });
+    Ok(row)
+}
+
+pub async fn insert(tx: &mut Tx, row: &AuditRow) -> Result<(), StoreError> {
+    on_conn!(tx tx, conn => {
+        sqlx::query(
+            r#"insert into audit_events
+                 (id, created_at, actor, action, target, details, source_addr, prev_hash, hash)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
+        )
+        .bind(row.id)
+        .bind(row.created_at)
+        .bind(&row.actor)
+        .bind(&row.action)
+        .bind(&row.target)
+        .bind(&row.details)
+        .bind(&row.source_addr)
+        .bind(&row.prev_hash)
+        .bind(&row.hash)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Events matching `filter`, newest first, at most `limit`.
+pub async fn list(
+    store: &Store,
+    filter: &AuditFilter,
+    limit: i64,
+) -> Result<Vec<AuditRow>, StoreError> {
+    let rows = on_conn!(pool store, conn => {
+        sqlx::query_as::<_, AuditRow>(
+            r#"select id, created_at, actor, action, target, details, source_addr, prev_hash, hash
+               from audit_events
+               where ($1 is null or actor = $1)
+                 and ($2 is null or action = $2)
+                 and ($3 is null or target = $3)
+                 and ($4 is null or created_at >= $4)
+                 and ($5 is null or created_at < $5)
+                 and ($6 is null or id < $6)
+               order by id desc
+               limit $7"#,
+        )
+        .bind(&filter.actor)
+        .bind(&filter.action)
+        .bind(&filter.target)
+        .bind(filter.from_millis)
+        .bind(filter.until_millis)
+        .bind(filter.before_id)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?
+    });
+    Ok(rows)
+}
+
+/// Events in chain order after position `after_id`, at most `limit`; verification walks
+/// the whole log in such batches so memory stays flat however long the log is.
+pub async fn list_in_chain_order(
+    store: &Store,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<AuditRow>, StoreError> {
+    let rows = on_conn!(pool store, conn => {
+        sqlx::query_as::<_, AuditRow>(
+            r#"select id, created_at, actor, action, target, details, source_addr, prev_hash, hash
+               from audit_events
+               where id > $1
+               order by id
+               limit $2"#,
+        )
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?
+    });
+    Ok(rows)
+}

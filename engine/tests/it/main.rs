@@ -1,0 +1,6 @@
+//! Integration tests of the engine against real databases: a temporary SQLite file and a
+//! fresh database on the PostgreSQL server named by `NIXDECK_TEST_POSTGRES_URL` (the test
+//! script starts a throwaway one). Every test runs on both.
+
+mod audit_log;
+mod store_basics;

@@ -1,0 +1,84 @@
+//! The subcommands, and how their failures reach the person who ran them: one line on
+//! standard error and an exit status (2 for bad configuration, 1 for anything else).
+
+mod check_config;
+mod migrate;
+mod serve;
+
+use std::{io::Write, process::ExitCode};
+
+use engine::store::{Store, StoreError};
+
+use crate::{
+    cli::{Cli, Command},
+    config::{Config, ConfigError},
+};
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("database {database}: {source}")]
+    Database {
+        database: String,
+        source: StoreError,
+    },
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        address: String,
+        source: std::io::Error,
+    },
+    #[error("the server stopped with an error: {0}")]
+    Serve(std::io::Error),
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+impl CommandError {
+    fn exit_code(&self) -> u8 {
+        match self {
+            CommandError::Config(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// Runs the command the person asked for (`serve` when none was named).
+pub async fn run(cli: Cli) -> Result<(), CommandError> {
+    let config = Config::load(cli.config.as_deref())?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve::run(config).await,
+        Command::Migrate => migrate::run(config).await,
+        Command::CheckConfig => check_config::run(&config),
+    }
+}
+
+/// Prints the failure as one line and turns it into the process's exit status.
+pub fn report_failure(error: &CommandError) -> ExitCode {
+    let _ = writeln!(std::io::stderr().lock(), "nixdeck: {error}");
+    ExitCode::from(error.exit_code())
+}
+
+/// Creates the data directory, connects and applies pending migrations: what `serve` and
+/// `migrate` both do before anything else.
+async fn open_store(config: &Config) -> Result<Store, CommandError> {
+    std::fs::create_dir_all(&config.data_dir).map_err(|source| CommandError::DataDir {
+        path: config.data_dir.display().to_string(),
+        source,
+    })?;
+    let database_error = |source| CommandError::Database {
+        database: config.database_url.redacted(),
+        source,
+    };
+    let store = Store::connect(config.database_url.expose())
+        .await
+        .map_err(database_error)?;
+    store.migrate().await.map_err(database_error)?;
+    Ok(store)
+}

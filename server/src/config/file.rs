@@ -1,0 +1,39 @@
+//! The optional `nixdeck.toml`.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::ConfigError;
+
+/// The file's keys, each the lowercase name of its variable without `NIXDECK_`. Unknown
+/// keys are refused, so a typo is not silently ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<String>,
+    pub public_url: Option<String>,
+    pub data_dir: Option<String>,
+    pub database_url: Option<String>,
+}
+
+impl FileConfig {
+    pub fn read(path: &Path) -> Result<FileConfig, ConfigError> {
+        let failure = |problem: String| ConfigError::File {
+            path: path.display().to_string(),
+            problem,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| failure(e.to_string()))?;
+        // toml's messages span several lines with a source excerpt; keep the first line,
+        // which says what is wrong, and never echo a value (it may be a secret).
+        toml::from_str(&text).map_err(|e| {
+            let message = e
+                .message()
+                .lines()
+                .next()
+                .unwrap_or("not valid TOML")
+                .to_owned();
+            failure(message)
+        })
+    }
+}

@@ -1,0 +1,156 @@
+//! The one typed configuration, loaded once at start: defaults, then an optional
+//! `nixdeck.toml`, then `NIXDECK_*` environment variables, which win. Every value is
+//! checked here, before anything touches data, and a bad one is reported as one line naming
+//! the variable and the problem. Nothing else in the program reads the environment.
+
+mod database_url;
+mod error;
+mod file;
+mod parse;
+
+use std::{
+    collections::HashMap,
+    fmt,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
+
+pub use database_url::DatabaseUrl;
+pub use error::ConfigError;
+use file::FileConfig;
+use url::Url;
+
+/// Where a setting's value came from, shown by `nixdeck check-config`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Default,
+    File(PathBuf),
+    Env(&'static str),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Default => f.write_str("default"),
+            Origin::File(path) => write!(f, "from {}", path.display()),
+            Origin::Env(variable) => write!(f, "from {variable}"),
+        }
+    }
+}
+
+/// The effective configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The address the HTTP server binds (`NIXDECK_LISTEN`).
+    pub listen: SocketAddr,
+    /// The URL people reach nixdeck at, used for links and OAuth redirects
+    /// (`NIXDECK_PUBLIC_URL`). Never ends in a slash.
+    pub public_url: Url,
+    /// Where nixdeck keeps its files, the SQLite database by default (`NIXDECK_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// The database (`NIXDECK_DATABASE_URL`); may hold a password, so it redacts itself.
+    pub database_url: DatabaseUrl,
+    /// The configuration file that was read, if any.
+    pub file: Option<PathBuf>,
+    /// Where each setting came from, by variable name.
+    pub origins: HashMap<&'static str, Origin>,
+}
+
+/// The file read when `--config` is not given, if it exists.
+pub const DEFAULT_FILE: &str = "nixdeck.toml";
+
+impl Config {
+    /// Loads the configuration for this process: the file named by `--config` (which must
+    /// exist) or `./nixdeck.toml` (if it exists), then the process environment.
+    pub fn load(explicit_file: Option<&Path>) -> Result<Config, ConfigError> {
+        let env: HashMap<String, String> = std::env::vars().collect();
+        let file = match explicit_file {
+            Some(path) => Some(path.to_path_buf()),
+            None => Some(PathBuf::from(DEFAULT_FILE)).filter(|path| path.is_file()),
+        };
+        Config::from_sources(file.as_deref(), &env)
+    }
+
+    /// Builds the configuration from a file (if any) and an environment, without reading
+    /// the process's own: the pure core of `load`, and what the tests call.
+    pub fn from_sources(
+        file: Option<&Path>,
+        env: &HashMap<String, String>,
+    ) -> Result<Config, ConfigError> {
+        let file_values = match file {
+            Some(path) => FileConfig::read(path)?,
+            None => FileConfig::default(),
+        };
+        let layers = parse::Layers {
+            file: &file_values,
+            file_path: file,
+            env,
+        };
+        let mut origins = HashMap::new();
+
+        let (listen, origin) = layers.listen()?;
+        origins.insert("NIXDECK_LISTEN", origin);
+        let (data_dir, origin) = layers.data_dir()?;
+        origins.insert("NIXDECK_DATA_DIR", origin);
+        let (database_url, origin) = layers.database_url(&data_dir)?;
+        origins.insert("NIXDECK_DATABASE_URL", origin);
+        let (public_url, origin) = layers.public_url(listen)?;
+        origins.insert("NIXDECK_PUBLIC_URL", origin);
+
+        Ok(Config {
+            listen,
+            public_url,
+            data_dir,
+            database_url,
+            file: file.map(Path::to_path_buf),
+            origins,
+        })
+    }
+
+    /// The configuration as TOML, secrets redacted, each line noting where its value came
+    /// from: what `nixdeck check-config` prints.
+    pub fn describe(&self) -> String {
+        let origin = |variable: &str| {
+            self.origins
+                .get(variable)
+                .map_or_else(|| "default".to_owned(), ToString::to_string)
+        };
+        let file = self
+            .file
+            .as_ref()
+            .map_or_else(|| "none".to_owned(), |path| path.display().to_string());
+        let lines = [
+            format!("# nixdeck configuration (file: {file}; environment variables win)"),
+            format!(
+                "listen = {:?}  # NIXDECK_LISTEN, {}",
+                self.listen.to_string(),
+                origin("NIXDECK_LISTEN")
+            ),
+            format!(
+                "public_url = {:?}  # NIXDECK_PUBLIC_URL, {}",
+                self.public_url_str(),
+                origin("NIXDECK_PUBLIC_URL")
+            ),
+            format!(
+                "data_dir = {:?}  # NIXDECK_DATA_DIR, {}",
+                self.data_dir.display().to_string(),
+                origin("NIXDECK_DATA_DIR")
+            ),
+            format!(
+                "database_url = {:?}  # NIXDECK_DATABASE_URL, {}, {}",
+                self.database_url.redacted(),
+                origin("NIXDECK_DATABASE_URL"),
+                self.database_url.engine().as_str()
+            ),
+        ];
+        lines.join("\n")
+    }
+
+    /// The public URL without a trailing slash, ready to have paths appended.
+    pub fn public_url_str(&self) -> String {
+        self.public_url.as_str().trim_end_matches('/').to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,158 @@
+//! How the layers combine and how bad values are reported.
+
+use std::{collections::HashMap, io::Write};
+
+use super::*;
+
+fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+fn file_with(contents: &str) -> tempfile::NamedTempFile {
+    let mut file = tempfile::NamedTempFile::new().expect("temporary file");
+    file.write_all(contents.as_bytes()).expect("write config");
+    file
+}
+
+fn error_of(result: Result<Config, ConfigError>) -> String {
+    result
+        .expect_err("the configuration should be refused")
+        .to_string()
+}
+
+#[test]
+fn nothing_configured_gives_the_documented_defaults() {
+    let config = Config::from_sources(None, &env(&[])).expect("defaults");
+    assert_eq!(config.listen.to_string(), "127.0.0.1:3000");
+    assert_eq!(config.data_dir, PathBuf::from("./data"));
+    assert_eq!(config.database_url.expose(), "sqlite://./data/nixdeck.db");
+    assert_eq!(config.public_url_str(), "http://127.0.0.1:3000");
+}
+
+#[test]
+fn the_sqlite_file_follows_the_data_directory() {
+    let config = Config::from_sources(None, &env(&[("NIXDECK_DATA_DIR", "/var/lib/nixdeck")]))
+        .expect("config");
+    assert_eq!(
+        config.database_url.expose(),
+        "sqlite:///var/lib/nixdeck/nixdeck.db"
+    );
+}
+
+#[test]
+fn environment_variables_win_over_the_file() {
+    let file = file_with("listen = \"127.0.0.1:4000\"\ndata_dir = \"/srv/nixdeck\"\n");
+    let config = Config::from_sources(
+        Some(file.path()),
+        &env(&[("NIXDECK_LISTEN", "0.0.0.0:5000")]),
+    )
+    .expect("config");
+    assert_eq!(config.listen.to_string(), "0.0.0.0:5000");
+    assert_eq!(config.data_dir, PathBuf::from("/srv/nixdeck"));
+    assert_eq!(
+        config.origins["NIXDECK_LISTEN"],
+        Origin::Env("NIXDECK_LISTEN")
+    );
+    assert_eq!(
+        config.origins["NIXDECK_DATA_DIR"],
+        Origin::File(file.path().to_path_buf())
+    );
+}
+
+#[test]
+fn a_malformed_listen_address_names_the_variable_and_the_problem() {
+    let message = error_of(Config::from_sources(
+        None,
+        &env(&[("NIXDECK_LISTEN", "localhost")]),
+    ));
+    assert_eq!(
+        message,
+        "invalid NIXDECK_LISTEN: \"localhost\" is not an IP address and port such as 127.0.0.1:3000"
+    );
+}
+
+#[test]
+fn a_bad_value_from_the_file_names_the_key_and_the_file() {
+    let file = file_with("listen = \"nowhere\"\n");
+    let message = error_of(Config::from_sources(Some(file.path()), &env(&[])));
+    assert!(message.starts_with("invalid listen in "), "{message}");
+    assert!(message.contains("NIXDECK_LISTEN"), "{message}");
+}
+
+#[test]
+fn an_unsupported_database_scheme_is_refused_without_showing_the_password() {
+    let message = error_of(Config::from_sources(
+        None,
+        &env(&[("NIXDECK_DATABASE_URL", "mysql://admin:hunter2@db/nixdeck")]),
+    ));
+    assert!(
+        message.starts_with("invalid NIXDECK_DATABASE_URL: "),
+        "{message}"
+    );
+    assert!(message.contains("sqlite:"), "{message}");
+    assert!(!message.contains("hunter2"), "{message}");
+}
+
+#[test]
+fn a_postgres_url_without_a_host_is_refused() {
+    let message = error_of(Config::from_sources(
+        None,
+        &env(&[("NIXDECK_DATABASE_URL", "postgres:///nixdeck")]),
+    ));
+    assert!(message.contains("names no host"), "{message}");
+}
+
+#[test]
+fn a_public_url_must_be_http_or_https() {
+    let message = error_of(Config::from_sources(
+        None,
+        &env(&[("NIXDECK_PUBLIC_URL", "ftp://deck.example.com")]),
+    ));
+    assert!(
+        message.starts_with("invalid NIXDECK_PUBLIC_URL: "),
+        "{message}"
+    );
+    let config = Config::from_sources(
+        None,
+        &env(&[("NIXDECK_PUBLIC_URL", "https://deck.example.com/")]),
+    )
+    .expect("https is fine");
+    assert_eq!(config.public_url_str(), "https://deck.example.com");
+}
+
+#[test]
+fn an_unknown_key_in_the_file_is_refused() {
+    let file = file_with("lisen = \"127.0.0.1:3000\"\n");
+    let message = error_of(Config::from_sources(Some(file.path()), &env(&[])));
+    assert!(message.contains("unknown field `lisen`"), "{message}");
+}
+
+#[test]
+fn the_description_redacts_the_database_password() {
+    let config = Config::from_sources(
+        None,
+        &env(&[(
+            "NIXDECK_DATABASE_URL",
+            "postgres://nixdeck:s3cret@db.internal:5432/nixdeck?sslmode=require",
+        )]),
+    )
+    .expect("config");
+    let text = config.describe();
+    assert!(!text.contains("s3cret"), "{text}");
+    assert!(
+        text.contains("postgres://nixdeck:***@db.internal:5432/nixdeck"),
+        "{text}"
+    );
+    assert!(!format!("{config:?}").contains("s3cret"));
+}
+
+#[test]
+fn a_password_given_as_a_query_parameter_is_redacted_too() {
+    assert_eq!(
+        database_url::redact("postgres://db/nixdeck?user=a&password=s3cret"),
+        "postgres://db/nixdeck?user=a&password=***"
+    );
+}

@@ -1,0 +1,139 @@
+//! The static site built by cargo-leptos (`target/site`: the WebAssembly, its JS glue, the
+//! CSS and the files of `public/`). A release binary carries the site inside itself, so one
+//! file can be copied to a server and run from any directory; a debug binary reads the same
+//! folder from disk, so rebuilding the site needs no server rebuild.
+
+use app::{shell, state::AppState};
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
+    response::{IntoResponse, Response},
+};
+
+/// The built site. Precompressed `.br` and `.gz` siblings are present in release builds.
+#[derive(rust_embed::Embed)]
+#[folder = "../target/site"]
+#[allow_missing = true]
+pub struct SiteAssets;
+
+/// Serves a file of the site, or renders the dashboard's 404 page.
+pub async fn static_file_or_not_found(State(state): State<AppState>, request: Request) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD) {
+        if let Some(response) = static_file(request.uri().path(), request.headers()) {
+            return response;
+        }
+    }
+    not_found_page(state, request).await
+}
+
+/// The file at `path`, in the best encoding the client accepts, or `None` if there is no
+/// such file.
+fn static_file(path: &str, headers: &HeaderMap) -> Option<Response> {
+    let key = path.trim_start_matches('/');
+    if key.is_empty() || key.split('/').any(|segment| segment == "..") {
+        return None;
+    }
+    let file = SiteAssets::get(key)?;
+    let etag = format!("\"{}\"", hex_prefix(&file.metadata.sha256_hash()));
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|value| value.as_bytes() == etag.as_bytes())
+    {
+        return Some(with_cache_headers(
+            StatusCode::NOT_MODIFIED.into_response(),
+            &etag,
+        ));
+    }
+
+    let accepted = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let (body, encoding) = ["br", "gzip"]
+        .into_iter()
+        .filter(|encoding| accepts(accepted, encoding))
+        .find_map(|encoding| {
+            let suffix = if encoding == "br" { "br" } else { "gz" };
+            SiteAssets::get(&format!("{key}.{suffix}")).map(|f| (f.data, Some(encoding)))
+        })
+        .unwrap_or((file.data, None));
+
+    // Embedded files are 'static: hand them out without copying.
+    let body = match body {
+        std::borrow::Cow::Borrowed(bytes) => Body::from(bytes::Bytes::from_static(bytes)),
+        std::borrow::Cow::Owned(bytes) => Body::from(bytes),
+    };
+    let mut response = Response::new(body);
+    let response_headers = response.headers_mut();
+    if let Ok(content_type) = HeaderValue::from_str(file.metadata.mimetype()) {
+        response_headers.insert(header::CONTENT_TYPE, content_type);
+    }
+    if let Some(encoding) = encoding {
+        response_headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    response_headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    Some(with_cache_headers(response, &etag))
+}
+
+/// File names are not content-hashed, so browsers must revalidate; the ETag makes that a
+/// cheap 304.
+fn with_cache_headers(mut response: Response, etag: &str) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Ok(value) = HeaderValue::from_str(etag) {
+        headers.insert(header::ETAG, value);
+    }
+    response
+}
+
+/// Whether an `Accept-Encoding` header allows `encoding` (and does not refuse it with q=0).
+fn accepts(header_value: &str, encoding: &str) -> bool {
+    header_value.split(',').any(|item| {
+        let mut parts = item.trim().split(';');
+        let name = parts.next().unwrap_or_default().trim();
+        let refused = parts.any(|param| {
+            param
+                .trim()
+                .strip_prefix("q=")
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .is_some_and(|q| q == 0.0)
+        });
+        name.eq_ignore_ascii_case(encoding) && !refused
+    })
+}
+
+fn hex_prefix(hash: &[u8; 32]) -> String {
+    hash.iter()
+        .take(16)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Renders the dashboard for an unknown address; its router shows the 404 page, and the
+/// status is 404 unless the page chose another.
+async fn not_found_page(state: AppState, request: Request) -> Response {
+    let options = state.leptos_options.clone();
+    let render = leptos_axum::render_app_to_stream_with_context(
+        move || leptos::prelude::provide_context(state.clone()),
+        move || shell(options.clone()),
+    );
+    let mut response = render(request).await;
+    if response.status() == StatusCode::OK {
+        *response.status_mut() = StatusCode::NOT_FOUND;
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::accepts;
+
+    #[test]
+    fn accept_encoding_is_read_with_its_quality_values() {
+        assert!(accepts("gzip, deflate, br", "br"));
+        assert!(accepts("gzip;q=0.5", "gzip"));
+        assert!(!accepts("gzip;q=0", "gzip"));
+        assert!(!accepts("identity", "gzip"));
+    }
+}

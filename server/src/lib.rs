@@ -1,0 +1,10 @@
+//! The `nixdeck` server: configuration, the HTTP router around the dashboard, and the
+//! command-line subcommands. `main.rs` only parses arguments and calls in here, so the
+//! integration tests can build the same router the binary serves.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod http;
+pub mod shutdown;
+pub mod telemetry;

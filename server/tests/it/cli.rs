@@ -1,0 +1,91 @@
+//! The `nixdeck` binary run as a person would: subcommands, help, and bad configuration.
+
+use std::process::{Command, Output};
+
+fn nixdeck(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_nixdeck"));
+    command.args(args).current_dir(dir).env("RUST_LOG", "error");
+    for (key, _) in std::env::vars().filter(|(key, _)| key.starts_with("NIXDECK_")) {
+        command.env_remove(key);
+    }
+    command.envs(env.iter().copied());
+    command.output().expect("run nixdeck")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["check-config", "--help"],
+    ] {
+        let output = nixdeck(dir.path(), &args, &[]);
+        assert!(output.status.success(), "{args:?}");
+        assert!(text(&output.stdout).contains("Usage: nixdeck"), "{args:?}");
+    }
+}
+
+#[test]
+fn check_config_prints_the_effective_configuration_with_secrets_redacted() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let output = nixdeck(
+        dir.path(),
+        &["check-config"],
+        &[(
+            "NIXDECK_DATABASE_URL",
+            "postgres://deck:topsecret@db.internal/nixdeck",
+        )],
+    );
+    assert!(output.status.success());
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("listen = \"127.0.0.1:3000\""), "{stdout}");
+    assert!(
+        stdout.contains("postgres://deck:***@db.internal/nixdeck"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("topsecret"));
+    assert!(
+        !dir.path().join("data").exists(),
+        "check-config touches no data"
+    );
+}
+
+#[test]
+fn a_malformed_value_gives_one_line_and_a_non_zero_exit_touching_nothing() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for (variable, value) in [
+        ("NIXDECK_LISTEN", "not-an-address"),
+        ("NIXDECK_DATABASE_URL", "mysql://root:pw@db/nixdeck"),
+        ("NIXDECK_PUBLIC_URL", "nixdeck.example.com"),
+    ] {
+        for command in ["serve", "migrate", "check-config"] {
+            let output = nixdeck(dir.path(), &[command], &[(variable, value)]);
+            assert_eq!(output.status.code(), Some(2), "{command} with {variable}");
+            let stderr = text(&output.stderr);
+            assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+            assert!(
+                stderr.starts_with(&format!("nixdeck: invalid {variable}: ")),
+                "{stderr}"
+            );
+            assert!(!stderr.contains(":pw@"), "{stderr}");
+        }
+    }
+    assert!(!dir.path().join("data").exists(), "nothing was created");
+}
+
+#[test]
+fn migrate_creates_the_embedded_database_in_the_data_directory() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let output = nixdeck(dir.path(), &["migrate"], &[]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(dir.path().join("data/nixdeck.db").is_file());
+    assert!(text(&output.stdout).contains("is up to date"));
+    let again = nixdeck(dir.path(), &["migrate"], &[]);
+    assert!(again.status.success(), "migrating twice is harmless");
+}

@@ -1,0 +1,52 @@
+//! `TestApp`: the server's router over a fresh database, answered in-process.
+
+use app::state::AppState;
+use axum::{
+    body::Body,
+    http::{Request, Response},
+    Router,
+};
+use engine::store::Store;
+use http_body_util::BodyExt;
+use leptos::config::LeptosOptions;
+use tower::ServiceExt;
+
+/// The router under test and the store it uses.
+pub struct TestApp {
+    pub router: Router,
+    pub store: Store,
+}
+
+impl TestApp {
+    pub fn new(store: Store) -> TestApp {
+        let state = AppState {
+            leptos_options: LeptosOptions::builder().output_name("nixdeck").build(),
+            store: store.clone(),
+        };
+        TestApp {
+            router: nixdeck_server::http::router(state),
+            store,
+        }
+    }
+
+    /// Sends one request and returns the response with its body read to the end.
+    pub async fn send(&self, request: Request<Body>) -> (Response<()>, String) {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router always answers");
+        let (parts, body) = response.into_parts();
+        let bytes = body.collect().await.expect("read the body").to_bytes();
+        (
+            Response::from_parts(parts, ()),
+            String::from_utf8_lossy(&bytes).into_owned(),
+        )
+    }
+
+    pub async fn get(&self, path: &str) -> (Response<()>, String) {
+        self.send(Request::get(path).body(Body::empty()).expect("request"))
+            .await
+    }
+}

@@ -1,0 +1,7 @@
+//! Integration tests of the `nixdeck` server: the router answered in-process (with
+//! `oneshot`) over real databases, and the built binary run as a person would run it.
+
+mod cli;
+mod helpers;
+mod http_pages;
+mod http_plain;

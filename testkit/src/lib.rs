@@ -1,0 +1,95 @@
+//! Fresh, migrated databases for tests, on either engine: a temporary SQLite file, or a
+//! new database on the PostgreSQL server named by `NIXDECK_TEST_POSTGRES_URL` (the test
+//! script starts a throwaway one).
+
+use engine::store::Store;
+
+/// A migrated store plus whatever keeps it alive (the SQLite file's directory).
+pub struct TestDb {
+    pub store: Store,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite://{}/test.db", dir.path().display());
+        let store = Store::connect(&url).await.expect("open SQLite");
+        store.migrate().await.expect("migrate SQLite");
+        TestDb {
+            store,
+            _dir: Some(dir),
+        }
+    }
+
+    pub async fn postgres() -> TestDb {
+        let admin_url = postgres_admin_url();
+        let admin = Store::connect(&admin_url)
+            .await
+            .expect("connect to the test PostgreSQL server");
+        let name = format!("nixdeck_test_{}", uuid::Uuid::new_v4().simple());
+        let Store::Postgres(pool) = &admin else {
+            panic!("NIXDECK_TEST_POSTGRES_URL must be a postgres:// URL");
+        };
+        sqlx_create_database(pool, &name).await;
+        admin.close().await;
+        let url = database_url_for(&admin_url, &name);
+        let store = Store::connect(&url)
+            .await
+            .expect("connect to the test database");
+        store.migrate().await.expect("migrate PostgreSQL");
+        TestDb { store, _dir: None }
+    }
+}
+
+/// The URL of the throwaway server's admin database. Without it the PostgreSQL half of the
+/// suite cannot run, and silently skipping it would hide a dialect bug, so it is required.
+pub fn postgres_admin_url() -> String {
+    std::env::var("NIXDECK_TEST_POSTGRES_URL").expect(
+        "NIXDECK_TEST_POSTGRES_URL is not set: run the tests with scripts/test.sh, \
+         which starts a throwaway PostgreSQL server, or point it at one",
+    )
+}
+
+/// The same server with another database name.
+pub fn database_url_for(admin_url: &str, database: &str) -> String {
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .expect("a PostgreSQL URL ends in /DATABASE");
+    format!("{base}/{database}")
+}
+
+async fn sqlx_create_database(pool: &sqlx::PgPool, name: &str) {
+    // The name is generated above from a UUID, so interpolating it is safe.
+    let statement = format!("create database {name}");
+    sqlx::query(sqlx::AssertSqlSafe(statement))
+        .execute(pool)
+        .await
+        .expect("create the test database");
+}
+
+/// Runs each named test function (an `async fn(Store)`) twice, once per engine, as
+/// `sqlite::NAME` and `postgres::NAME`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread")]
+                async fn $name() {
+                    let db = $crate::TestDb::sqlite().await;
+                    super::$name(db.store.clone()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread")]
+                async fn $name() {
+                    let db = $crate::TestDb::postgres().await;
+                    super::$name(db.store.clone()).await;
+                }
+            )*
+        }
+    };
+}
