@@ -2,7 +2,24 @@
 //! new database on the PostgreSQL server named by `NIXDECK_TEST_POSTGRES_URL` (the test
 //! script starts a throwaway one).
 
+use std::{future::Future, sync::LazyLock};
+
 use engine::store::Store;
+
+/// One runtime for every test in a test binary, as in the real server. Leptos keeps
+/// process-wide state (its task spawner) that should not be tied to the runtime of a test
+/// that has already finished and shut it down.
+static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("build the test runtime")
+});
+
+/// Runs a test's body on the shared runtime.
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    RUNTIME.block_on(future)
+}
 
 /// A migrated store plus whatever keeps it alive (the SQLite file's directory).
 pub struct TestDb {
@@ -75,19 +92,23 @@ macro_rules! on_both_databases {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
             $(
-                #[tokio::test(flavor = "multi_thread")]
-                async fn $name() {
-                    let db = $crate::TestDb::sqlite().await;
-                    super::$name(db.store.clone()).await;
+                #[test]
+                fn $name() {
+                    $crate::block_on(async {
+                        let db = $crate::TestDb::sqlite().await;
+                        super::$name(db.store.clone()).await;
+                    })
                 }
             )*
         }
         mod postgres {
             $(
-                #[tokio::test(flavor = "multi_thread")]
-                async fn $name() {
-                    let db = $crate::TestDb::postgres().await;
-                    super::$name(db.store.clone()).await;
+                #[test]
+                fn $name() {
+                    $crate::block_on(async {
+                        let db = $crate::TestDb::postgres().await;
+                        super::$name(db.store.clone()).await;
+                    })
                 }
             )*
         }

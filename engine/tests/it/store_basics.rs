@@ -28,13 +28,15 @@ on_both_databases!(
     the_store_reports_its_engine,
 );
 
-#[tokio::test]
-async fn an_unsupported_database_url_is_refused_with_its_reason() {
-    let error = Store::connect("mysql://localhost/nixdeck")
-        .await
-        .expect_err("mysql is not supported");
-    assert!(
-        error.to_string().contains("sqlite: or postgres://"),
-        "{error}"
-    );
+#[test]
+fn an_unsupported_database_url_is_refused_with_its_reason() {
+    testkit::block_on(async {
+        let error = Store::connect("mysql://localhost/nixdeck")
+            .await
+            .expect_err("mysql is not supported");
+        assert!(
+            error.to_string().contains("sqlite: or postgres://"),
+            "{error}"
+        );
+    })
 }

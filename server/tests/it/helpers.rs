@@ -15,9 +15,21 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub router: Router,
     pub store: Store,
+    /// Keeps a database this app created alive (and its SQLite file on disk) as long as
+    /// the app.
+    _db: Option<testkit::TestDb>,
 }
 
 impl TestApp {
+    /// An app over a fresh SQLite database that it owns.
+    pub async fn on_sqlite() -> TestApp {
+        let db = testkit::TestDb::sqlite().await;
+        let mut app = TestApp::new(db.store.clone());
+        app._db = Some(db);
+        app
+    }
+
+    /// An app over `store`, which the caller keeps alive.
     pub fn new(store: Store) -> TestApp {
         let state = AppState {
             leptos_options: LeptosOptions::builder().output_name("nixdeck").build(),
@@ -26,6 +38,7 @@ impl TestApp {
         TestApp {
             router: nixdeck_server::http::router(state),
             store,
+            _db: None,
         }
     }
 

@@ -8,7 +8,7 @@ use axum::{
 use crate::helpers::TestApp;
 
 async fn app() -> TestApp {
-    TestApp::new(testkit::TestDb::sqlite().await.store)
+    TestApp::on_sqlite().await
 }
 
 /// The text from the first `start` to the following `end`, or a failed test.
@@ -24,72 +24,82 @@ const NAVIGATION: [&str; 6] = [
     "Overview", "Clusters", "Builder", "Deployer", "Secrets", "Audit",
 ];
 
-#[tokio::test(flavor = "multi_thread")]
-async fn every_section_renders_inside_the_layout() {
-    let app = app().await;
-    for (path, heading) in [
-        ("/", "Overview"),
-        ("/clusters", "Clusters"),
-        ("/builder", "Builder"),
-        ("/deployer", "Deployer"),
-        ("/secrets", "Secrets"),
-        ("/audit", "Audit"),
-    ] {
-        let (response, html) = app.get(path).await;
-        assert_eq!(response.status(), StatusCode::OK, "{path}");
-        let nav = element(&html, "<nav aria-label=\"Main\"", "</nav>");
-        for item in NAVIGATION {
-            assert!(nav.contains(&format!(">{item}<")), "{path} links to {item}");
+#[test]
+fn every_section_renders_inside_the_layout() {
+    testkit::block_on(async {
+        let app = app().await;
+        for (path, heading) in [
+            ("/", "Overview"),
+            ("/clusters", "Clusters"),
+            ("/builder", "Builder"),
+            ("/deployer", "Deployer"),
+            ("/secrets", "Secrets"),
+            ("/audit", "Audit"),
+        ] {
+            let (response, html) = app.get(path).await;
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            let nav = element(&html, "<nav aria-label=\"Main\"", "</nav>");
+            for item in NAVIGATION {
+                assert!(nav.contains(&format!(">{item}<")), "{path} links to {item}");
+            }
+            let h1 = element(&html, "<h1", "</h1>");
+            assert!(
+                h1.contains(&format!(">{heading}<")),
+                "{path} shows its heading: {h1}"
+            );
+            assert!(
+                html.contains("/pkg/nixdeck.js"),
+                "{path} loads the hydration script"
+            );
+            assert!(
+                html.contains("/pkg/nixdeck.css"),
+                "{path} loads the stylesheet"
+            );
         }
-        let h1 = element(&html, "<h1", "</h1>");
-        assert!(
-            h1.contains(&format!(">{heading}<")),
-            "{path} shows its heading: {h1}"
-        );
-        assert!(
-            html.contains("/pkg/nixdeck.js"),
-            "{path} loads the hydration script"
-        );
-        assert!(
-            html.contains("/pkg/nixdeck.css"),
-            "{path} loads the stylesheet"
-        );
-    }
+    })
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_overview_is_rendered_complete_for_browsers_without_javascript() {
-    let app = app().await;
-    let (_, html) = app.get("/").await;
-    assert!(html.contains("sqlite reachable"), "{html}");
+#[test]
+fn the_overview_is_rendered_complete_for_browsers_without_javascript() {
+    testkit::block_on(async {
+        let app = app().await;
+        let (_, html) = app.get("/").await;
+        assert!(html.contains("sqlite reachable"), "{html}");
+    })
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_unknown_address_is_a_404_page_inside_the_layout() {
-    let app = app().await;
-    let (response, html) = app.get("/no/such/page").await;
-    assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    assert!(html.contains("Page not found"));
-    assert!(html.contains("aria-label=\"Main\""));
+#[test]
+fn an_unknown_address_is_a_404_page_inside_the_layout() {
+    testkit::block_on(async {
+        let app = app().await;
+        let (response, html) = app.get("/no/such/page").await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        assert!(html.contains("Page not found"));
+        assert!(html.contains("aria-label=\"Main\""));
+    })
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_stored_theme_is_rendered_on_the_first_paint() {
-    let app = app().await;
-    let request = Request::get("/")
-        .header(header::COOKIE, "other=1; nixdeck_theme=dark")
-        .body(Body::empty())
-        .expect("request");
-    let (_, html) = app.send(request).await;
-    assert!(html.contains("data-theme=\"dark\""), "{html}");
+#[test]
+fn the_stored_theme_is_rendered_on_the_first_paint() {
+    testkit::block_on(async {
+        let app = app().await;
+        let request = Request::get("/")
+            .header(header::COOKIE, "other=1; nixdeck_theme=dark")
+            .body(Body::empty())
+            .expect("request");
+        let (_, html) = app.send(request).await;
+        assert!(html.contains("data-theme=\"dark\""), "{html}");
 
-    let (_, html) = app.get("/").await;
-    assert!(html.contains("data-theme=\"system\""), "{html}");
+        let (_, html) = app.get("/").await;
+        assert!(html.contains("data-theme=\"system\""), "{html}");
+    })
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_path_that_climbs_out_of_the_site_is_not_served() {
-    let app = app().await;
-    let (response, _) = app.get("/pkg/../../Cargo.toml").await;
-    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+#[test]
+fn a_path_that_climbs_out_of_the_site_is_not_served() {
+    testkit::block_on(async {
+        let app = app().await;
+        let (response, _) = app.get("/pkg/../../Cargo.toml").await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    })
 }

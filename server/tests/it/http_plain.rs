@@ -41,26 +41,30 @@ fn theme_form(body: &str) -> Request<Body> {
         .expect("request")
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn choosing_a_theme_without_javascript_sets_the_cookie_and_returns_to_the_page() {
-    let app = TestApp::new(testkit::TestDb::sqlite().await.store);
-    let (response, _) = app
-        .send(theme_form("theme=dark&return_to=%2Fclusters"))
-        .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(response.headers()[header::LOCATION], "/clusters");
-    let cookie = response.headers()[header::SET_COOKIE]
-        .to_str()
-        .expect("ASCII");
-    assert!(cookie.starts_with("nixdeck_theme=dark;"), "{cookie}");
-    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+#[test]
+fn choosing_a_theme_without_javascript_sets_the_cookie_and_returns_to_the_page() {
+    testkit::block_on(async {
+        let app = TestApp::on_sqlite().await;
+        let (response, _) = app
+            .send(theme_form("theme=dark&return_to=%2Fclusters"))
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(response.headers()[header::LOCATION], "/clusters");
+        let cookie = response.headers()[header::SET_COOKIE]
+            .to_str()
+            .expect("ASCII");
+        assert!(cookie.starts_with("nixdeck_theme=dark;"), "{cookie}");
+        assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    })
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_theme_form_never_redirects_off_site() {
-    let app = TestApp::new(testkit::TestDb::sqlite().await.store);
-    let (response, _) = app
-        .send(theme_form("theme=light&return_to=%2F%2Fevil.example%2F"))
-        .await;
-    assert_eq!(response.headers()[header::LOCATION], "/");
+#[test]
+fn the_theme_form_never_redirects_off_site() {
+    testkit::block_on(async {
+        let app = TestApp::on_sqlite().await;
+        let (response, _) = app
+            .send(theme_form("theme=light&return_to=%2F%2Fevil.example%2F"))
+            .await;
+        assert_eq!(response.headers()[header::LOCATION], "/");
+    })
 }
