@@ -2,6 +2,7 @@
 //! open requests first.
 
 use app::state::AppState;
+use axum::serve::ListenerExt;
 use leptos::config::{Env, LeptosOptions};
 use tokio_util::sync::CancellationToken;
 
@@ -21,6 +22,13 @@ pub async fn run(config: Config) -> Result<(), CommandError> {
             source,
         })?;
     let address = listener.local_addr().map_err(CommandError::Serve)?;
+    // Pages stream in several chunks; with Nagle's algorithm on, a later chunk waits for the
+    // client's delayed ACK of the first, adding ~40 ms to every streamed page.
+    let listener = listener.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "cannot set TCP_NODELAY");
+        }
+    });
 
     let state = AppState {
         leptos_options: leptos_options(address),
