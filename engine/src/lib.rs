@@ -5,6 +5,8 @@
 pub mod model;
 
 #[cfg(feature = "server")]
+pub mod access;
+#[cfg(feature = "server")]
 pub mod audit;
 #[cfg(feature = "server")]
 pub mod health;

@@ -1,5 +1,6 @@
 //! Domain types and the rules they obey. No IO here: this module is compiled into the
 //! browser bundle as well as the server.
 
+pub mod access;
 pub mod health;
 pub mod theme;

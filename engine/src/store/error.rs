@@ -15,3 +15,15 @@ pub enum StoreError {
     #[error("invalid database URL: {0}")]
     InvalidUrl(String),
 }
+
+impl StoreError {
+    /// Turns a unique-constraint violation into `Conflict(what)`; other errors pass through.
+    pub fn conflict_on_unique(error: sqlx::Error, what: &str) -> StoreError {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(what.to_owned())
+            }
+            _ => StoreError::Database(error),
+        }
+    }
+}

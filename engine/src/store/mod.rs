@@ -6,7 +6,10 @@
 mod connect;
 mod error;
 
+pub mod api_tokens;
 pub mod audit_events;
+pub mod sessions;
+pub mod users;
 
 pub use connect::DatabaseEngine;
 pub use error::StoreError;

@@ -2,5 +2,6 @@
 //! fresh database on the PostgreSQL server named by `NIXDECK_TEST_POSTGRES_URL` (the test
 //! script starts a throwaway one). Every test runs on both.
 
+mod access;
 mod audit_log;
 mod store_basics;

@@ -1,0 +1,177 @@
+//! Signing in and out, and turning a session cookie back into a person.
+
+use serde_json::json;
+
+use crate::{
+    audit::{self, NewAuditEvent},
+    model::access::Role,
+    store::{
+        now_millis,
+        sessions::{self, SessionRow},
+        users::{self, UserRow},
+        Store,
+    },
+};
+
+use super::{credential::hash_credential, AccessError, Credential, Principal, Via};
+
+/// A session unused for this long ends.
+pub const SESSION_IDLE_MS: i64 = 8 * 60 * 60 * 1000;
+/// A session ends this long after sign-in, however much it is used.
+pub const SESSION_ABSOLUTE_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+/// Sessions are marked as used at most this often, so reading pages does not write on
+/// every request.
+const TOUCH_INTERVAL_MS: i64 = 60 * 1000;
+
+/// A person the provider vouched for, with the role their membership gives them.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    pub provider: String,
+    pub subject: String,
+    pub login: String,
+    pub name: String,
+    pub role: Role,
+    pub source_addr: Option<String>,
+}
+
+/// Records the person, opens a new session (a new id at every sign-in) and audits it, all
+/// in one transaction. Returns the session's cookie value.
+pub async fn sign_in(
+    store: &Store,
+    sign_in: SignIn,
+) -> Result<(Credential, Principal), AccessError> {
+    let credential = Credential::generate("")
+        .map_err(|e| AccessError::Invalid(format!("no randomness available: {e}")))?;
+    let now = now_millis();
+    let mut tx = store.begin().await?;
+    let user = users::upsert(
+        &mut tx,
+        &UserRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            provider: sign_in.provider.clone(),
+            subject: sign_in.subject.clone(),
+            login: sign_in.login.clone(),
+            name: sign_in.name.clone(),
+            role: sign_in.role.as_str().to_owned(),
+            created_at: now,
+            last_seen_at: now,
+        },
+    )
+    .await?;
+    sessions::insert(
+        &mut tx,
+        &SessionRow {
+            id_hash: credential.hash(),
+            user_id: user.id.clone(),
+            created_at: now,
+            last_seen_at: now,
+            expires_at: now + SESSION_ABSOLUTE_MS,
+            ended_at: None,
+            source_addr: sign_in.source_addr.clone(),
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        NewAuditEvent {
+            actor: user.login.clone(),
+            action: "auth.sign_in".to_owned(),
+            target: format!("user:{}", user.login),
+            details: json!({ "provider": sign_in.provider, "role": sign_in.role.as_str() }),
+            source_addr: sign_in.source_addr,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let principal = principal_of(&user, sign_in.role);
+    Ok((credential, principal))
+}
+
+/// The person behind a session cookie, if the session is live: not ended, not past its
+/// absolute expiry, not idle too long.
+pub async fn resolve_session(
+    store: &Store,
+    cookie_value: &str,
+) -> Result<Option<Principal>, AccessError> {
+    let id_hash = hash_credential(cookie_value);
+    let Some((session, user)) = sessions::find_with_user(store, &id_hash).await? else {
+        return Ok(None);
+    };
+    let now = now_millis();
+    let live = session.ended_at.is_none()
+        && now < session.expires_at
+        && now < session.last_seen_at + SESSION_IDLE_MS;
+    if !live {
+        return Ok(None);
+    }
+    if now - session.last_seen_at > TOUCH_INTERVAL_MS {
+        sessions::touch(store, &id_hash, now).await?;
+    }
+    let role = Role::parse(&user.role).map_err(AccessError::Invalid)?;
+    Ok(Some(principal_of(&user, role)))
+}
+
+/// Ends the session behind a cookie and audits it. Ending an unknown or already ended
+/// session is not an error (signing out twice is harmless) and records nothing.
+pub async fn sign_out(
+    store: &Store,
+    cookie_value: &str,
+    source_addr: Option<String>,
+) -> Result<(), AccessError> {
+    let id_hash = hash_credential(cookie_value);
+    let Some((_, user)) = sessions::find_with_user(store, &id_hash).await? else {
+        return Ok(());
+    };
+    let mut tx = store.begin().await?;
+    if sessions::end(&mut tx, &id_hash, now_millis()).await? {
+        audit::record(
+            &mut tx,
+            NewAuditEvent {
+                actor: user.login.clone(),
+                action: "auth.sign_out".to_owned(),
+                target: format!("user:{}", user.login),
+                details: json!({}),
+                source_addr,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends every live session of a person (an admin's action), audited with the admin as
+/// actor. Returns how many sessions ended.
+pub async fn end_sessions_of(
+    store: &Store,
+    user_id: &str,
+    target_login: &str,
+    actor: &Principal,
+    source_addr: Option<String>,
+) -> Result<u64, AccessError> {
+    let mut tx = store.begin().await?;
+    let ended = sessions::end_all_for_user(&mut tx, user_id, now_millis()).await?;
+    audit::record(
+        &mut tx,
+        NewAuditEvent {
+            actor: actor.login.clone(),
+            action: "auth.end_sessions".to_owned(),
+            target: format!("user:{target_login}"),
+            details: json!({ "sessions_ended": ended }),
+            source_addr,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ended)
+}
+
+fn principal_of(user: &UserRow, role: Role) -> Principal {
+    Principal {
+        user_id: Some(user.id.clone()),
+        login: user.login.clone(),
+        name: user.name.clone(),
+        role,
+        via: Via::Session,
+    }
+}

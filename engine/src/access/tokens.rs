@@ -1,0 +1,145 @@
+//! API tokens: made by an admin (or the CLI on the server), shown once, stored as a hash,
+//! sent as `Authorization: Bearer TOKEN`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::{
+    audit::{self, NewAuditEvent},
+    model::access::{validate_token_name, Role},
+    store::{
+        api_tokens::{self, TokenRow},
+        now_millis, Store, StoreError,
+    },
+};
+
+use super::{credential::hash_credential, AccessError, Credential, Principal, Via};
+
+/// Every token starts with this, so a leaked one is recognisable (and secret scanners can
+/// be taught to find it).
+const TOKEN_PREFIX: &str = "ndk_";
+/// Token use is recorded at most this often.
+const TOUCH_INTERVAL_MS: i64 = 60 * 1000;
+
+/// What may be shown about a token: never its value or hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub name: String,
+    pub role: Role,
+    pub created_by: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// Makes a token and audits it; the value is returned once and never stored.
+pub async fn create_token(
+    store: &Store,
+    name: &str,
+    role: Role,
+    actor: &str,
+    source_addr: Option<String>,
+) -> Result<Credential, AccessError> {
+    validate_token_name(name).map_err(AccessError::Invalid)?;
+    let credential = Credential::generate(TOKEN_PREFIX)
+        .map_err(|e| AccessError::Invalid(format!("no randomness available: {e}")))?;
+    let mut tx = store.begin().await?;
+    api_tokens::insert(
+        &mut tx,
+        &TokenRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            name: name.to_owned(),
+            token_hash: credential.hash(),
+            role: role.as_str().to_owned(),
+            created_by: actor.to_owned(),
+            created_at: now_millis(),
+            last_used_at: None,
+            revoked_at: None,
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        NewAuditEvent {
+            actor: actor.to_owned(),
+            action: "token.create".to_owned(),
+            target: format!("token:{name}"),
+            details: json!({ "role": role.as_str() }),
+            source_addr,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(credential)
+}
+
+/// Revokes the live token named `name` and audits it; `NotFound` if there is none.
+pub async fn revoke_token(
+    store: &Store,
+    name: &str,
+    actor: &str,
+    source_addr: Option<String>,
+) -> Result<(), AccessError> {
+    let mut tx = store.begin().await?;
+    let Some(token) = api_tokens::revoke_by_name(&mut tx, name, now_millis()).await? else {
+        return Err(StoreError::NotFound.into());
+    };
+    audit::record(
+        &mut tx,
+        NewAuditEvent {
+            actor: actor.to_owned(),
+            action: "token.revoke".to_owned(),
+            target: format!("token:{}", token.name),
+            details: json!({ "role": token.role }),
+            source_addr,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn list_tokens(store: &Store) -> Result<Vec<TokenInfo>, AccessError> {
+    api_tokens::list(store)
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(TokenInfo {
+                role: Role::parse(&row.role).map_err(AccessError::Invalid)?,
+                name: row.name,
+                created_by: row.created_by,
+                created_at: row.created_at,
+                last_used_at: row.last_used_at,
+                revoked_at: row.revoked_at,
+            })
+        })
+        .collect()
+}
+
+/// The principal behind a bearer token, if it is a live one.
+pub async fn resolve_token(
+    store: &Store,
+    presented: &str,
+) -> Result<Option<Principal>, AccessError> {
+    if !presented.starts_with(TOKEN_PREFIX) {
+        return Ok(None);
+    }
+    let Some(token) = api_tokens::find_live_by_hash(store, &hash_credential(presented)).await?
+    else {
+        return Ok(None);
+    };
+    let now = now_millis();
+    if token
+        .last_used_at
+        .is_none_or(|used| now - used > TOUCH_INTERVAL_MS)
+    {
+        api_tokens::touch(store, &token.id, now).await?;
+    }
+    Ok(Some(Principal {
+        user_id: None,
+        login: format!("token:{}", token.name),
+        name: token.name,
+        role: Role::parse(&token.role).map_err(AccessError::Invalid)?,
+        via: Via::Token,
+    }))
+}

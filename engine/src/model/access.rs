@@ -1,0 +1,183 @@
+//! Roles and the permission table: the one place that decides who may do what. Pages,
+//! server functions and the REST API all ask `is_allowed`; none decides on its own. Compiled
+//! into the browser too, so the dashboard hides what a person may not do, while the server
+//! still refuses it.
+
+use serde::{Deserialize, Serialize};
+
+/// A person's (or token's) role. Each role may do everything the one before it may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Reads everything except secret values.
+    Viewer,
+    /// Also deploys, redeploys, previews and cancels jobs on staging clusters.
+    Operator,
+    /// Also creates, edits and destroys clusters, deploys production, reads and writes
+    /// secrets, and manages tokens and sessions.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Viewer, Role::Operator, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Operator => "operator",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Reads a role name; the error names the accepted values.
+    pub fn parse(value: &str) -> Result<Role, String> {
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == value)
+            .ok_or_else(|| format!("{value:?} is not a role: use viewer, operator or admin"))
+    }
+}
+
+/// The two kinds of cluster, which differ in who may change them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Staging,
+    Production,
+}
+
+/// Everything a request can ask to do, at the granularity permissions are decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// See clusters, jobs, logs, the builder, the deployer, secret names and the audit log.
+    Read,
+    /// Deploy or redeploy a cluster of the environment.
+    Deploy(Environment),
+    /// Preview a deploy (a dry run) of a cluster of the environment.
+    Preview(Environment),
+    /// Cancel a job on a cluster of the environment.
+    CancelJob(Environment),
+    /// Create, edit or destroy a cluster.
+    ManageClusters,
+    /// See a secret's value.
+    ReadSecretValues,
+    /// Create or change a secret.
+    WriteSecrets,
+    /// Create, list and revoke API tokens.
+    ManageTokens,
+    /// See who has signed in and end their sessions.
+    ManageSessions,
+}
+
+impl Action {
+    /// Every action, for tests and documentation that walk the whole table.
+    pub const ALL: [Action; 12] = [
+        Action::Read,
+        Action::Deploy(Environment::Staging),
+        Action::Deploy(Environment::Production),
+        Action::Preview(Environment::Staging),
+        Action::Preview(Environment::Production),
+        Action::CancelJob(Environment::Staging),
+        Action::CancelJob(Environment::Production),
+        Action::ManageClusters,
+        Action::ReadSecretValues,
+        Action::WriteSecrets,
+        Action::ManageTokens,
+        Action::ManageSessions,
+    ];
+}
+
+/// The permission table: the least role that may perform each action.
+pub fn minimum_role(action: Action) -> Role {
+    use Environment::{Production, Staging};
+    match action {
+        Action::Read => Role::Viewer,
+        Action::Deploy(Staging) | Action::Preview(Staging) | Action::CancelJob(Staging) => {
+            Role::Operator
+        }
+        Action::Deploy(Production)
+        | Action::Preview(Production)
+        | Action::CancelJob(Production)
+        | Action::ManageClusters
+        | Action::ReadSecretValues
+        | Action::WriteSecrets
+        | Action::ManageTokens
+        | Action::ManageSessions => Role::Admin,
+    }
+}
+
+/// Whether `role` may perform `action`.
+pub fn is_allowed(role: Role, action: Action) -> bool {
+    role >= minimum_role(action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_viewer_only_reads() {
+        for action in Action::ALL {
+            assert_eq!(
+                is_allowed(Role::Viewer, action),
+                action == Action::Read,
+                "{action:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_operator_works_on_staging_but_not_production() {
+        assert!(is_allowed(
+            Role::Operator,
+            Action::Deploy(Environment::Staging)
+        ));
+        assert!(is_allowed(
+            Role::Operator,
+            Action::CancelJob(Environment::Staging)
+        ));
+        assert!(!is_allowed(
+            Role::Operator,
+            Action::Deploy(Environment::Production)
+        ));
+        assert!(!is_allowed(Role::Operator, Action::ReadSecretValues));
+        assert!(!is_allowed(Role::Operator, Action::ManageClusters));
+    }
+
+    #[test]
+    fn an_admin_may_do_everything() {
+        assert!(Action::ALL
+            .into_iter()
+            .all(|action| is_allowed(Role::Admin, action)));
+    }
+
+    #[test]
+    fn role_names_round_trip_and_unknown_ones_are_refused() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Ok(role));
+        }
+        assert!(Role::parse("root")
+            .unwrap_err()
+            .contains("viewer, operator or admin"));
+    }
+}
+
+/// Token names: 1 to 64 of lowercase letters, digits, `-`, `_` and `.`, starting with a
+/// letter or digit, so they read well in the audit log and need no quoting anywhere.
+pub fn validate_token_name(name: &str) -> Result<(), String> {
+    let valid_start = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let valid_chars = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'));
+    if name.len() <= 64 && valid_start && valid_chars {
+        Ok(())
+    } else {
+        Err(format!(
+            "{name:?} is not a valid token name: use 1 to 64 lowercase letters, digits, '-', '_' \
+             or '.', starting with a letter or digit"
+        ))
+    }
+}

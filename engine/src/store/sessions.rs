@@ -1,0 +1,146 @@
+//! Server-side sessions, found by the hash of their cookie value.
+
+use super::{on_conn, users::UserRow, Store, StoreError, Tx};
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SessionRow {
+    pub id_hash: String,
+    pub user_id: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+    pub ended_at: Option<i64>,
+    pub source_addr: Option<String>,
+}
+
+pub async fn insert(tx: &mut Tx, session: &SessionRow) -> Result<(), StoreError> {
+    on_conn!(tx tx, conn => {
+        sqlx::query(
+            r#"insert into sessions (id_hash, user_id, created_at, last_seen_at, expires_at, ended_at, source_addr)
+               values ($1, $2, $3, $4, $5, $6, $7)"#,
+        )
+        .bind(&session.id_hash)
+        .bind(&session.user_id)
+        .bind(session.created_at)
+        .bind(session.last_seen_at)
+        .bind(session.expires_at)
+        .bind(session.ended_at)
+        .bind(&session.source_addr)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// The session and its person, whatever the session's state; the caller decides whether
+/// it is still valid.
+pub async fn find_with_user(
+    store: &Store,
+    id_hash: &str,
+) -> Result<Option<(SessionRow, UserRow)>, StoreError> {
+    let row: Option<SessionWithUser> = on_conn!(pool store, conn => {
+        sqlx::query_as::<_, SessionWithUser>(
+            r#"select s.id_hash, s.user_id, s.created_at as session_created_at,
+                      s.last_seen_at as session_last_seen_at, s.expires_at, s.ended_at,
+                      s.source_addr, u.provider, u.subject, u.login, u.name, u.role,
+                      u.created_at as user_created_at, u.last_seen_at as user_last_seen_at
+               from sessions s join users u on u.id = s.user_id
+               where s.id_hash = $1"#,
+        )
+        .bind(id_hash)
+        .fetch_optional(conn)
+        .await?
+    });
+    Ok(row.map(SessionWithUser::split))
+}
+
+/// Marks the session as used now (for the idle limit and the People page).
+pub async fn touch(store: &Store, id_hash: &str, now: i64) -> Result<(), StoreError> {
+    on_conn!(pool store, conn => {
+        sqlx::query(
+            r#"update sessions set last_seen_at = $2 where id_hash = $1"#,
+        )
+        .bind(id_hash)
+        .bind(now)
+        .execute(conn)
+        .await?;
+        sqlx::query(
+            r#"update users set last_seen_at = $2
+               where id = (select user_id from sessions where id_hash = $1)"#,
+        )
+        .bind(id_hash)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Ends one session; returns whether it was live.
+pub async fn end(tx: &mut Tx, id_hash: &str, now: i64) -> Result<bool, StoreError> {
+    let result = on_conn!(tx tx, conn => {
+        sqlx::query(r#"update sessions set ended_at = $2 where id_hash = $1 and ended_at is null"#)
+            .bind(id_hash)
+            .bind(now)
+            .execute(conn)
+            .await?
+            .rows_affected()
+    });
+    Ok(result > 0)
+}
+
+/// Ends every live session of a person; returns how many there were.
+pub async fn end_all_for_user(tx: &mut Tx, user_id: &str, now: i64) -> Result<u64, StoreError> {
+    let result = on_conn!(tx tx, conn => {
+        sqlx::query(r#"update sessions set ended_at = $2 where user_id = $1 and ended_at is null"#)
+            .bind(user_id)
+            .bind(now)
+            .execute(conn)
+            .await?
+            .rows_affected()
+    });
+    Ok(result)
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionWithUser {
+    id_hash: String,
+    user_id: String,
+    session_created_at: i64,
+    session_last_seen_at: i64,
+    expires_at: i64,
+    ended_at: Option<i64>,
+    source_addr: Option<String>,
+    provider: String,
+    subject: String,
+    login: String,
+    name: String,
+    role: String,
+    user_created_at: i64,
+    user_last_seen_at: i64,
+}
+
+impl SessionWithUser {
+    fn split(self) -> (SessionRow, UserRow) {
+        let user = UserRow {
+            id: self.user_id.clone(),
+            provider: self.provider,
+            subject: self.subject,
+            login: self.login,
+            name: self.name,
+            role: self.role,
+            created_at: self.user_created_at,
+            last_seen_at: self.user_last_seen_at,
+        };
+        let session = SessionRow {
+            id_hash: self.id_hash,
+            user_id: self.user_id,
+            created_at: self.session_created_at,
+            last_seen_at: self.session_last_seen_at,
+            expires_at: self.expires_at,
+            ended_at: self.ended_at,
+            source_addr: self.source_addr,
+        };
+        (session, user)
+    }
+}

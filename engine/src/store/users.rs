@@ -1,0 +1,54 @@
+//! People who have signed in.
+
+use super::{on_conn, Store, StoreError, Tx};
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: String,
+    pub provider: String,
+    pub subject: String,
+    pub login: String,
+    pub name: String,
+    pub role: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
+/// Records a sign-in: creates the person on first sight, otherwise refreshes their login,
+/// name and role (roles are re-derived from the provider at every sign-in).
+pub async fn upsert(tx: &mut Tx, user: &UserRow) -> Result<UserRow, StoreError> {
+    let row = on_conn!(tx tx, conn => {
+        sqlx::query_as::<_, UserRow>(
+            r#"insert into users (id, provider, subject, login, name, role, created_at, last_seen_at)
+               values ($1, $2, $3, $4, $5, $6, $7, $8)
+               on conflict (provider, subject) do update
+                 set login = excluded.login, name = excluded.name, role = excluded.role,
+                     last_seen_at = excluded.last_seen_at
+               returning id, provider, subject, login, name, role, created_at, last_seen_at"#,
+        )
+        .bind(&user.id)
+        .bind(&user.provider)
+        .bind(&user.subject)
+        .bind(&user.login)
+        .bind(&user.name)
+        .bind(&user.role)
+        .bind(user.created_at)
+        .bind(user.last_seen_at)
+        .fetch_one(conn)
+        .await?
+    });
+    Ok(row)
+}
+
+/// Everyone who has signed in, most recently seen first.
+pub async fn list(store: &Store) -> Result<Vec<UserRow>, StoreError> {
+    let rows = on_conn!(pool store, conn => {
+        sqlx::query_as::<_, UserRow>(
+            r#"select id, provider, subject, login, name, role, created_at, last_seen_at
+               from users order by last_seen_at desc"#,
+        )
+        .fetch_all(conn)
+        .await?
+    });
+    Ok(rows)
+}
