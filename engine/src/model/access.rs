@@ -111,6 +111,26 @@ pub fn is_allowed(role: Role, action: Action) -> bool {
     role >= minimum_role(action)
 }
 
+/// Token names: 1 to 64 of lowercase letters, digits, `-`, `_` and `.`, starting with a
+/// letter or digit, so they read well in the audit log and need no quoting anywhere.
+pub fn validate_token_name(name: &str) -> Result<(), String> {
+    let valid_start = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let valid_chars = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'));
+    if name.len() <= 64 && valid_start && valid_chars {
+        Ok(())
+    } else {
+        Err(format!(
+            "{name:?} is not a valid token name: use 1 to 64 lowercase letters, digits, '-', '_' \
+             or '.', starting with a letter or digit"
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,27 +177,7 @@ mod tests {
             assert_eq!(Role::parse(role.as_str()), Ok(role));
         }
         assert!(Role::parse("root")
-            .unwrap_err()
+            .expect_err("not a role")
             .contains("viewer, operator or admin"));
-    }
-}
-
-/// Token names: 1 to 64 of lowercase letters, digits, `-`, `_` and `.`, starting with a
-/// letter or digit, so they read well in the audit log and need no quoting anywhere.
-pub fn validate_token_name(name: &str) -> Result<(), String> {
-    let valid_start = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    let valid_chars = name
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'));
-    if name.len() <= 64 && valid_start && valid_chars {
-        Ok(())
-    } else {
-        Err(format!(
-            "{name:?} is not a valid token name: use 1 to 64 lowercase letters, digits, '-', '_' \
-             or '.', starting with a letter or digit"
-        ))
     }
 }
