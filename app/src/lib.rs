@@ -5,6 +5,7 @@ pub mod api;
 mod components;
 mod pages;
 mod root;
+mod session;
 #[cfg(feature = "ssr")]
 pub mod state;
 mod theme;

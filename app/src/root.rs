@@ -11,7 +11,9 @@ use crate::{
     components::layout::Layout,
     pages::{
         AuditPage, BuilderPage, ClustersPage, DeployerPage, HomePage, NotFoundPage, SecretsPage,
+        SignInPage,
     },
+    session::provide_session,
     theme::provide_theme,
 };
 
@@ -51,6 +53,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let theme = provide_theme();
+    provide_session();
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
     // Effects run only in the browser, after hydration: the mark tells people's scripts
     // and the end-to-end tests that the page is interactive.
     Effect::new(|_| mark_hydrated());
@@ -66,13 +71,40 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFoundPage>
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::InOrder />
-                    <Route path=StaticSegment("clusters") view=ClustersPage />
-                    <Route path=StaticSegment("builder") view=BuilderPage />
-                    <Route path=StaticSegment("deployer") view=DeployerPage />
-                    <Route path=StaticSegment("secrets") view=SecretsPage />
-                    <Route path=StaticSegment("audit") view=AuditPage />
+                    <Route path=StaticSegment("signin") view=SignInPage ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("clusters") view=ClustersPage ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("builder") view=BuilderPage ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("deployer") view=DeployerPage ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("secrets") view=SecretsPage ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("audit") view=AuditPage ssr=SsrMode::InOrder />
                 </Routes>
             </Layout>
         </Router>
+    }
+}
+
+/// The page's Content-Security-Policy: scripts only from this site or carrying this
+/// response's nonce (the hydration loader), WebAssembly compilation allowed, no frames.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    let nonce = leptos::nonce::use_nonce()
+        .map(|nonce| format!(" 'nonce-{nonce}'"))
+        .unwrap_or_default();
+    // `cargo leptos watch` reloads the page over a websocket on its own port.
+    let live_reload = if cfg!(debug_assertions) {
+        " ws://127.0.0.1:3001"
+    } else {
+        ""
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'{live_reload}; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }

@@ -1,8 +1,9 @@
 //! The state shared by every request on the server: registered with the router and given
-//! to server functions through Leptos context.
+//! to server functions through Leptos context; plus what the server learned about each
+//! request (who sent it, from where), carried in the request's extensions.
 
 use axum::extract::FromRef;
-use engine::store::Store;
+use engine::{model::access::Principal, store::Store};
 use leptos::config::LeptosOptions;
 
 /// Everything a page or server function may need from the running server.
@@ -10,6 +11,19 @@ use leptos::config::LeptosOptions;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Store,
+    /// The external URL without a trailing slash; its origin is the only one allowed to
+    /// send state-changing requests with a session cookie.
+    pub public_url: String,
+    /// No sign-in provider is configured: a single local admin may sign in, on a loopback
+    /// address only.
+    pub local_mode: bool,
+}
+
+impl AppState {
+    /// Session cookies are `Secure` whenever people reach nixdeck over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -17,3 +31,11 @@ impl FromRef<AppState> for LeptosOptions {
         state.leptos_options.clone()
     }
 }
+
+/// Who sent the request, as established by the server's identification layer.
+#[derive(Debug, Clone, Default)]
+pub struct RequestPrincipal(pub Option<Principal>);
+
+/// The address the request came from, for the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct SourceAddr(pub Option<String>);

@@ -1,5 +1,10 @@
 import { expect, test } from "@playwright/test";
+import { signIn } from "./session";
 import { waitForHydration } from "./hydration";
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page);
+});
 
 const sections = [
   { link: "Clusters", heading: "Clusters" },
@@ -10,7 +15,14 @@ const sections = [
 ];
 
 test("the home page renders inside the layout with the navigation", async ({ page }) => {
+  // Errors include Content-Security-Policy violations: the page must work under its policy.
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
   await page.goto("/");
+  await waitForHydration(page);
   await expect(page).toHaveTitle("Overview · nixdeck");
   await expect(page.getByRole("link", { name: "nixdeck" })).toBeVisible();
   const nav = page.getByRole("navigation", { name: "Main" });
@@ -18,7 +30,8 @@ test("the home page renders inside the layout with the navigation", async ({ pag
     await expect(nav.getByRole("link", { name: link })).toBeVisible();
   }
   await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
-  await expect(page.getByTestId("account")).toHaveText("Not signed in");
+  await expect(page.getByTestId("account")).toContainText("Local admin");
+  expect(errors).toEqual([]);
 });
 
 test("the overview reports the database as reachable", async ({ page }) => {

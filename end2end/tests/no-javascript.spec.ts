@@ -1,4 +1,9 @@
 import { expect, test } from "@playwright/test";
+import { signIn } from "./session";
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page);
+});
 
 test.use({ javaScriptEnabled: false });
 

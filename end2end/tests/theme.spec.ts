@@ -1,6 +1,11 @@
 import { expect, test } from "@playwright/test";
+import { signIn } from "./session";
 import { backgroundLightness } from "./colors";
 import { waitForHydration } from "./hydration";
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page);
+});
 
 const toggle = (page: import("@playwright/test").Page) =>
   page.getByRole("button", { name: /^Theme:/ });

@@ -29,4 +29,41 @@ pub enum Command {
     /// Print the effective configuration, secrets redacted, and exit non-zero if any
     /// value is invalid. Touches no data.
     CheckConfig,
+    /// Manage API tokens for automation (sent as `Authorization: Bearer TOKEN`).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Work with the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it alone on standard output. It is shown this once and
+    /// stored only as a hash.
+    Create {
+        /// A name for the token: lowercase letters, digits, '-', '_' and '.'.
+        #[arg(long)]
+        name: String,
+        /// What the token may do: viewer, operator or admin.
+        #[arg(long)]
+        role: String,
+    },
+    /// List tokens (names, roles, use), never their values.
+    List,
+    /// Revoke the live token with this name.
+    Revoke {
+        /// The token's name.
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chain; exit non-zero naming the first altered or missing event.
+    Verify,
 }

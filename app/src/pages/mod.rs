@@ -7,6 +7,7 @@ mod deployer;
 mod home;
 mod not_found;
 mod secrets;
+mod sign_in;
 
 pub use audit::AuditPage;
 pub use builder::BuilderPage;
@@ -15,3 +16,4 @@ pub use deployer::DeployerPage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use secrets::SecretsPage;
+pub use sign_in::SignInPage;

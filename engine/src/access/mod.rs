@@ -12,29 +12,39 @@ pub use sessions::{
 };
 pub use tokens::{create_token, list_tokens, resolve_token, revoke_token, TokenInfo};
 
-use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use crate::model::access::Role;
+use crate::{
+    audit::{self, NewAuditEvent},
+    store::Store,
+};
 
-/// How a request proved who it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Via {
-    Session,
-    Token,
+/// Records a refused attempt (a bad token, a forged login) on its own, since there is no
+/// change for it to share a transaction with.
+pub async fn record_refusal(
+    store: &Store,
+    actor: &str,
+    action: &str,
+    details: Value,
+    source_addr: Option<String>,
+) -> Result<(), AccessError> {
+    let mut tx = store.begin().await?;
+    audit::record(
+        &mut tx,
+        NewAuditEvent {
+            actor: actor.to_owned(),
+            action: action.to_owned(),
+            target: "nixdeck".to_owned(),
+            details,
+            source_addr,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
-/// The person or token behind a request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Principal {
-    /// The person's id; `None` for a token.
-    pub user_id: Option<String>,
-    /// What the audit log records as the actor: a login, or `token:NAME`.
-    pub login: String,
-    pub name: String,
-    pub role: Role,
-    pub via: Via,
-}
+pub use crate::model::access::{Principal, Via};
 
 /// Why a sign-in, session or token operation failed.
 #[derive(Debug, thiserror::Error)]

@@ -38,6 +38,33 @@ impl Role {
     }
 }
 
+/// How a request proved who it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Via {
+    Session,
+    Token,
+}
+
+/// The person or token behind a request. Holds no secret, so pages may show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Principal {
+    /// The person's id; `None` for a token.
+    pub user_id: Option<String>,
+    /// What the audit log records as the actor: a login, or `token:NAME`.
+    pub login: String,
+    pub name: String,
+    pub role: Role,
+    pub via: Via,
+}
+
+impl Principal {
+    /// Whether this principal may perform `action`.
+    pub fn may(&self, action: Action) -> bool {
+        is_allowed(self.role, action)
+    }
+}
+
 /// The two kinds of cluster, which differ in who may change them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -1,9 +1,11 @@
 //! The subcommands, and how their failures reach the person who ran them: one line on
 //! standard error and an exit status (2 for bad configuration, 1 for anything else).
 
+mod audit;
 mod check_config;
 mod migrate;
 mod serve;
+mod token;
 
 use std::{io::Write, process::ExitCode};
 
@@ -38,6 +40,10 @@ pub enum CommandError {
     Serve(std::io::Error),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
+    #[error("{0}")]
+    Refused(String),
+    #[error("{0}")]
+    Access(#[from] engine::access::AccessError),
 }
 
 impl CommandError {
@@ -56,6 +62,8 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
         Command::Serve => serve::run(config).await,
         Command::Migrate => migrate::run(config).await,
         Command::CheckConfig => check_config::run(&config),
+        Command::Token { command } => token::run(config, command).await,
+        Command::Audit { command } => audit::run(config, command).await,
     }
 }
 

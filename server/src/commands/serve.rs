@@ -33,6 +33,8 @@ pub async fn run(config: Config) -> Result<(), CommandError> {
     let state = AppState {
         leptos_options: leptos_options(address),
         store: store.clone(),
+        public_url: config.public_url_str(),
+        local_mode: config.local_mode(),
     };
     let shutdown = CancellationToken::new();
     shutdown::cancel_on_signal(shutdown.clone());

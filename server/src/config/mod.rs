@@ -96,6 +96,16 @@ impl Config {
         origins.insert("NIXDECK_DATABASE_URL", origin);
         let (public_url, origin) = layers.public_url(listen)?;
         origins.insert("NIXDECK_PUBLIC_URL", origin);
+        if !listen.ip().is_loopback() {
+            return Err(ConfigError::Invalid {
+                setting: "NIXDECK_LISTEN".to_owned(),
+                problem: format!(
+                    "{listen} is not a loopback address: with no sign-in provider configured, \
+                     nixdeck runs in local mode, where anyone who can reach it is an admin, so it \
+                     only listens on 127.0.0.1 or [::1]"
+                ),
+            });
+        }
 
         Ok(Config {
             listen,
@@ -144,6 +154,12 @@ impl Config {
             ),
         ];
         lines.join("\n")
+    }
+
+    /// No sign-in provider is configured, so a single local admin signs in. (GitHub and
+    /// OIDC sign-in are not configurable yet; until they are, nixdeck always runs so.)
+    pub fn local_mode(&self) -> bool {
+        true
     }
 
     /// The public URL without a trailing slash, ready to have paths appended.

@@ -47,10 +47,10 @@ fn environment_variables_win_over_the_file() {
     let file = file_with("listen = \"127.0.0.1:4000\"\ndata_dir = \"/srv/nixdeck\"\n");
     let config = Config::from_sources(
         Some(file.path()),
-        &env(&[("NIXDECK_LISTEN", "0.0.0.0:5000")]),
+        &env(&[("NIXDECK_LISTEN", "127.0.0.1:5000")]),
     )
     .expect("config");
-    assert_eq!(config.listen.to_string(), "0.0.0.0:5000");
+    assert_eq!(config.listen.to_string(), "127.0.0.1:5000");
     assert_eq!(config.data_dir, PathBuf::from("/srv/nixdeck"));
     assert_eq!(
         config.origins["NIXDECK_LISTEN"],
@@ -155,4 +155,19 @@ fn a_password_given_as_a_query_parameter_is_redacted_too() {
         database_url::redact("postgres://db/nixdeck?user=a&password=s3cret"),
         "postgres://db/nixdeck?user=a&password=***"
     );
+}
+
+#[test]
+fn local_mode_refuses_to_listen_beyond_the_loopback_interface() {
+    let message = error_of(Config::from_sources(
+        None,
+        &env(&[("NIXDECK_LISTEN", "0.0.0.0:3000")]),
+    ));
+    assert!(
+        message.starts_with("invalid NIXDECK_LISTEN: 0.0.0.0:3000 is not a loopback address"),
+        "{message}"
+    );
+    let config = Config::from_sources(None, &env(&[("NIXDECK_LISTEN", "[::1]:3000")]))
+        .expect("IPv6 loopback is fine");
+    assert!(config.local_mode());
 }

@@ -10,6 +10,8 @@ use axum::{
 use engine::model::theme::Theme;
 use serde::Deserialize;
 
+use super::local_path;
+
 #[derive(Debug, Deserialize)]
 pub struct ThemeForm {
     theme: String,
@@ -34,25 +36,9 @@ pub async fn set_theme(Form(form): Form<ThemeForm>) -> Response {
     response
 }
 
-/// Only a path on this site may be a redirect target: anything else (`//host`, `https:`,
-/// a backslash trick) would make this an open redirect, and sends the person home instead.
-fn local_path(candidate: Option<&str>) -> &str {
-    match candidate {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.contains('\\')
-                && !path.chars().any(char::is_control) =>
-        {
-            path
-        }
-        _ => "/",
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::local_path;
+    use crate::http::local_path;
 
     #[test]
     fn only_local_paths_are_redirect_targets() {

@@ -89,3 +89,120 @@ fn migrate_creates_the_embedded_database_in_the_data_directory() {
     let again = nixdeck(dir.path(), &["migrate"], &[]);
     assert!(again.status.success(), "migrating twice is harmless");
 }
+
+#[test]
+fn token_create_prints_the_token_alone_and_list_never_shows_it() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let created = nixdeck(
+        dir.path(),
+        &[
+            "token",
+            "create",
+            "--name",
+            "ci-deployer",
+            "--role",
+            "operator",
+        ],
+        &[],
+    );
+    assert!(created.status.success(), "{}", text(&created.stderr));
+    let stdout = text(&created.stdout);
+    let token = stdout.trim_end();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(
+        token.starts_with("ndk_") && token.len() == 4 + 64,
+        "{token}"
+    );
+
+    let listed = nixdeck(dir.path(), &["token", "list"], &[]);
+    let listing = text(&listed.stdout);
+    assert!(listing.contains("ci-deployer"), "{listing}");
+    assert!(listing.contains("operator"), "{listing}");
+    assert!(!listing.contains(token), "{listing}");
+
+    let again = nixdeck(
+        dir.path(),
+        &[
+            "token",
+            "create",
+            "--name",
+            "ci-deployer",
+            "--role",
+            "viewer",
+        ],
+        &[],
+    );
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        text(&again.stderr).contains("already exists"),
+        "{}",
+        text(&again.stderr)
+    );
+
+    let revoked = nixdeck(dir.path(), &["token", "revoke", "ci-deployer"], &[]);
+    assert!(revoked.status.success(), "{}", text(&revoked.stderr));
+    let listing = text(&nixdeck(dir.path(), &["token", "list"], &[]).stdout);
+    assert!(listing.contains("revoked"), "{listing}");
+}
+
+#[test]
+fn token_create_refuses_a_bad_name_or_role_and_stores_nothing() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for (name, role, expected) in [
+        ("ci; rm -rf /", "viewer", "invalid --name"),
+        ("ci", "root", "invalid --role"),
+    ] {
+        let output = nixdeck(
+            dir.path(),
+            &["token", "create", "--name", name, "--role", role],
+            &[],
+        );
+        assert_eq!(output.status.code(), Some(1));
+        assert!(
+            text(&output.stderr).contains(expected),
+            "{}",
+            text(&output.stderr)
+        );
+        assert!(output.stdout.is_empty());
+    }
+    let listing = text(&nixdeck(dir.path(), &["token", "list"], &[]).stdout);
+    assert_eq!(listing.lines().count(), 1, "only the header: {listing}");
+}
+
+#[test]
+fn audit_verify_proves_the_log_whole_and_names_an_altered_event() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for name in ["a", "b", "c"] {
+        let output = nixdeck(
+            dir.path(),
+            &["token", "create", "--name", name, "--role", "viewer"],
+            &[],
+        );
+        assert!(output.status.success());
+    }
+    let verified = nixdeck(dir.path(), &["audit", "verify"], &[]);
+    assert!(verified.status.success(), "{}", text(&verified.stderr));
+    assert!(
+        text(&verified.stdout).contains("intact: 3 events"),
+        "{}",
+        text(&verified.stdout)
+    );
+
+    testkit::block_on(async {
+        let url = format!("sqlite://{}/data/nixdeck.db", dir.path().display());
+        let pool = sqlx::SqlitePool::connect(&url)
+            .await
+            .expect("open the database");
+        sqlx::query("update audit_events set target = 'token:z' where id = 2")
+            .execute(&pool)
+            .await
+            .expect("tamper");
+        pool.close().await;
+    });
+    let broken = nixdeck(dir.path(), &["audit", "verify"], &[]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert_eq!(
+        text(&broken.stderr).trim_end(),
+        "nixdeck: audit log broken: event 2 was altered"
+    );
+}

@@ -34,6 +34,8 @@ impl TestApp {
         let state = AppState {
             leptos_options: LeptosOptions::builder().output_name("nixdeck").build(),
             store: store.clone(),
+            public_url: "http://127.0.0.1:3000".to_owned(),
+            local_mode: true,
         };
         TestApp {
             router: nixdeck_server::http::router(state),
@@ -61,5 +63,43 @@ impl TestApp {
     pub async fn get(&self, path: &str) -> (Response<()>, String) {
         self.send(Request::get(path).body(Body::empty()).expect("request"))
             .await
+    }
+
+    /// Signs in as local mode's admin and returns the `Cookie` header value to send.
+    pub async fn sign_in(&self) -> String {
+        let (response, _) = self
+            .send(
+                Request::post("/auth/local")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(Body::from("next=%2F"))
+                    .expect("request"),
+            )
+            .await;
+        let set_cookie = response.headers()["set-cookie"]
+            .to_str()
+            .expect("ASCII cookie");
+        set_cookie.split(';').next().expect("name=value").to_owned()
+    }
+
+    /// A GET with a cookie (a signed-in browser).
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> (Response<()>, String) {
+        self.send(
+            Request::get(path)
+                .header("cookie", cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+    }
+
+    /// A GET with a bearer token (automation).
+    pub async fn get_with_token(&self, path: &str, token: &str) -> (Response<()>, String) {
+        self.send(
+            Request::get(path)
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
     }
 }

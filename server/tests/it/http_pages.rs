@@ -28,6 +28,7 @@ const NAVIGATION: [&str; 6] = [
 fn every_section_renders_inside_the_layout() {
     testkit::block_on(async {
         let app = app().await;
+        let cookie = app.sign_in().await;
         for (path, heading) in [
             ("/", "Overview"),
             ("/clusters", "Clusters"),
@@ -36,7 +37,7 @@ fn every_section_renders_inside_the_layout() {
             ("/secrets", "Secrets"),
             ("/audit", "Audit"),
         ] {
-            let (response, html) = app.get(path).await;
+            let (response, html) = app.get_with_cookie(path, &cookie).await;
             assert_eq!(response.status(), StatusCode::OK, "{path}");
             let nav = element(&html, "<nav aria-label=\"Main\"", "</nav>");
             for item in NAVIGATION {
@@ -63,8 +64,17 @@ fn every_section_renders_inside_the_layout() {
 fn the_overview_is_rendered_complete_for_browsers_without_javascript() {
     testkit::block_on(async {
         let app = app().await;
-        let (_, html) = app.get("/").await;
+        let cookie = app.sign_in().await;
+        let (_, html) = app.get_with_cookie("/", &cookie).await;
         assert!(html.contains("sqlite reachable"), "{html}");
+        assert!(
+            html.contains("Local admin"),
+            "the top bar names the person: {html}"
+        );
+        assert!(
+            html.contains("Local mode"),
+            "the local mode banner shows: {html}"
+        );
     })
 }
 
@@ -72,7 +82,8 @@ fn the_overview_is_rendered_complete_for_browsers_without_javascript() {
 fn an_unknown_address_is_a_404_page_inside_the_layout() {
     testkit::block_on(async {
         let app = app().await;
-        let (response, html) = app.get("/no/such/page").await;
+        let cookie = app.sign_in().await;
+        let (response, html) = app.get_with_cookie("/no/such/page", &cookie).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
         assert!(html.contains("Page not found"));
         assert!(html.contains("aria-label=\"Main\""));
@@ -83,14 +94,15 @@ fn an_unknown_address_is_a_404_page_inside_the_layout() {
 fn the_stored_theme_is_rendered_on_the_first_paint() {
     testkit::block_on(async {
         let app = app().await;
+        let cookie = app.sign_in().await;
         let request = Request::get("/")
-            .header(header::COOKIE, "other=1; nixdeck_theme=dark")
+            .header(header::COOKIE, format!("{cookie}; nixdeck_theme=dark"))
             .body(Body::empty())
             .expect("request");
         let (_, html) = app.send(request).await;
         assert!(html.contains("data-theme=\"dark\""), "{html}");
 
-        let (_, html) = app.get("/").await;
+        let (_, html) = app.get_with_cookie("/", &cookie).await;
         assert!(html.contains("data-theme=\"system\""), "{html}");
     })
 }
@@ -99,7 +111,8 @@ fn the_stored_theme_is_rendered_on_the_first_paint() {
 fn a_path_that_climbs_out_of_the_site_is_not_served() {
     testkit::block_on(async {
         let app = app().await;
-        let (response, _) = app.get("/pkg/../../Cargo.toml").await;
+        let cookie = app.sign_in().await;
+        let (response, _) = app.get_with_cookie("/pkg/../../Cargo.toml", &cookie).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
     })
 }

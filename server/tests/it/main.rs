@@ -3,5 +3,6 @@
 
 mod cli;
 mod helpers;
+mod http_access;
 mod http_pages;
 mod http_plain;

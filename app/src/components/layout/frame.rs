@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{nav_menu::NavMenu, top_bar::TopBar};
+use super::{local_mode_banner::LocalModeBanner, nav_menu::NavMenu, top_bar::TopBar};
 
 /// Wraps a page in the shared frame.
 #[component]
@@ -16,6 +16,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             >
                 "Skip to content"
             </a>
+            <LocalModeBanner />
             <TopBar />
             <div class="mx-auto flex w-full max-w-7xl flex-1 flex-col md:flex-row">
                 <NavMenu />

@@ -2,6 +2,7 @@
 
 mod account_place;
 mod frame;
+mod local_mode_banner;
 mod nav_menu;
 mod theme_toggle;
 mod top_bar;

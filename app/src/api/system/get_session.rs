@@ -1,0 +1,28 @@
+//! Who is signed in, for the top bar, and whether nixdeck runs in local mode.
+
+use engine::model::access::Principal;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::api::ApiError;
+
+/// What every page needs to know about the person viewing it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub principal: Option<Principal>,
+    pub local_mode: bool,
+}
+
+#[server]
+pub async fn get_session() -> Result<SessionView, ApiError> {
+    use crate::state::{AppState, RequestPrincipal};
+    let state = expect_context::<AppState>();
+    let principal = leptos_axum::extract::<axum::Extension<RequestPrincipal>>()
+        .await
+        .map(|axum::Extension(RequestPrincipal(principal))| principal)
+        .unwrap_or_default();
+    Ok(SessionView {
+        principal,
+        local_mode: state.local_mode,
+    })
+}

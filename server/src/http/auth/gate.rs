@@ -1,0 +1,61 @@
+//! Only the team may use nixdeck: every page and API call needs a signed-in person or a
+//! token, except the few addresses needed to sign in and to serve the site's files.
+
+use app::state::RequestPrincipal;
+use axum::{
+    extract::Request,
+    http::{header, Method, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde_json::json;
+
+use crate::http::SiteAssets;
+
+/// Addresses open to everyone.
+fn is_public(path: &str) -> bool {
+    matches!(path, "/healthz" | "/signin" | "/preferences/theme")
+        || path.starts_with("/auth/")
+        || SiteAssets::get(path.trim_start_matches('/')).is_some()
+}
+
+pub async fn require_sign_in(request: Request, next: Next) -> Response {
+    let signed_in = request
+        .extensions()
+        .get::<RequestPrincipal>()
+        .is_some_and(|principal| principal.0.is_some());
+    let path = request.uri().path();
+    if signed_in || is_public(path) {
+        return next.run(request).await;
+    }
+    if path.starts_with("/api/") {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({ "error": "sign in or send an API token (Authorization: Bearer TOKEN)" })),
+        )
+            .into_response();
+    }
+    if request.method() == Method::GET || request.method() == Method::HEAD {
+        let target = request
+            .uri()
+            .path_and_query()
+            .map_or("/", |value| value.as_str());
+        let location = format!("/signin?next={}", encode_query_value(target));
+        return (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
+    }
+    (StatusCode::UNAUTHORIZED, "sign in first").into_response()
+}
+
+/// Percent-encodes everything but unreserved characters, for a query parameter value.
+fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (byte as char).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}

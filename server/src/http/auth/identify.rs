@@ -1,0 +1,75 @@
+//! Establishes who sent each request, before any handler runs: a bearer token (for
+//! automation) or the session cookie (for people). A presented token that is not valid is
+//! refused at once and audited; a stale cookie just means "signed out".
+
+use std::net::SocketAddr;
+
+use app::state::{AppState, RequestPrincipal, SourceAddr};
+use axum::{
+    extract::{ConnectInfo, Request, State},
+    http::{header, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+    Json,
+};
+use engine::access;
+use serde_json::json;
+
+use super::cookie::{cookie_value, SESSION_COOKIE};
+use crate::http::api::ApiError;
+
+pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let source = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip().to_string());
+    let principal = match bearer_token(&request) {
+        Some(token) => match access::resolve_token(&state.store, token).await {
+            Ok(Some(principal)) => Some(principal),
+            Ok(None) => return refuse_token(&state, source).await,
+            Err(error) => return ApiError::internal(&error).into_response(),
+        },
+        None => match cookie_value(request.headers(), SESSION_COOKIE) {
+            Some(value) => match access::resolve_session(&state.store, value).await {
+                Ok(principal) => principal,
+                Err(error) => return ApiError::internal(&error).into_response(),
+            },
+            None => None,
+        },
+    };
+    request.extensions_mut().insert(RequestPrincipal(principal));
+    request.extensions_mut().insert(SourceAddr(source));
+    next.run(request).await
+}
+
+/// The token of an `Authorization: Bearer TOKEN` header.
+fn bearer_token(request: &Request) -> Option<&str> {
+    let value = request
+        .headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+async fn refuse_token(state: &AppState, source: Option<String>) -> Response {
+    // The presented value is never recorded: it may be a real token pasted by mistake.
+    if let Err(error) = access::record_refusal(
+        &state.store,
+        "anonymous",
+        "auth.token_refused",
+        json!({ "reason": "unknown or revoked API token" }),
+        source,
+    )
+    .await
+    {
+        return ApiError::internal(&error).into_response();
+    }
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::WWW_AUTHENTICATE, "Bearer")],
+        Json(json!({ "error": "the API token is not valid or has been revoked" })),
+    )
+        .into_response()
+}

@@ -1,0 +1,276 @@
+//! Who may use nixdeck: the sign-in gate, sessions, tokens, cross-origin protection and
+//! security headers.
+
+use axum::{
+    body::Body,
+    http::{header, Request, StatusCode},
+};
+use engine::{
+    access,
+    audit::{self, AuditFilter},
+    model::access::Role,
+};
+use serde_json::Value;
+
+use crate::helpers::TestApp;
+
+async fn audit_actions(app: &TestApp) -> Vec<String> {
+    let mut rows = audit::list(&app.store, &AuditFilter::default(), 100)
+        .await
+        .expect("audit");
+    rows.reverse();
+    rows.into_iter().map(|row| row.action).collect()
+}
+
+fn post(path: &str, cookie: &str, extra: &[(&str, &str)]) -> Request<Body> {
+    let mut builder = Request::post(path).header(header::COOKIE, cookie);
+    for (name, value) in extra {
+        builder = builder.header(*name, *value);
+    }
+    builder.body(Body::empty()).expect("request")
+}
+
+#[test]
+fn pages_send_a_signed_out_person_to_the_sign_in_page() {
+    testkit::block_on(async {
+        let app = TestApp::on_sqlite().await;
+        let (response, _) = app.get("/clusters?tab=all").await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            response.headers()[header::LOCATION],
+            "/signin?next=/clusters%3Ftab%3Dall"
+        );
+        let (response, html) = app.get("/signin").await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(html.contains("Sign in as the local admin"), "{html}");
+        let (response, _) = app.get("/healthz").await;
+        assert_eq!(response.status(), StatusCode::OK, "health stays public");
+    })
+}
+
+#[test]
+fn local_sign_in_opens_a_server_side_session_with_a_safe_cookie() {
+    testkit::block_on(async {
+        let app = TestApp::on_sqlite().await;
+        let (response, _) = app
+            .send(
+                Request::post("/auth/local")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from("next=%2Faudit"))
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(response.headers()[header::LOCATION], "/audit");
+        let cookie = response.headers()[header::SET_COOKIE]
+            .to_str()
+            .expect("ASCII");
+        assert!(cookie.starts_with("nixdeck_session="), "{cookie}");
+        assert!(cookie.contains("HttpOnly"), "{cookie}");
+        assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+        assert!(
+            !cookie.contains("Secure"),
+            "plain http public URL: {cookie}"
+        );
+        assert_eq!(audit_actions(&app).await, vec!["auth.sign_in"]);
+    })
+}
+
+#[test]
+fn the_me_endpoint_names_the_session_or_the_token() {
+    testkit::block_on(async {
+        let app = TestApp::on_sqlite().await;
+        let (response, _) = app.get("/api/v1/me").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+
+        let cookie = app.sign_in().await;
+        let (response, body) = app.get_with_cookie("/api/v1/me", &cookie).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let me: Value = serde_json::from_str(&body).expect("JSON");
+        assert_eq!(me["login"], "local-admin");
+        assert_eq!(me["role"], "admin");
+        assert_eq!(me["via"], "session");
+
+        let token = access::create_token(&app.store, "ci", Role::Operator, "test", None)
+            .await
+            .expect("token");
+        let (response, body) = app.get_with_token("/api/v1/me", token.expose()).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let me: Value = serde_json::from_str(&body).expect("JSON");
+        assert_eq!(me["login"], "token:ci");
+        assert_eq!(me["role"], "operator");
+        assert_eq!(me["via"], "token");
+    })
+}
+
+#[test]
+fn a_revoked_token_is_refused_audited_and_opens_nothing() {
+    testkit::block_on(async {
+        let app = TestApp::on_sqlite().await;
+        let token = access::create_token(&app.store, "old", Role::Admin, "test", None)
+            .await
+            .expect("token");
+        access::revoke_token(&app.store, "old", "test", None)
+            .await
+            .expect("revoke");
+        let (response, body) = app.get_with_token("/api/v1/me", token.expose()).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert!(body.contains("not valid or has been revoked"), "{body}");
+        assert!(response.headers().get(header::SET_COOKIE).is_none());
+        let (response, _) = app.get_with_token("/clusters", "ndk_forged").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            audit_actions(&app).await,
+            vec![
+                "token.create",
+                "token.revoke",
+                "auth.token_refused",
+                "auth.token_refused"
+            ]
+        );
+        let refusals = audit::list(&app.store, &AuditFilter::default(), 1)
+            .await
+            .expect("audit");
+        assert!(
+            !refusals[0].details.contains("ndk_"),
+            "the presented value is never recorded"
+        );
+    })
+}
+
+#[test]
+fn signing_out_ends_the_session_everywhere() {
+    testkit::block_on(async {
+        let app = TestApp::on_sqlite().await;
+        let cookie = app.sign_in().await;
+        let (response, _) = app.send(post("/auth/logout", &cookie, &[])).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert!(response.headers()[header::SET_COOKIE]
+            .to_str()
+            .expect("ASCII")
+            .contains("Max-Age=0"));
+        let (response, _) = app.get_with_cookie("/api/v1/me", &cookie).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNAUTHORIZED,
+            "the old cookie is worthless"
+        );
+        assert_eq!(
+            audit_actions(&app).await,
+            vec!["auth.sign_in", "auth.sign_out"]
+        );
+    })
+}
+
+#[test]
+fn a_tampered_session_cookie_counts_as_signed_out() {
+    testkit::block_on(async {
+        let app = TestApp::on_sqlite().await;
+        let cookie = app.sign_in().await;
+        let tampered = format!("{}0", &cookie[..cookie.len() - 1]);
+        let (response, _) = app.get_with_cookie("/api/v1/me", &tampered).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    })
+}
+
+#[test]
+fn a_cross_site_request_with_the_session_cookie_is_refused() {
+    testkit::block_on(async {
+        let app = TestApp::on_sqlite().await;
+        let cookie = app.sign_in().await;
+        for headers in [
+            vec![("sec-fetch-site", "cross-site")],
+            vec![("origin", "https://evil.example")],
+        ] {
+            let (response, _) = app.send(post("/auth/logout", &cookie, &headers)).await;
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{headers:?}");
+        }
+        let (response, _) = app.get_with_cookie("/api/v1/me", &cookie).await;
+        assert_eq!(response.status(), StatusCode::OK, "the session survived");
+        let (response, _) = app
+            .send(post(
+                "/auth/logout",
+                &cookie,
+                &[
+                    ("sec-fetch-site", "same-origin"),
+                    ("origin", "http://127.0.0.1:3000"),
+                ],
+            ))
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "same-origin passes"
+        );
+    })
+}
+
+#[test]
+fn every_response_carries_the_security_headers() {
+    testkit::block_on(async {
+        let app = TestApp::on_sqlite().await;
+        let cookie = app.sign_in().await;
+        let (page, html) = app.get_with_cookie("/", &cookie).await;
+        let policy = page.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("ASCII");
+        assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+        assert!(policy.contains("'wasm-unsafe-eval'"), "{policy}");
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .expect("the policy carries a nonce");
+        assert!(
+            html.contains(&format!("nonce=\"{nonce}\"")),
+            "the page's scripts carry it"
+        );
+
+        let (json, _) = app.get("/healthz").await;
+        for response in [&page, &json] {
+            assert_eq!(
+                response.headers()[header::X_CONTENT_TYPE_OPTIONS],
+                "nosniff"
+            );
+            assert_eq!(
+                response.headers()[header::REFERRER_POLICY],
+                "strict-origin-when-cross-origin"
+            );
+            assert!(response.headers()[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .expect("ASCII")
+                .contains("frame-ancestors 'none'"));
+        }
+    })
+}
+
+#[test]
+fn the_audit_api_lists_events_newest_first_with_filters() {
+    testkit::block_on(async {
+        let app = TestApp::on_sqlite().await;
+        let cookie = app.sign_in().await;
+        access::create_token(&app.store, "ci", Role::Viewer, "local-admin", None)
+            .await
+            .expect("token");
+        let (response, body) = app.get_with_cookie("/api/v1/audit", &cookie).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let events: Value = serde_json::from_str(&body).expect("JSON");
+        let actions: Vec<&str> = events["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .map(|event| event["action"].as_str().expect("action"))
+            .collect();
+        assert_eq!(actions, vec!["token.create", "auth.sign_in"]);
+
+        let (_, body) = app
+            .get_with_cookie("/api/v1/audit?action=auth.sign_in", &cookie)
+            .await;
+        let events: Value = serde_json::from_str(&body).expect("JSON");
+        assert_eq!(events["events"].as_array().expect("events").len(), 1);
+
+        let (response, body) = app.get_with_cookie("/api/v1/audit?limit=0", &cookie).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("\"field\":\"limit\""), "{body}");
+    })
+}
