@@ -10,8 +10,8 @@ use leptos_router::{
 use crate::{
     components::layout::Layout,
     pages::{
-        AuditPage, BuilderPage, ClustersPage, DeployerPage, HomePage, NotFoundPage, SecretsPage,
-        SignInPage,
+        AuditPage, BuilderPage, ClustersPage, DeployerPage, HomePage, NotFoundPage, PeoplePage,
+        SecretsPage, SignInPage, TokensPage,
     },
     session::provide_session,
     theme::provide_theme,
@@ -77,6 +77,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("deployer") view=DeployerPage ssr=SsrMode::InOrder />
                     <Route path=StaticSegment("secrets") view=SecretsPage ssr=SsrMode::InOrder />
                     <Route path=StaticSegment("audit") view=AuditPage ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("people") view=PeoplePage ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("tokens") view=TokensPage ssr=SsrMode::InOrder />
                 </Routes>
             </Layout>
         </Router>

@@ -10,12 +10,29 @@ use serde::{Deserialize, Serialize};
 /// person using the dashboard; internal causes are logged on the server, never sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum ApiError {
+    /// Nobody is signed in.
+    #[error("sign in first")]
+    Unauthorized,
+    /// The person's role does not allow this.
+    #[error("your role does not allow this")]
+    Forbidden,
+    /// One input is invalid; nothing was changed.
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
     /// The request itself failed (network, encoding); the text says how.
     #[error("the request failed: {0}")]
     Transport(String),
     /// Something went wrong on the server; details are in its log.
     #[error("something went wrong on the server; the details are in its log")]
     Internal,
+}
+
+impl ApiError {
+    /// Logs an unexpected failure once, with its cause, and hides it from the browser.
+    pub fn internal(error: &dyn std::error::Error) -> ApiError {
+        leptos::logging::error!("server function failed: {error}");
+        ApiError::Internal
+    }
 }
 
 impl FromServerFnError for ApiError {

@@ -6,8 +6,10 @@ mod clusters;
 mod deployer;
 mod home;
 mod not_found;
+mod people;
 mod secrets;
 mod sign_in;
+mod tokens;
 
 pub use audit::AuditPage;
 pub use builder::BuilderPage;
@@ -15,5 +17,7 @@ pub use clusters::ClustersPage;
 pub use deployer::DeployerPage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
+pub use people::PeoplePage;
 pub use secrets::SecretsPage;
 pub use sign_in::SignInPage;
+pub use tokens::TokensPage;

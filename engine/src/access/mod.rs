@@ -10,7 +10,9 @@ pub use sessions::{
     end_sessions_of, resolve_session, sign_in, sign_out, SignIn, SESSION_ABSOLUTE_MS,
     SESSION_IDLE_MS,
 };
-pub use tokens::{create_token, list_tokens, resolve_token, revoke_token, TokenInfo};
+pub use tokens::{create_token, list_tokens, resolve_token, revoke_token};
+
+pub use crate::model::access::TokenInfo;
 
 use serde_json::Value;
 
@@ -53,4 +55,32 @@ pub enum AccessError {
     Invalid(String),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+}
+
+/// Everyone who has signed in, most recently seen first, with their live session counts.
+pub async fn list_people(
+    store: &Store,
+) -> Result<Vec<crate::model::access::PersonView>, AccessError> {
+    use crate::store::{now_millis, users};
+    let counts: std::collections::HashMap<String, i64> =
+        users::live_session_counts(store, now_millis())
+            .await?
+            .into_iter()
+            .collect();
+    users::list(store)
+        .await?
+        .into_iter()
+        .map(|user| {
+            Ok(crate::model::access::PersonView {
+                role: crate::model::access::Role::parse(&user.role)
+                    .map_err(AccessError::Invalid)?,
+                live_sessions: counts.get(&user.id).copied().unwrap_or(0),
+                id: user.id,
+                login: user.login,
+                name: user.name,
+                provider: user.provider,
+                last_seen_at: user.last_seen_at,
+            })
+        })
+        .collect()
 }

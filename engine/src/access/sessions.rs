@@ -145,10 +145,10 @@ pub async fn sign_out(
 pub async fn end_sessions_of(
     store: &Store,
     user_id: &str,
-    target_login: &str,
     actor: &Principal,
     source_addr: Option<String>,
 ) -> Result<u64, AccessError> {
+    let target_login = users::find(store, user_id).await?.login;
     let mut tx = store.begin().await?;
     let ended = sessions::end_all_for_user(&mut tx, user_id, now_millis()).await?;
     audit::record(

@@ -1,12 +1,11 @@
 //! API tokens: made by an admin (or the CLI on the server), shown once, stored as a hash,
 //! sent as `Authorization: Bearer TOKEN`.
 
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::{
     audit::{self, NewAuditEvent},
-    model::access::{validate_token_name, Role},
+    model::access::{validate_token_name, Role, TokenInfo},
     store::{
         api_tokens::{self, TokenRow},
         now_millis, Store, StoreError,
@@ -20,17 +19,6 @@ use super::{credential::hash_credential, AccessError, Credential, Principal, Via
 const TOKEN_PREFIX: &str = "ndk_";
 /// Token use is recorded at most this often.
 const TOUCH_INTERVAL_MS: i64 = 60 * 1000;
-
-/// What may be shown about a token: never its value or hash.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TokenInfo {
-    pub name: String,
-    pub role: Role,
-    pub created_by: String,
-    pub created_at: i64,
-    pub last_used_at: Option<i64>,
-    pub revoked_at: Option<i64>,
-}
 
 /// Makes a token and audits it; the value is returned once and never stored.
 pub async fn create_token(

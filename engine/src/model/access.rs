@@ -65,6 +65,29 @@ impl Principal {
     }
 }
 
+/// What may be shown about an API token: never its value or hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub name: String,
+    pub role: Role,
+    pub created_by: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// A person who has signed in, as the People page shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonView {
+    pub id: String,
+    pub login: String,
+    pub name: String,
+    pub provider: String,
+    pub role: Role,
+    pub last_seen_at: i64,
+    pub live_sessions: i64,
+}
+
 /// The two kinds of cluster, which differ in who may change them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

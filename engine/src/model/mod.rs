@@ -2,5 +2,8 @@
 //! browser bundle as well as the server.
 
 pub mod access;
+pub mod audit;
 pub mod health;
 pub mod theme;
+pub mod time;
+pub mod url_encoding;

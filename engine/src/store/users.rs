@@ -52,3 +52,35 @@ pub async fn list(store: &Store) -> Result<Vec<UserRow>, StoreError> {
     });
     Ok(rows)
 }
+
+/// One person, by id.
+pub async fn find(store: &Store, id: &str) -> Result<UserRow, StoreError> {
+    let row = on_conn!(pool store, conn => {
+        sqlx::query_as::<_, UserRow>(
+            r#"select id, provider, subject, login, name, role, created_at, last_seen_at
+               from users where id = $1"#,
+        )
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+    });
+    row.ok_or(StoreError::NotFound)
+}
+
+/// How many live (not ended, not expired) sessions each person has, by user id.
+pub async fn live_session_counts(
+    store: &Store,
+    now: i64,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    let rows = on_conn!(pool store, conn => {
+        sqlx::query_as::<_, (String, i64)>(
+            r#"select user_id, count(*) from sessions
+               where ended_at is null and expires_at > $1
+               group by user_id"#,
+        )
+        .bind(now)
+        .fetch_all(conn)
+        .await?
+    });
+    Ok(rows)
+}

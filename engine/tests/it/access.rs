@@ -125,7 +125,7 @@ async fn an_admin_can_end_all_of_a_persons_sessions(store: Store) {
         .await
         .expect("two");
     let user_id = principal.user_id.clone().expect("a person");
-    let ended = access::end_sessions_of(&store, &user_id, "alice", &principal, None)
+    let ended = access::end_sessions_of(&store, &user_id, &principal, None)
         .await
         .expect("end sessions");
     assert_eq!(ended, 2);

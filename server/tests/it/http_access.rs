@@ -274,3 +274,62 @@ fn the_audit_api_lists_events_newest_first_with_filters() {
         assert!(body.contains("\"field\":\"limit\""), "{body}");
     })
 }
+
+#[test]
+fn the_audit_page_lists_events_with_filters_and_export_links() {
+    testkit::block_on(async {
+        let app = TestApp::on_sqlite().await;
+        let cookie = app.sign_in().await;
+        access::create_token(&app.store, "nightly", Role::Viewer, "local-admin", None)
+            .await
+            .expect("token");
+        let (response, html) = app.get_with_cookie("/audit", &cookie).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(html.contains("token.create"), "{html}");
+        assert!(html.contains("auth.sign_in"), "{html}");
+        assert!(html.contains("/api/v1/audit/export?format=csv"), "{html}");
+
+        let (_, html) = app
+            .get_with_cookie("/audit?action=token.create", &cookie)
+            .await;
+        assert!(html.contains("token:nightly"), "{html}");
+        assert!(!html.contains(">auth.sign_in<"), "{html}");
+
+        let (_, html) = app.get_with_cookie("/audit?from=someday", &cookie).await;
+        assert!(html.contains("is not a date like"), "{html}");
+    })
+}
+
+#[test]
+fn the_audit_log_exports_as_csv_and_json() {
+    testkit::block_on(async {
+        let app = TestApp::on_sqlite().await;
+        let cookie = app.sign_in().await;
+        let (response, csv) = app
+            .get_with_cookie("/api/v1/audit/export?format=csv", &cookie)
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(response.headers()[header::CONTENT_DISPOSITION]
+            .to_str()
+            .expect("ASCII")
+            .contains("nixdeck-audit.csv"));
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "id,time,actor,action,target,details,source,hash");
+        assert!(lines[1].starts_with("1,"), "{csv}");
+        assert!(lines[1].contains("auth.sign_in"), "{csv}");
+
+        let (_, json) = app
+            .get_with_cookie(
+                "/api/v1/audit/export?format=json&action=auth.sign_in",
+                &cookie,
+            )
+            .await;
+        let parsed: Value = serde_json::from_str(&json).expect("JSON");
+        assert_eq!(parsed["events"].as_array().expect("events").len(), 1);
+
+        let (response, _) = app
+            .get_with_cookie("/api/v1/audit/export?format=xml", &cookie)
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    })
+}

@@ -6,3 +6,4 @@ mod helpers;
 mod http_access;
 mod http_pages;
 mod http_plain;
+mod permissions;

@@ -15,14 +15,9 @@ pub struct SessionView {
 
 #[server]
 pub async fn get_session() -> Result<SessionView, ApiError> {
-    use crate::state::{AppState, RequestPrincipal};
-    let state = expect_context::<AppState>();
-    let principal = leptos_axum::extract::<axum::Extension<RequestPrincipal>>()
-        .await
-        .map(|axum::Extension(RequestPrincipal(principal))| principal)
-        .unwrap_or_default();
+    let state = expect_context::<crate::state::AppState>();
     Ok(SessionView {
-        principal,
+        principal: crate::api::auth::current_principal().await,
         local_mode: state.local_mode,
     })
 }

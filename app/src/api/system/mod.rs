@@ -3,5 +3,5 @@
 mod get_health;
 mod get_session;
 
-pub use get_health::get_health;
-pub use get_session::{get_session, SessionView};
+pub use get_health::{get_health, GetHealth};
+pub use get_session::{get_session, GetSession, SessionView};

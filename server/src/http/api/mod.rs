@@ -15,4 +15,5 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/me", get(me::me))
         .route("/audit", get(audit_events::list_audit_events))
+        .route("/audit/export", get(audit_events::export_audit_events))
 }

@@ -9,13 +9,16 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
+use engine::model::url_encoding::encode_query_value;
 use serde_json::json;
 
 use crate::http::SiteAssets;
 
-/// Addresses open to everyone.
+/// Addresses open to everyone. `get_session` answers "nobody" to the sign-in page.
 fn is_public(path: &str) -> bool {
+    use leptos::server_fn::ServerFn;
     matches!(path, "/healthz" | "/signin" | "/preferences/theme")
+        || path == <app::api::system::GetSession as ServerFn>::PATH
         || path.starts_with("/auth/")
         || SiteAssets::get(path.trim_start_matches('/')).is_some()
 }
@@ -41,21 +44,8 @@ pub async fn require_sign_in(request: Request, next: Next) -> Response {
             .uri()
             .path_and_query()
             .map_or("/", |value| value.as_str());
-        let location = format!("/signin?next={}", encode_query_value(target));
+        let location = format!("/signin?next={}", encode_query_value(target, true));
         return (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
     }
     (StatusCode::UNAUTHORIZED, "sign in first").into_response()
-}
-
-/// Percent-encodes everything but unreserved characters, for a query parameter value.
-fn encode_query_value(value: &str) -> String {
-    value
-        .bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (byte as char).to_string()
-            }
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
 }

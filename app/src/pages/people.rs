@@ -1,0 +1,65 @@
+//! The People page (admins): who has signed in, their role and when they were last seen,
+//! and a button to end all of a person's sessions.
+
+use engine::model::{access::PersonView, time::format_utc};
+use leptos::prelude::*;
+
+use crate::{
+    api::people::{list_people, EndSessions},
+    components::common::PageHeader,
+};
+
+#[component]
+pub fn PeoplePage() -> impl IntoView {
+    let end_sessions = ServerAction::<EndSessions>::new();
+    let people = Resource::new(move || end_sessions.version().get(), |_| list_people());
+
+    view! {
+        <PageHeader
+            title="People"
+            summary="Everyone who has signed in, their role and when they were last seen."
+        />
+        <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match people.await {
+                    Ok(people) => view! {
+                        <ul class="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
+                            {people.into_iter().map(|person| view! { <PersonRow person end_sessions /> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! {
+                        <p role="alert" class="text-sm text-red-700 dark:text-red-400">{error.to_string()}</p>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn PersonRow(person: PersonView, end_sessions: ServerAction<EndSessions>) -> impl IntoView {
+    let sessions = match person.live_sessions {
+        0 => "no live session".to_owned(),
+        1 => "1 live session".to_owned(),
+        n => format!("{n} live sessions"),
+    };
+    let has_sessions = person.live_sessions > 0;
+    view! {
+        <li class="flex flex-wrap items-center justify-between gap-3 p-4">
+            <div>
+                <p class="font-medium">{person.name} <span class="text-sm text-slate-500">{format!(" @{} via {}", person.login, person.provider)}</span></p>
+                <p class="text-sm text-slate-600 dark:text-slate-400">
+                    {format!("{} · last seen {} · {sessions}", person.role.as_str(), format_utc(person.last_seen_at))}
+                </p>
+            </div>
+            {has_sessions.then(|| view! {
+                <ActionForm action=end_sessions>
+                    <input type="hidden" name="user_id" value=person.id />
+                    <button type="submit" class="rounded-md border border-red-300 px-3 py-1 text-sm text-red-700 hover:bg-red-50 dark:border-red-800 dark:text-red-300 dark:hover:bg-red-950">
+                        "End sessions"
+                    </button>
+                </ActionForm>
+            })}
+        </li>
+    }
+}

@@ -1,0 +1,102 @@
+//! The Tokens page (admins): API tokens for automation. A new token's value is shown once,
+//! right after it is made; afterwards only its name, role and use are visible.
+
+use engine::model::{
+    access::{Role, TokenInfo},
+    time::format_utc,
+};
+use leptos::prelude::*;
+
+use crate::{
+    api::tokens::{list_api_tokens, CreateApiToken, RevokeApiToken},
+    components::common::PageHeader,
+};
+
+#[component]
+pub fn TokensPage() -> impl IntoView {
+    let create = ServerAction::<CreateApiToken>::new();
+    let revoke = ServerAction::<RevokeApiToken>::new();
+    let tokens = Resource::new(
+        move || (create.version().get(), revoke.version().get()),
+        |_| list_api_tokens(),
+    );
+
+    view! {
+        <PageHeader
+            title="API tokens"
+            summary="Tokens let scripts and CI use the REST API with a role of their own (Authorization: Bearer TOKEN)."
+        />
+        <ActionForm action=create attr:class="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+            <label class="text-xs font-medium text-slate-600 dark:text-slate-400">
+                "Name"
+                <input name="name" required class="mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900" />
+            </label>
+            <label class="text-xs font-medium text-slate-600 dark:text-slate-400">
+                "Role"
+                <select name="role" class="mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900">
+                    {Role::ALL.into_iter().map(|role| view! { <option value=role.as_str()>{role.as_str()}</option> }).collect_view()}
+                </select>
+            </label>
+            <button type="submit" class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
+                "Create token"
+            </button>
+        </ActionForm>
+        {move || create.value().get().map(|result| match result {
+            Ok(token) => view! {
+                <div role="status" class="mb-4 rounded-lg border border-emerald-300 bg-emerald-50 p-4 text-sm dark:border-emerald-800 dark:bg-emerald-950">
+                    <p class="font-medium">"Copy the token now: it is not shown again."</p>
+                    <code class="mt-2 block break-all font-mono" data-testid="new-token">{token}</code>
+                </div>
+            }.into_any(),
+            Err(error) => view! {
+                <p role="alert" class="mb-4 text-sm text-red-700 dark:text-red-400">{error.to_string()}</p>
+            }.into_any(),
+        })}
+        <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match tokens.await {
+                    Ok(tokens) if tokens.is_empty() => view! {
+                        <p class="text-sm text-slate-600 dark:text-slate-400">"No tokens yet."</p>
+                    }.into_any(),
+                    Ok(tokens) => view! {
+                        <ul class="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
+                            {tokens.into_iter().map(|token| view! { <TokenRow token revoke /> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! {
+                        <p role="alert" class="text-sm text-red-700 dark:text-red-400">{error.to_string()}</p>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn TokenRow(token: TokenInfo, revoke: ServerAction<RevokeApiToken>) -> impl IntoView {
+    let used = token.last_used_at.map_or_else(
+        || "never used".to_owned(),
+        |at| format!("last used {}", format_utc(at)),
+    );
+    let live = token.revoked_at.is_none();
+    let name = token.name.clone();
+    view! {
+        <li class="flex flex-wrap items-center justify-between gap-3 p-4">
+            <div>
+                <p class="font-mono text-sm font-medium">{token.name}</p>
+                <p class="text-sm text-slate-600 dark:text-slate-400">
+                    {format!("{} · created by {} on {} · {used}", token.role.as_str(), token.created_by, format_utc(token.created_at))}
+                    {(!live).then_some(" · revoked")}
+                </p>
+            </div>
+            {live.then(|| view! {
+                <ActionForm action=revoke>
+                    <input type="hidden" name="name" value=name />
+                    <button type="submit" class="rounded-md border border-red-300 px-3 py-1 text-sm text-red-700 hover:bg-red-50 dark:border-red-800 dark:text-red-300 dark:hover:bg-red-950">
+                        "Revoke"
+                    </button>
+                </ActionForm>
+            })}
+        </li>
+    }
+}
