@@ -16,6 +16,8 @@ cargo fmt --all -- --check
 
 step "lints"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The browser half of the app (feature hydrate) is only compiled for WebAssembly.
+cargo clippy -p app --lib --features hydrate --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "starting a throwaway PostgreSQL server"
 pg_dir_file=$(mktemp)

@@ -5,15 +5,15 @@ use leptos::prelude::*;
 
 use crate::api::ApiError;
 
-/// Events per page on the Audit page.
-pub const PAGE_SIZE: i64 = 50;
-
 #[server]
 pub async fn list_audit_events(query: AuditQuery) -> Result<AuditEventsPage, ApiError> {
     use engine::{
         audit::{self, AuditFilter},
         model::{access::Action, audit::AuditEventView},
     };
+
+    /// Events per page on the Audit page.
+    const PAGE_SIZE: i64 = 50;
 
     crate::api::auth::require(Action::Read).await?;
     let range = query

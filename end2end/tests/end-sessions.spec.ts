@@ -1,0 +1,19 @@
+// Ending the local admin's sessions signs out every test that is signed in as the local
+// admin, so this spec runs alone, after all the others (see playwright.config.ts).
+import { expect, test } from "@playwright/test";
+import { waitForHydration } from "./hydration";
+import { signIn } from "./session";
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page);
+});
+
+test("an admin sees who has signed in and can end their sessions", async ({ page }) => {
+  await page.goto("/people");
+  await waitForHydration(page);
+  const person = page.getByRole("listitem").filter({ hasText: "Local admin" });
+  await expect(person).toContainText("admin");
+  await person.getByRole("button", { name: "End sessions" }).click();
+  await page.goto("/clusters");
+  await expect(page).toHaveURL(/\/signin\?next=\/clusters$/);
+});
