@@ -17,7 +17,7 @@ use engine::{
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::ApiError;
+use super::{authorize, ApiError};
 
 const MAX_LIMIT: i64 = 500;
 
@@ -62,24 +62,22 @@ fn event_json(row: AuditRow) -> Value {
 
 pub async fn list_audit_events(
     State(state): State<AppState>,
-    Extension(RequestPrincipal(principal)): Extension<RequestPrincipal>,
+    Extension(principal): Extension<RequestPrincipal>,
     Query(query): Query<AuditQuery>,
-) -> Response {
-    if !principal.is_some_and(|p| p.may(Action::Read)) {
-        return ApiError::forbidden().into_response();
-    }
+) -> Result<Response, ApiError> {
+    authorize(&principal, Action::Read)?;
     let limit = query.limit.unwrap_or(100);
     if !(1..=MAX_LIMIT).contains(&limit) {
-        return ApiError::invalid("limit", format!("limit must be between 1 and {MAX_LIMIT}"))
-            .into_response();
+        return Err(ApiError::invalid(
+            "limit",
+            format!("limit must be between 1 and {MAX_LIMIT}"),
+        ));
     }
-    match audit::list(&state.store, &query.filter(), limit).await {
-        Ok(rows) => {
-            let events: Vec<Value> = rows.into_iter().map(event_json).collect();
-            Json(json!({ "events": events })).into_response()
-        }
-        Err(error) => ApiError::internal(&error).into_response(),
-    }
+    let rows = audit::list(&state.store, &query.filter(), limit)
+        .await
+        .map_err(|error| ApiError::internal(&error))?;
+    let events: Vec<Value> = rows.into_iter().map(event_json).collect();
+    Ok(Json(json!({ "events": events })).into_response())
 }
 
 /// Events are read in batches of this many while exporting.
@@ -87,29 +85,25 @@ const EXPORT_BATCH: i64 = 1000;
 
 pub async fn export_audit_events(
     State(state): State<AppState>,
-    Extension(RequestPrincipal(principal)): Extension<RequestPrincipal>,
+    Extension(principal): Extension<RequestPrincipal>,
     Query(query): Query<AuditQuery>,
-) -> Response {
-    if !principal.is_some_and(|p| p.may(Action::Read)) {
-        return ApiError::forbidden().into_response();
-    }
+) -> Result<Response, ApiError> {
+    authorize(&principal, Action::Read)?;
     let format = query.format.as_deref().unwrap_or("json");
     if !matches!(format, "csv" | "json") {
-        return ApiError::invalid("format", "format must be csv or json").into_response();
+        return Err(ApiError::invalid("format", "format must be csv or json"));
     }
     let mut filter = query.filter();
     let mut rows: Vec<AuditRow> = Vec::new();
     loop {
-        match audit::list(&state.store, &filter, EXPORT_BATCH).await {
-            Ok(batch) => {
-                let done = (batch.len() as i64) < EXPORT_BATCH;
-                filter.before_id = batch.last().map(|row| row.id);
-                rows.extend(batch);
-                if done {
-                    break;
-                }
-            }
-            Err(error) => return ApiError::internal(&error).into_response(),
+        let batch = audit::list(&state.store, &filter, EXPORT_BATCH)
+            .await
+            .map_err(|error| ApiError::internal(&error))?;
+        let done = (batch.len() as i64) < EXPORT_BATCH;
+        filter.before_id = batch.last().map(|row| row.id);
+        rows.extend(batch);
+        if done {
+            break;
         }
     }
     let (content_type, body) = if format == "csv" {
@@ -118,7 +112,7 @@ pub async fn export_audit_events(
         let events: Vec<Value> = rows.into_iter().map(event_json).collect();
         ("application/json", json!({ "events": events }).to_string())
     };
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
             (
@@ -128,7 +122,7 @@ pub async fn export_audit_events(
         ],
         body,
     )
-        .into_response()
+        .into_response())
 }
 
 /// RFC 4180 CSV. A cell that a spreadsheet would run as a formula gets a leading quote

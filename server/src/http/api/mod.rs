@@ -7,8 +7,9 @@ mod me;
 
 pub use error::ApiError;
 
-use app::state::AppState;
-use axum::{routing::get, Router};
+use app::state::{AppState, RequestPrincipal};
+use axum::{http::StatusCode, routing::get, Router};
+use engine::model::access::{Action, Principal};
 
 /// The API's routes, nested under `/api/v1` by the main router.
 pub fn routes() -> Router<AppState> {
@@ -16,4 +17,14 @@ pub fn routes() -> Router<AppState> {
         .route("/me", get(me::me))
         .route("/audit", get(audit_events::list_audit_events))
         .route("/audit/export", get(audit_events::export_audit_events))
+}
+
+/// The request's principal if it may perform `action`: 401 when nobody is signed in, 403
+/// when the role does not allow it (the permission table decides).
+pub fn authorize(principal: &RequestPrincipal, action: Action) -> Result<&Principal, ApiError> {
+    match &principal.0 {
+        None => Err(ApiError::new(StatusCode::UNAUTHORIZED, "not signed in")),
+        Some(principal) if principal.may(action) => Ok(principal),
+        Some(_) => Err(ApiError::forbidden()),
+    }
 }
