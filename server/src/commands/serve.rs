@@ -45,6 +45,11 @@ pub async fn run(config: Config) -> Result<(), CommandError> {
         database = %config.database_url.redacted(),
         "nixdeck is listening on http://{address}"
     );
+    if config.local_mode() {
+        tracing::warn!(
+            "local mode: no sign-in provider is configured, so whoever reaches this address signs in as the local admin"
+        );
+    }
     let served = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
