@@ -10,7 +10,10 @@ use engine::model::{
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::{api::audit::list_audit_events, components::common::PageHeader};
+use crate::{
+    api::audit::list_audit_events,
+    components::common::{ErrorNotice, PageHeader},
+};
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
@@ -40,7 +43,7 @@ pub fn AuditPage() -> impl IntoView {
                 match page.await {
                     Ok(page) => view! { <EventsTable page query=query.get_untracked() /> }.into_any(),
                     Err(error) => view! {
-                        <p role="alert" class="text-sm text-red-700 dark:text-red-400">{error.to_string()}</p>
+                        <ErrorNotice message=error.to_string() />
                     }.into_any(),
                 }
             })}

@@ -4,7 +4,10 @@ use engine::model::health::{HealthReport, HealthStatus};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::{api::system::get_health, components::common::PageHeader};
+use crate::{
+    api::system::get_health,
+    components::common::{ErrorNotice, PageHeader},
+};
 
 /// The sections a person is most likely to want, with what each holds.
 const SHORTCUTS: [(&str, &str, &str); 5] = [
@@ -47,9 +50,7 @@ pub fn HomePage() -> impl IntoView {
                     match health.await {
                         Ok(report) => view! { <HealthCard report /> }.into_any(),
                         Err(error) => view! {
-                            <p role="alert" class="text-sm text-red-700 dark:text-red-400">
-                                {format!("The status could not be read: {error}")}
-                            </p>
+                            <ErrorNotice message=format!("The status could not be read: {error}") />
                         }.into_any(),
                     }
                 })}

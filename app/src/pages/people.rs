@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::{
     api::people::{list_people, EndSessions},
-    components::common::PageHeader,
+    components::common::{ErrorNotice, PageHeader},
 };
 
 #[component]
@@ -28,7 +28,7 @@ pub fn PeoplePage() -> impl IntoView {
                         </ul>
                     }.into_any(),
                     Err(error) => view! {
-                        <p role="alert" class="text-sm text-red-700 dark:text-red-400">{error.to_string()}</p>
+                        <ErrorNotice message=error.to_string() />
                     }.into_any(),
                 }
             })}

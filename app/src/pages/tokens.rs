@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::{
     api::tokens::{list_api_tokens, CreateApiToken, RevokeApiToken},
-    components::common::PageHeader,
+    components::common::{ErrorNotice, PageHeader},
 };
 
 #[component]
@@ -49,7 +49,7 @@ pub fn TokensPage() -> impl IntoView {
                 </div>
             }.into_any(),
             Err(error) => view! {
-                <p role="alert" class="mb-4 text-sm text-red-700 dark:text-red-400">{error.to_string()}</p>
+                <ErrorNotice message=error.to_string() />
             }.into_any(),
         })}
         <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
@@ -64,7 +64,7 @@ pub fn TokensPage() -> impl IntoView {
                         </ul>
                     }.into_any(),
                     Err(error) => view! {
-                        <p role="alert" class="text-sm text-red-700 dark:text-red-400">{error.to_string()}</p>
+                        <ErrorNotice message=error.to_string() />
                     }.into_any(),
                 }
             })}
