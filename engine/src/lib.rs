@@ -11,4 +11,6 @@ pub mod audit;
 #[cfg(feature = "server")]
 pub mod health;
 #[cfg(feature = "server")]
+pub mod nixops;
+#[cfg(feature = "server")]
 pub mod store;

@@ -3,6 +3,8 @@
 
 pub mod access;
 pub mod audit;
+pub mod cluster;
+pub mod dependencies;
 pub mod health;
 pub mod theme;
 pub mod time;
