@@ -48,6 +48,10 @@ pub async fn record_refusal(
 
 pub use crate::model::access::{Principal, Via};
 
+/// Session and token use is written down at most this often, so that reading pages or
+/// calling the API does not write to the database on every request.
+const TOUCH_INTERVAL_MS: i64 = 60 * 1000;
+
 /// Why a sign-in, session or token operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum AccessError {

@@ -13,15 +13,14 @@ use crate::{
     },
 };
 
-use super::{credential::hash_credential, AccessError, Credential, Principal, Via};
+use super::{
+    credential::hash_credential, AccessError, Credential, Principal, Via, TOUCH_INTERVAL_MS,
+};
 
 /// A session unused for this long ends.
 pub const SESSION_IDLE_MS: i64 = 8 * 60 * 60 * 1000;
 /// A session ends this long after sign-in, however much it is used.
 pub const SESSION_ABSOLUTE_MS: i64 = 7 * 24 * 60 * 60 * 1000;
-/// Sessions are marked as used at most this often, so reading pages does not write on
-/// every request.
-const TOUCH_INTERVAL_MS: i64 = 60 * 1000;
 
 /// A person the provider vouched for, with the role their membership gives them.
 #[derive(Debug, Clone)]

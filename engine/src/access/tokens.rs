@@ -12,13 +12,13 @@ use crate::{
     },
 };
 
-use super::{credential::hash_credential, AccessError, Credential, Principal, Via};
+use super::{
+    credential::hash_credential, AccessError, Credential, Principal, Via, TOUCH_INTERVAL_MS,
+};
 
 /// Every token starts with this, so a leaked one is recognisable (and secret scanners can
 /// be taught to find it).
 const TOKEN_PREFIX: &str = "ndk_";
-/// Token use is recorded at most this often.
-const TOUCH_INTERVAL_MS: i64 = 60 * 1000;
 
 /// Makes a token and audits it; the value is returned once and never stored.
 pub async fn create_token(

@@ -11,7 +11,7 @@ mod site_assets;
 mod theme_preference;
 
 pub use router::router;
-pub use site_assets::SiteAssets;
+pub use site_assets::{is_site_asset, SiteAssets};
 
 /// Only a path on this site may be a redirect target: anything else (`//host`, `https:`,
 /// a backslash trick) would make nixdeck an open redirect, and sends the person home.

@@ -17,6 +17,12 @@ use axum::{
 #[allow_missing = true]
 pub struct SiteAssets;
 
+/// Whether `path` names a file of the built site: public, and served without looking up
+/// who asks.
+pub fn is_site_asset(path: &str) -> bool {
+    SiteAssets::get(path.trim_start_matches('/')).is_some()
+}
+
 /// Serves a file of the site, or renders the dashboard's 404 page.
 pub async fn static_file_or_not_found(State(state): State<AppState>, request: Request) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD) {

@@ -12,7 +12,7 @@ use axum::{
 use engine::model::url_encoding::encode_query_value;
 use serde_json::json;
 
-use crate::http::SiteAssets;
+use crate::http::is_site_asset;
 
 /// Addresses open to everyone. `get_session` answers "nobody" to the sign-in page.
 fn is_public(path: &str) -> bool {
@@ -20,7 +20,7 @@ fn is_public(path: &str) -> bool {
     matches!(path, "/healthz" | "/signin" | "/preferences/theme")
         || path == <app::api::system::GetSession as ServerFn>::PATH
         || path.starts_with("/auth/")
-        || SiteAssets::get(path.trim_start_matches('/')).is_some()
+        || is_site_asset(path)
 }
 
 pub async fn require_sign_in(request: Request, next: Next) -> Response {

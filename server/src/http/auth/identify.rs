@@ -1,6 +1,8 @@
 //! Establishes who sent each request, before any handler runs: a bearer token (for
 //! automation) or the session cookie (for people). A presented token that is not valid is
-//! refused at once and audited; a stale cookie just means "signed out".
+//! refused at once and audited; a stale cookie just means "signed out". The site's own
+//! files (WebAssembly, JS, CSS) are public, so the cookie the browser sends with each of
+//! them is not looked up: that would cost a database query per file on every page load.
 
 use std::net::SocketAddr;
 
@@ -16,7 +18,7 @@ use engine::access;
 use serde_json::json;
 
 use super::cookie::{cookie_value, SESSION_COOKIE};
-use crate::http::api::ApiError;
+use crate::http::{api::ApiError, is_site_asset};
 
 pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let source = request
@@ -24,6 +26,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0.ip().to_string());
     let principal = match bearer_token(&request) {
+        _ if is_site_asset(request.uri().path()) => None,
         Some(token) => match access::resolve_token(&state.store, token).await {
             Ok(Some(principal)) => Some(principal),
             Ok(None) => return refuse_token(&state, source).await,
