@@ -4,6 +4,7 @@ import { defineConfig, devices } from "@playwright/test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { githubServers } from "./github/servers";
 
 const port = Number(process.env.NIXDECK_E2E_PORT ?? 3457);
 const baseURL = `http://127.0.0.1:${port}`;
@@ -47,18 +48,21 @@ export default defineConfig({
       use: { ...devices["Desktop Chrome"], channel: undefined },
     },
   ],
-  webServer: {
-    command: `${binary} serve`,
-    cwd: workdir,
-    url: `${baseURL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      NIXDECK_LISTEN: `127.0.0.1:${port}`,
-      NIXDECK_DATA_DIR: path.join(workdir, "data"),
-      RUST_LOG: "warn",
+  webServer: [
+    {
+      command: `${binary} serve`,
+      cwd: workdir,
+      url: `${baseURL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        NIXDECK_LISTEN: `127.0.0.1:${port}`,
+        NIXDECK_DATA_DIR: path.join(workdir, "data"),
+        RUST_LOG: "warn",
+      },
     },
-  },
+    ...githubServers(binary, workdir),
+  ],
 });

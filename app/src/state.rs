@@ -3,7 +3,10 @@
 //! request (who sent it, from where), carried in the request's extensions.
 
 use axum::extract::FromRef;
-use engine::{model::access::Principal, store::Store};
+use engine::{
+    model::{access::Principal, sign_in::SignInMethod},
+    store::Store,
+};
 use leptos::config::LeptosOptions;
 
 /// Everything a page or server function may need from the running server.
@@ -14,12 +17,17 @@ pub struct AppState {
     /// The external URL without a trailing slash; its origin is the only one allowed to
     /// send state-changing requests with a session cookie.
     pub public_url: String,
-    /// No sign-in provider is configured: a single local admin may sign in, on a loopback
-    /// address only.
-    pub local_mode: bool,
+    /// How people may sign in: the configured providers, or the local admin alone.
+    pub sign_in_methods: Vec<SignInMethod>,
 }
 
 impl AppState {
+    /// No sign-in provider is configured: a single local admin may sign in, on a loopback
+    /// address only.
+    pub fn local_mode(&self) -> bool {
+        self.sign_in_methods.contains(&SignInMethod::Local)
+    }
+
     /// Session cookies are `Secure` whenever people reach nixdeck over https.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")

@@ -6,5 +6,6 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod http;
+pub mod login;
 pub mod shutdown;
 pub mod telemetry;

@@ -2,6 +2,8 @@
 //! new database on the PostgreSQL server named by `NIXDECK_TEST_POSTGRES_URL` (the test
 //! script starts a throwaway one).
 
+pub mod counterpart;
+
 use std::{future::Future, sync::LazyLock};
 
 use engine::store::Store;
@@ -113,4 +115,25 @@ macro_rules! on_both_databases {
             )*
         }
     };
+}
+
+/// Runs a statement directly, for tests that need a state the application would not make
+/// (an expired row, a tampered value).
+pub async fn execute(store: &Store, statement: &str) {
+    let statement = sqlx::AssertSqlSafe(statement.to_owned());
+    match store {
+        Store::Sqlite(pool) => sqlx::query(statement).execute(pool).await.map(drop),
+        Store::Postgres(pool) => sqlx::query(statement).execute(pool).await.map(drop),
+    }
+    .unwrap_or_else(|e| panic!("test statement failed: {e}"));
+}
+
+/// The first column of every row of a query, as text.
+pub async fn query_strings(store: &Store, query: &str) -> Vec<String> {
+    let query = sqlx::AssertSqlSafe(query.to_owned());
+    match store {
+        Store::Sqlite(pool) => sqlx::query_scalar::<_, String>(query).fetch_all(pool).await,
+        Store::Postgres(pool) => sqlx::query_scalar::<_, String>(query).fetch_all(pool).await,
+    }
+    .unwrap_or_else(|e| panic!("test query failed: {e}"))
 }

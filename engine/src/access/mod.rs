@@ -1,14 +1,18 @@
 //! Who is asking: sign-in, server-side sessions and API tokens, each change audited in the
 //! same transaction. The permission table itself is `crate::model::access`.
 
+mod attempts;
 mod credential;
+pub mod membership;
 mod sessions;
 mod tokens;
 
+pub use attempts::{begin_attempt, take_attempt, Attempt, AttemptProblem, ATTEMPT_LIFETIME_MS};
+
 pub use credential::Credential;
 pub use sessions::{
-    end_sessions_of, resolve_session, sign_in, sign_out, SignIn, SESSION_ABSOLUTE_MS,
-    SESSION_IDLE_MS,
+    end_sessions_of, resolve_session, sign_in, sign_out, SignIn, MEMBERSHIP_STALE_MS,
+    SESSION_ABSOLUTE_MS, SESSION_IDLE_MS,
 };
 pub use tokens::{create_token, list_tokens, resolve_token, revoke_token};
 

@@ -31,7 +31,15 @@ pub struct SignIn {
     pub name: String,
     pub role: Role,
     pub source_addr: Option<String>,
+    /// The provider's access token, sealed, when membership is re-checked during the
+    /// session (GitHub).
+    pub provider_token: Option<String>,
 }
+
+/// A re-checked session whose membership was last confirmed longer ago than this is no
+/// longer trusted (the re-check runs every few minutes and is due hourly; this leaves room
+/// for a provider outage of a quarter of an hour).
+pub const MEMBERSHIP_STALE_MS: i64 = 75 * 60 * 1000;
 
 /// Records the person, opens a new session (a new id at every sign-in) and audits it, all
 /// in one transaction. Returns the session's cookie value.
@@ -67,6 +75,8 @@ pub async fn sign_in(
             expires_at: now + SESSION_ABSOLUTE_MS,
             ended_at: None,
             source_addr: sign_in.source_addr.clone(),
+            checked_at: sign_in.provider_token.as_ref().map(|_| now),
+            provider_token: sign_in.provider_token.clone(),
         },
     )
     .await?;
@@ -97,9 +107,14 @@ pub async fn resolve_session(
         return Ok(None);
     };
     let now = now_millis();
+    let membership_current = session.provider_token.is_none()
+        || session
+            .checked_at
+            .is_some_and(|checked| now < checked + MEMBERSHIP_STALE_MS);
     let live = session.ended_at.is_none()
         && now < session.expires_at
-        && now < session.last_seen_at + SESSION_IDLE_MS;
+        && now < session.last_seen_at + SESSION_IDLE_MS
+        && membership_current;
     if !live {
         return Ok(None);
     }

@@ -9,6 +9,7 @@ mod error;
 pub mod api_tokens;
 pub mod audit_events;
 pub mod sessions;
+pub mod sign_in_attempts;
 pub mod users;
 
 pub use connect::DatabaseEngine;

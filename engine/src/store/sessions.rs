@@ -11,13 +11,19 @@ pub struct SessionRow {
     pub expires_at: i64,
     pub ended_at: Option<i64>,
     pub source_addr: Option<String>,
+    /// The provider's access token, sealed by the server; only for providers whose
+    /// membership is re-checked while the session lives.
+    pub provider_token: Option<String>,
+    /// When the provider last confirmed the person's membership.
+    pub checked_at: Option<i64>,
 }
 
 pub async fn insert(tx: &mut Tx, session: &SessionRow) -> Result<(), StoreError> {
     on_conn!(tx tx, conn => {
         sqlx::query(
-            r#"insert into sessions (id_hash, user_id, created_at, last_seen_at, expires_at, ended_at, source_addr)
-               values ($1, $2, $3, $4, $5, $6, $7)"#,
+            r#"insert into sessions (id_hash, user_id, created_at, last_seen_at, expires_at, ended_at,
+                                    source_addr, provider_token, checked_at)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
         )
         .bind(&session.id_hash)
         .bind(&session.user_id)
@@ -26,6 +32,8 @@ pub async fn insert(tx: &mut Tx, session: &SessionRow) -> Result<(), StoreError>
         .bind(session.expires_at)
         .bind(session.ended_at)
         .bind(&session.source_addr)
+        .bind(&session.provider_token)
+        .bind(session.checked_at)
         .execute(conn)
         .await?;
     });
@@ -42,7 +50,7 @@ pub async fn find_with_user(
         sqlx::query_as::<_, SessionWithUser>(
             r#"select s.id_hash, s.user_id, s.created_at as session_created_at,
                       s.last_seen_at as session_last_seen_at, s.expires_at, s.ended_at,
-                      s.source_addr, u.provider, u.subject, u.login, u.name, u.role,
+                      s.source_addr, s.provider_token, s.checked_at, u.provider, u.subject, u.login, u.name, u.role,
                       u.created_at as user_created_at, u.last_seen_at as user_last_seen_at
                from sessions s join users u on u.id = s.user_id
                where s.id_hash = $1"#,
@@ -102,6 +110,47 @@ pub async fn end_all_for_user(tx: &mut Tx, user_id: &str, now: i64) -> Result<u6
     Ok(result)
 }
 
+/// Live sessions of a provider whose membership was last confirmed before `checked_before`,
+/// with their people: the ones a membership re-check is due for.
+pub async fn due_for_check(
+    store: &Store,
+    provider: &str,
+    checked_before: i64,
+    now: i64,
+) -> Result<Vec<(SessionRow, UserRow)>, StoreError> {
+    let rows: Vec<SessionWithUser> = on_conn!(pool store, conn => {
+        sqlx::query_as::<_, SessionWithUser>(
+            r#"select s.id_hash, s.user_id, s.created_at as session_created_at,
+                      s.last_seen_at as session_last_seen_at, s.expires_at, s.ended_at,
+                      s.source_addr, s.provider_token, s.checked_at, u.provider, u.subject,
+                      u.login, u.name, u.role, u.created_at as user_created_at,
+                      u.last_seen_at as user_last_seen_at
+               from sessions s join users u on u.id = s.user_id
+               where u.provider = $1 and s.ended_at is null and s.expires_at > $3
+                 and s.provider_token is not null and s.checked_at < $2
+               order by s.checked_at"#,
+        )
+        .bind(provider)
+        .bind(checked_before)
+        .bind(now)
+        .fetch_all(conn)
+        .await?
+    });
+    Ok(rows.into_iter().map(SessionWithUser::split).collect())
+}
+
+/// Records that the provider confirmed the session's person just now.
+pub async fn mark_checked(tx: &mut Tx, id_hash: &str, now: i64) -> Result<(), StoreError> {
+    on_conn!(tx tx, conn => {
+        sqlx::query(r#"update sessions set checked_at = $2 where id_hash = $1"#)
+            .bind(id_hash)
+            .bind(now)
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
+}
+
 #[derive(sqlx::FromRow)]
 struct SessionWithUser {
     id_hash: String,
@@ -111,6 +160,8 @@ struct SessionWithUser {
     expires_at: i64,
     ended_at: Option<i64>,
     source_addr: Option<String>,
+    provider_token: Option<String>,
+    checked_at: Option<i64>,
     provider: String,
     subject: String,
     login: String,
@@ -140,6 +191,8 @@ impl SessionWithUser {
             expires_at: self.expires_at,
             ended_at: self.ended_at,
             source_addr: self.source_addr,
+            provider_token: self.provider_token,
+            checked_at: self.checked_at,
         };
         (session, user)
     }

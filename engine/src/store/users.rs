@@ -84,3 +84,15 @@ pub async fn live_session_counts(
     });
     Ok(rows)
 }
+
+/// Changes a person's role (a membership re-check found it changed).
+pub async fn set_role(tx: &mut Tx, id: &str, role: &str) -> Result<(), StoreError> {
+    on_conn!(tx tx, conn => {
+        sqlx::query(r#"update users set role = $2 where id = $1"#)
+            .bind(id)
+            .bind(role)
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
+}

@@ -16,6 +16,7 @@ fn alice(role: Role) -> SignIn {
         name: "Alice Liddell".to_owned(),
         role,
         source_addr: Some("127.0.0.1".to_owned()),
+        provider_token: None,
     }
 }
 
@@ -25,14 +26,6 @@ async fn actions(store: &Store) -> Vec<String> {
         .expect("list audit");
     rows.reverse();
     rows.into_iter().map(|row| row.action).collect()
-}
-
-async fn execute(store: &Store, statement: &'static str) {
-    match store {
-        Store::Sqlite(pool) => sqlx::query(statement).execute(pool).await.map(drop),
-        Store::Postgres(pool) => sqlx::query(statement).execute(pool).await.map(drop),
-    }
-    .expect("statement");
 }
 
 async fn a_signed_in_person_is_found_by_their_session_cookie(store: Store) {
@@ -97,7 +90,7 @@ async fn idle_and_expired_sessions_are_refused(store: Store) {
     let (idle, _) = access::sign_in(&store, alice(Role::Viewer))
         .await
         .expect("sign in");
-    execute(
+    testkit::execute(
         &store,
         "update sessions set last_seen_at = last_seen_at - 30000000",
     )
@@ -110,7 +103,7 @@ async fn idle_and_expired_sessions_are_refused(store: Store) {
     let (expired, _) = access::sign_in(&store, alice(Role::Viewer))
         .await
         .expect("sign in");
-    execute(&store, "update sessions set expires_at = 0").await;
+    testkit::execute(&store, "update sessions set expires_at = 0").await;
     assert!(access::resolve_session(&store, expired.expose())
         .await
         .expect("resolve")

@@ -4,4 +4,5 @@
 
 mod access;
 mod audit_log;
+mod sign_in_attempts;
 mod store_basics;

@@ -6,7 +6,14 @@ use axum::serve::ListenerExt;
 use leptos::config::{Env, LeptosOptions};
 use tokio_util::sync::CancellationToken;
 
-use crate::{config::Config, http::router, shutdown};
+use std::sync::Arc;
+
+use crate::{
+    config::Config,
+    http::router,
+    login::{membership_recheck, Providers},
+    shutdown,
+};
 
 use super::{open_store, CommandError};
 
@@ -30,14 +37,16 @@ pub async fn run(config: Config) -> Result<(), CommandError> {
         }
     });
 
+    let providers = Arc::new(Providers::from_config(&config).map_err(CommandError::Refused)?);
     let state = AppState {
         leptos_options: leptos_options(address),
         store: store.clone(),
         public_url: config.public_url_str(),
-        local_mode: config.local_mode(),
+        sign_in_methods: providers.sign_in_methods(),
     };
     let shutdown = CancellationToken::new();
     shutdown::cancel_on_signal(shutdown.clone());
+    membership_recheck::spawn(store.clone(), providers.clone(), shutdown.clone());
 
     tracing::info!(
         %address,
@@ -52,7 +61,7 @@ pub async fn run(config: Config) -> Result<(), CommandError> {
     }
     let served = axum::serve(
         listener,
-        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        router(state, providers).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown.cancelled_owned())
     .await;

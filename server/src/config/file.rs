@@ -15,6 +15,19 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     pub data_dir: Option<String>,
     pub database_url: Option<String>,
+    pub github_client_id: Option<String>,
+    pub github_client_secret: Option<String>,
+    pub github_org: Option<String>,
+    pub github_admin_team: Option<String>,
+    pub github_operator_team: Option<String>,
+    pub github_url: Option<String>,
+    pub github_api_url: Option<String>,
+    pub oidc_issuer: Option<String>,
+    pub oidc_client_id: Option<String>,
+    pub oidc_client_secret: Option<String>,
+    pub oidc_admin_group: Option<String>,
+    pub oidc_operator_group: Option<String>,
+    pub oidc_groups_claim: Option<String>,
 }
 
 impl FileConfig {

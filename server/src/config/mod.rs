@@ -7,6 +7,7 @@ mod database_url;
 mod error;
 mod file;
 mod parse;
+mod providers;
 
 use std::{
     collections::HashMap,
@@ -18,6 +19,7 @@ use std::{
 pub use database_url::DatabaseUrl;
 pub use error::ConfigError;
 use file::FileConfig;
+pub use providers::{GitHubSettings, OidcSettings};
 use url::Url;
 
 /// Where a setting's value came from, shown by `nixdeck check-config`.
@@ -50,11 +52,18 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// The database (`NIXDECK_DATABASE_URL`); may hold a password, so it redacts itself.
     pub database_url: DatabaseUrl,
+    /// Sign-in with GitHub, if configured (`NIXDECK_GITHUB_*`).
+    pub github: Option<GitHubSettings>,
+    /// Sign-in with an OpenID Connect provider, if configured (`NIXDECK_OIDC_*`).
+    pub oidc: Option<OidcSettings>,
     /// The configuration file that was read, if any.
     pub file: Option<PathBuf>,
     /// Where each setting came from, by variable name.
     pub origins: HashMap<&'static str, Origin>,
 }
+
+/// What `describe` shows instead of a secret.
+const REDACTED: &str = "(redacted)";
 
 /// The file read when `--config` is not given, if it exists.
 pub const DEFAULT_FILE: &str = "nixdeck.toml";
@@ -96,7 +105,12 @@ impl Config {
         origins.insert("NIXDECK_DATABASE_URL", origin);
         let (public_url, origin) = layers.public_url(listen)?;
         origins.insert("NIXDECK_PUBLIC_URL", origin);
-        if !listen.ip().is_loopback() {
+        let mut provider_origins = Vec::new();
+        let github = layers.github(&mut provider_origins)?;
+        let oidc = layers.oidc(&mut provider_origins)?;
+        origins.extend(provider_origins);
+        let local_mode = github.is_none() && oidc.is_none();
+        if local_mode && !listen.ip().is_loopback() {
             return Err(ConfigError::Invalid {
                 setting: "NIXDECK_LISTEN".to_owned(),
                 problem: format!(
@@ -112,6 +126,8 @@ impl Config {
             public_url,
             data_dir,
             database_url,
+            github,
+            oidc,
             file: file.map(Path::to_path_buf),
             origins,
         })
@@ -129,7 +145,7 @@ impl Config {
             .file
             .as_ref()
             .map_or_else(|| "none".to_owned(), |path| path.display().to_string());
-        let lines = [
+        let mut lines = vec![
             format!("# nixdeck configuration (file: {file}; environment variables win)"),
             format!(
                 "listen = {:?}  # NIXDECK_LISTEN, {}",
@@ -153,13 +169,94 @@ impl Config {
                 self.database_url.engine().as_str()
             ),
         ];
+        lines.extend(self.describe_providers(&origin));
         lines.join("\n")
     }
 
-    /// No sign-in provider is configured, so a single local admin signs in. (GitHub and
-    /// OIDC sign-in are not configurable yet; until they are, nixdeck always runs so.)
+    /// The sign-in providers' settings, secrets redacted, for `describe`.
+    fn describe_providers(&self, origin: &dyn Fn(&str) -> String) -> Vec<String> {
+        let line = |key: &str, variable: &str, value: Option<&str>| {
+            value.map(|value| format!("{key} = {value:?}  # {variable}, {}", origin(variable)))
+        };
+        let mut lines = Vec::new();
+        if let Some(github) = &self.github {
+            lines.extend([
+                line(
+                    "github_client_id",
+                    "NIXDECK_GITHUB_CLIENT_ID",
+                    Some(&github.client_id),
+                ),
+                line(
+                    "github_client_secret",
+                    "NIXDECK_GITHUB_CLIENT_SECRET",
+                    Some(REDACTED),
+                ),
+                line("github_org", "NIXDECK_GITHUB_ORG", Some(&github.org)),
+                line(
+                    "github_admin_team",
+                    "NIXDECK_GITHUB_ADMIN_TEAM",
+                    github.admin_team.as_deref(),
+                ),
+                line(
+                    "github_operator_team",
+                    "NIXDECK_GITHUB_OPERATOR_TEAM",
+                    github.operator_team.as_deref(),
+                ),
+                line(
+                    "github_url",
+                    "NIXDECK_GITHUB_URL",
+                    Some(github.web_url.as_str()),
+                ),
+                line(
+                    "github_api_url",
+                    "NIXDECK_GITHUB_API_URL",
+                    Some(github.api_url.as_str()),
+                ),
+            ]);
+        }
+        if let Some(oidc) = &self.oidc {
+            lines.extend([
+                line("oidc_issuer", "NIXDECK_OIDC_ISSUER", Some(&oidc.issuer)),
+                line(
+                    "oidc_client_id",
+                    "NIXDECK_OIDC_CLIENT_ID",
+                    Some(&oidc.client_id),
+                ),
+                line(
+                    "oidc_client_secret",
+                    "NIXDECK_OIDC_CLIENT_SECRET",
+                    Some(REDACTED),
+                ),
+                line(
+                    "oidc_admin_group",
+                    "NIXDECK_OIDC_ADMIN_GROUP",
+                    oidc.admin_group.as_deref(),
+                ),
+                line(
+                    "oidc_operator_group",
+                    "NIXDECK_OIDC_OPERATOR_GROUP",
+                    oidc.operator_group.as_deref(),
+                ),
+                line(
+                    "oidc_groups_claim",
+                    "NIXDECK_OIDC_GROUPS_CLAIM",
+                    Some(&oidc.groups_claim),
+                ),
+            ]);
+        }
+        if self.local_mode() {
+            lines.push(Some(
+                "# no sign-in provider: local mode (a single local admin, loopback only)"
+                    .to_owned(),
+            ));
+        }
+        lines.into_iter().flatten().collect()
+    }
+
+    /// No sign-in provider is configured, so a single local admin signs in, and nixdeck
+    /// listens on a loopback address only.
     pub fn local_mode(&self) -> bool {
-        true
+        self.github.is_none() && self.oidc.is_none()
     }
 
     /// The public URL without a trailing slash, ready to have paths appended.

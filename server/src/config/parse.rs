@@ -26,14 +26,14 @@ pub struct Layers<'a> {
 }
 
 /// A raw value and where it came from.
-struct Raw {
-    value: String,
-    origin: Origin,
+pub(super) struct Raw {
+    pub(super) value: String,
+    pub(super) origin: Origin,
 }
 
 impl Raw {
     /// An error about this value, naming the variable or file key that gave it.
-    fn invalid(&self, variable: &str, key: &str, problem: String) -> ConfigError {
+    pub(super) fn invalid(&self, variable: &str, key: &str, problem: String) -> ConfigError {
         let setting = match &self.origin {
             Origin::File(path) => format!("{key} in {} (or {variable})", path.display()),
             _ => variable.to_owned(),
@@ -44,7 +44,7 @@ impl Raw {
 
 impl Layers<'_> {
     /// The environment variable if set, else the file's key if present.
-    fn raw(&self, variable: &'static str, file_value: Option<&String>) -> Option<Raw> {
+    pub(super) fn raw(&self, variable: &'static str, file_value: Option<&String>) -> Option<Raw> {
         if let Some(value) = self.env.get(variable) {
             return Some(Raw {
                 value: value.clone(),

@@ -171,3 +171,113 @@ fn local_mode_refuses_to_listen_beyond_the_loopback_interface() {
         .expect("IPv6 loopback is fine");
     assert!(config.local_mode());
 }
+
+const GITHUB: [(&str, &str); 3] = [
+    ("NIXDECK_GITHUB_CLIENT_ID", "Iv1.abc"),
+    ("NIXDECK_GITHUB_CLIENT_SECRET", "very-secret-value"),
+    ("NIXDECK_GITHUB_ORG", "acme"),
+];
+
+#[test]
+fn github_sign_in_ends_local_mode_and_may_listen_anywhere() {
+    let mut pairs = GITHUB.to_vec();
+    pairs.extend([
+        ("NIXDECK_LISTEN", "0.0.0.0:8080"),
+        ("NIXDECK_GITHUB_ADMIN_TEAM", "platform-admins"),
+    ]);
+    let config = Config::from_sources(None, &env(&pairs)).expect("config");
+    assert!(!config.local_mode());
+    let github = config.github.as_ref().expect("GitHub");
+    assert_eq!(github.org, "acme");
+    assert_eq!(github.admin_team.as_deref(), Some("platform-admins"));
+    assert_eq!(github.operator_team, None);
+    assert_eq!(github.web_url.as_str(), "https://github.com/");
+    assert_eq!(github.api_url.as_str(), "https://api.github.com/");
+    let described = config.describe();
+    assert!(!described.contains("very-secret-value"), "{described}");
+    assert!(
+        described.contains("github_client_secret = \"(redacted)\""),
+        "{described}"
+    );
+    assert!(!described.contains("local mode"), "{described}");
+}
+
+#[test]
+fn a_half_configured_provider_names_what_is_missing() {
+    let error = error_of(Config::from_sources(
+        None,
+        &env(&[
+            ("NIXDECK_GITHUB_CLIENT_ID", "Iv1.abc"),
+            ("NIXDECK_GITHUB_ORG", "acme"),
+        ]),
+    ));
+    assert!(
+        error.starts_with("invalid NIXDECK_GITHUB_CLIENT_SECRET: is required"),
+        "{error}"
+    );
+
+    let error = error_of(Config::from_sources(
+        None,
+        &env(&[("NIXDECK_GITHUB_ADMIN_TEAM", "admins")]),
+    ));
+    assert!(
+        error.starts_with("invalid NIXDECK_GITHUB_ADMIN_TEAM: GitHub sign-in also needs"),
+        "{error}"
+    );
+
+    let error = error_of(Config::from_sources(
+        None,
+        &env(&[("NIXDECK_OIDC_ISSUER", "https://id.example.com")]),
+    ));
+    assert!(
+        error.starts_with("invalid NIXDECK_OIDC_CLIENT_ID: is required"),
+        "{error}"
+    );
+}
+
+#[test]
+fn provider_urls_must_be_https_unless_on_this_machine() {
+    let mut pairs = GITHUB.to_vec();
+    pairs.push(("NIXDECK_GITHUB_API_URL", "http://github.internal/api/v3"));
+    let error = error_of(Config::from_sources(None, &env(&pairs)));
+    assert!(
+        error.starts_with("invalid NIXDECK_GITHUB_API_URL:"),
+        "{error}"
+    );
+    assert!(error.contains("https://"), "{error}");
+
+    let mut pairs = GITHUB.to_vec();
+    pairs.extend([
+        ("NIXDECK_GITHUB_URL", "https://github.example.com"),
+        ("NIXDECK_GITHUB_API_URL", "http://127.0.0.1:9999/api/v3"),
+    ]);
+    let config = Config::from_sources(None, &env(&pairs)).expect("loopback http is fine");
+    let github = config.github.expect("GitHub");
+    assert_eq!(github.api_url.as_str(), "http://127.0.0.1:9999/api/v3");
+    assert_eq!(github.web_url.as_str(), "https://github.example.com/");
+}
+
+#[test]
+fn an_organisation_name_with_a_slash_is_refused() {
+    let mut pairs = GITHUB.to_vec();
+    pairs[2] = ("NIXDECK_GITHUB_ORG", "acme/../../user");
+    let error = error_of(Config::from_sources(None, &env(&pairs)));
+    assert!(error.starts_with("invalid NIXDECK_GITHUB_ORG:"), "{error}");
+}
+
+#[test]
+fn oidc_sign_in_reads_its_settings_from_the_file_too() {
+    let file = file_with(
+        "oidc_issuer = \"https://id.example.com/realms/ops\"\n\
+         oidc_client_id = \"nixdeck\"\n\
+         oidc_client_secret = \"file-secret\"\n\
+         oidc_admin_group = \"ops-admins\"\n",
+    );
+    let config = Config::from_sources(Some(file.path()), &env(&[])).expect("config");
+    let oidc = config.oidc.as_ref().expect("OIDC");
+    assert_eq!(oidc.issuer, "https://id.example.com/realms/ops");
+    assert_eq!(oidc.admin_group.as_deref(), Some("ops-admins"));
+    assert_eq!(oidc.groups_claim, "groups");
+    assert!(!config.local_mode());
+    assert!(!config.describe().contains("file-secret"));
+}

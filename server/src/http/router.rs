@@ -1,15 +1,17 @@
 //! Assembles the whole HTTP application for a given state.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use app::{shell, state::AppState, App};
 use axum::{
     middleware::{from_fn, from_fn_with_state},
     routing::{get, post},
-    Router,
+    Extension, Router,
 };
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::trace::TraceLayer;
+
+use crate::login::Providers;
 
 use super::{api, auth, health, security_headers::security_headers, site_assets, theme_preference};
 
@@ -23,7 +25,7 @@ static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route
 /// images), whose misses render the dashboard's 404 page. Every request passes, outermost
 /// first: tracing, security headers, identification, cross-origin protection and the
 /// sign-in gate.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, providers: Arc<Providers>) -> Router {
     let routes = ROUTES.clone();
     let options = state.leptos_options.clone();
     Router::new()
@@ -31,9 +33,14 @@ pub fn router(state: AppState) -> Router {
         .route("/preferences/theme", post(theme_preference::set_theme))
         .route("/auth/local", post(auth::sign_in_locally))
         .route("/auth/logout", post(auth::sign_out))
+        .route("/auth/github", get(auth::start_github))
+        .route("/auth/github/callback", get(auth::github_callback))
+        .route("/auth/oidc", get(auth::start_oidc))
+        .route("/auth/oidc/callback", get(auth::oidc_callback))
         .nest("/api/v1", api::routes())
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(site_assets::static_file_or_not_found)
+        .layer(Extension(providers))
         .layer(from_fn(auth::require_sign_in))
         .layer(from_fn_with_state(
             state.clone(),

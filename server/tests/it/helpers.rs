@@ -1,5 +1,7 @@
 //! `TestApp`: the server's router over a fresh database, answered in-process.
 
+use std::sync::Arc;
+
 use app::state::AppState;
 use axum::{
     body::Body,
@@ -9,7 +11,11 @@ use axum::{
 use engine::store::Store;
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
+use nixdeck_server::login::Providers;
 use tower::ServiceExt;
+
+/// The public URL every test app believes it has (providers redirect back to it).
+pub const PUBLIC_URL: &str = "http://127.0.0.1:3000";
 
 /// The router under test and the store it uses.
 pub struct TestApp {
@@ -29,16 +35,28 @@ impl TestApp {
         app
     }
 
-    /// An app over `store`, which the caller keeps alive.
+    /// An app offering sign-in through `providers`, over a database it owns.
+    pub fn owning(db: testkit::TestDb, providers: Providers) -> TestApp {
+        let mut app = TestApp::with_providers(db.store.clone(), providers);
+        app._db = Some(db);
+        app
+    }
+
+    /// An app in local mode over `store`, which the caller keeps alive.
     pub fn new(store: Store) -> TestApp {
+        TestApp::with_providers(store, Providers::default())
+    }
+
+    /// An app offering sign-in through `providers`.
+    pub fn with_providers(store: Store, providers: Providers) -> TestApp {
         let state = AppState {
             leptos_options: LeptosOptions::builder().output_name("nixdeck").build(),
             store: store.clone(),
-            public_url: "http://127.0.0.1:3000".to_owned(),
-            local_mode: true,
+            public_url: PUBLIC_URL.to_owned(),
+            sign_in_methods: providers.sign_in_methods(),
         };
         TestApp {
-            router: nixdeck_server::http::router(state),
+            router: nixdeck_server::http::router(state, Arc::new(providers)),
             store,
             _db: None,
         }

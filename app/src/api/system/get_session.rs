@@ -1,6 +1,6 @@
 //! Who is signed in, for the top bar, and whether nixdeck runs in local mode.
 
-use engine::model::access::Principal;
+use engine::model::{access::Principal, sign_in::SignInMethod};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +11,7 @@ use crate::api::ApiError;
 pub struct SessionView {
     pub principal: Option<Principal>,
     pub local_mode: bool,
+    pub sign_in_methods: Vec<SignInMethod>,
 }
 
 #[server]
@@ -18,6 +19,7 @@ pub async fn get_session() -> Result<SessionView, ApiError> {
     let state = expect_context::<crate::state::AppState>();
     Ok(SessionView {
         principal: crate::api::auth::current_principal().await,
-        local_mode: state.local_mode,
+        local_mode: state.local_mode(),
+        sign_in_methods: state.sign_in_methods.clone(),
     })
 }

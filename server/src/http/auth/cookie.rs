@@ -34,3 +34,16 @@ pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 pub fn header_value(text: &str) -> HeaderValue {
     HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
+
+/// The cookie that binds a sign-in attempt to the browser that started it, so a callback
+/// URL opened in another browser (login CSRF) finishes nothing. Sent only to `/auth/`.
+pub const SIGN_IN_COOKIE: &str = "nixdeck_sign_in";
+
+pub fn sign_in_cookie(value: &str, max_age_seconds: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SIGN_IN_COOKIE}={value}; Path=/auth/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}")
+}
+
+pub fn cleared_sign_in_cookie(secure: bool) -> String {
+    sign_in_cookie("", 0, secure)
+}

@@ -31,7 +31,7 @@ pub async fn sign_in_locally(
     Extension(SourceAddr(source)): Extension<SourceAddr>,
     Form(form): Form<SignInForm>,
 ) -> Response {
-    if !state.local_mode {
+    if !state.local_mode() {
         return (
             StatusCode::NOT_FOUND,
             "local sign-in is only available when no sign-in provider is configured",
@@ -45,6 +45,7 @@ pub async fn sign_in_locally(
         name: "Local admin".to_owned(),
         role: Role::Admin,
         source_addr: source,
+        provider_token: None,
     };
     match access::sign_in(&state.store, sign_in).await {
         Ok((credential, _)) => (
