@@ -34,7 +34,7 @@ pub fn SignInPage() -> impl IntoView {
                     role="alert"
                     class="mt-4 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100"
                 >
-                    <p class="font-medium">"Sign-in refused"</p>
+                    <p class="font-medium">{refusal.title()}</p>
                     <p class="mt-1">{refusal.message()}</p>
                 </div>
             })}

@@ -11,8 +11,8 @@ pub use attempts::{begin_attempt, take_attempt, Attempt, AttemptProblem, ATTEMPT
 
 pub use credential::Credential;
 pub use sessions::{
-    end_sessions_of, resolve_session, sign_in, sign_out, SignIn, MEMBERSHIP_STALE_MS,
-    SESSION_ABSOLUTE_MS, SESSION_IDLE_MS,
+    check_session, end_sessions_of, resolve_session, sign_in, sign_out, SessionProblem, SignIn,
+    MEMBERSHIP_STALE_MS, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS,
 };
 pub use tokens::{create_token, list_tokens, resolve_token, revoke_token};
 

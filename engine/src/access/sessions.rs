@@ -96,33 +96,67 @@ pub async fn sign_in(
     Ok((credential, principal))
 }
 
+/// Why a presented session cookie found no live session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionProblem {
+    /// No session has this id: tampered with, or from another nixdeck.
+    Unknown,
+    /// Signed out, or ended by an admin or a membership re-check.
+    Ended,
+    /// Past its absolute expiry, or idle too long.
+    Expired,
+    /// Its membership could not be re-checked for too long.
+    Unconfirmed,
+}
+
+impl SessionProblem {
+    pub fn describe(self) -> &'static str {
+        match self {
+            SessionProblem::Unknown => "unknown or tampered session cookie",
+            SessionProblem::Ended => "session ended",
+            SessionProblem::Expired => "session expired",
+            SessionProblem::Unconfirmed => "membership not re-confirmed in time",
+        }
+    }
+}
+
 /// The person behind a session cookie, if the session is live: not ended, not past its
 /// absolute expiry, not idle too long.
 pub async fn resolve_session(
     store: &Store,
     cookie_value: &str,
 ) -> Result<Option<Principal>, AccessError> {
+    Ok(check_session(store, cookie_value).await?.ok())
+}
+
+/// Like `resolve_session`, but says why there is no live session.
+pub async fn check_session(
+    store: &Store,
+    cookie_value: &str,
+) -> Result<Result<Principal, SessionProblem>, AccessError> {
     let id_hash = hash_credential(cookie_value);
     let Some((session, user)) = sessions::find_with_user(store, &id_hash).await? else {
-        return Ok(None);
+        return Ok(Err(SessionProblem::Unknown));
     };
     let now = now_millis();
+    if session.ended_at.is_some() {
+        return Ok(Err(SessionProblem::Ended));
+    }
+    if now >= session.expires_at || now >= session.last_seen_at + SESSION_IDLE_MS {
+        return Ok(Err(SessionProblem::Expired));
+    }
     let membership_current = session.provider_token.is_none()
         || session
             .checked_at
             .is_some_and(|checked| now < checked + MEMBERSHIP_STALE_MS);
-    let live = session.ended_at.is_none()
-        && now < session.expires_at
-        && now < session.last_seen_at + SESSION_IDLE_MS
-        && membership_current;
-    if !live {
-        return Ok(None);
+    if !membership_current {
+        return Ok(Err(SessionProblem::Unconfirmed));
     }
     if now - session.last_seen_at > TOUCH_INTERVAL_MS {
         sessions::touch(store, &id_hash, now).await?;
     }
     let role = Role::parse(&user.role).map_err(AccessError::Invalid)?;
-    Ok(Some(principal_of(&user, role)))
+    Ok(Ok(principal_of(&user, role)))
 }
 
 /// Ends the session behind a cookie and audits it. Ending an unknown or already ended

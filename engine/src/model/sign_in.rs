@@ -29,16 +29,20 @@ pub enum Refusal {
     InvalidIdToken,
     /// The provider could not be reached or answered something unusable.
     ProviderUnavailable,
+    /// The browser's session is over (signed out, expired, ended by an admin, or its
+    /// cookie was not one nixdeck issued).
+    SessionEnded,
 }
 
 impl Refusal {
-    pub const ALL: [Refusal; 6] = [
+    pub const ALL: [Refusal; 7] = [
         Refusal::NotMember,
         Refusal::InvalidState,
         Refusal::Denied,
         Refusal::CodeRejected,
         Refusal::InvalidIdToken,
         Refusal::ProviderUnavailable,
+        Refusal::SessionEnded,
     ];
 
     /// The code carried in the sign-in page's URL and recorded in the audit log.
@@ -50,11 +54,20 @@ impl Refusal {
             Refusal::CodeRejected => "code_rejected",
             Refusal::InvalidIdToken => "invalid_id_token",
             Refusal::ProviderUnavailable => "provider_unavailable",
+            Refusal::SessionEnded => "session_ended",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Refusal> {
         Refusal::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// The heading above the message.
+    pub fn title(self) -> &'static str {
+        match self {
+            Refusal::SessionEnded => "Signed out",
+            _ => "Sign-in refused",
+        }
     }
 
     /// What the person is told.
@@ -77,6 +90,10 @@ impl Refusal {
             }
             Refusal::ProviderUnavailable => {
                 "nixdeck could not reach the sign-in provider. Please try again in a minute."
+            }
+            Refusal::SessionEnded => {
+                "Your session has ended (signed out, expired, or ended by an admin). \
+                 Please sign in again."
             }
         }
     }

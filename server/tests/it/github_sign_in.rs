@@ -329,7 +329,7 @@ fn membership_is_rechecked_for_live_sessions() {
         let events: Vec<(String, String, String)> = audit_log(&app)
             .await
             .into_iter()
-            .skip(2)
+            .filter(|row| row.actor == "nixdeck")
             .map(|row| (row.actor, row.action, row.target))
             .collect();
         assert_eq!(
@@ -369,11 +369,18 @@ fn a_session_whose_membership_could_not_be_rechecked_lapses() {
         )
         .await;
         assert!(me(&mut alice, &app).await.is_none());
-        // A re-check that succeeds brings it back (the session was never ended).
-        recheck_due(&app.store, &github.login(), 0)
-            .await
-            .expect("sweep");
-        assert!(me(&mut alice, &app).await.is_some());
+        assert!(
+            alice.cookie("nixdeck_session").is_none(),
+            "the lapsed cookie is cleared"
+        );
+        let log = audit_log(&app).await;
+        let last = log.last().expect("audited");
+        assert_eq!(last.action, "auth.session_refused");
+        assert!(
+            last.details.contains("membership not re-confirmed in time"),
+            "{}",
+            last.details
+        );
     })
 }
 

@@ -157,19 +157,64 @@ fn signing_out_ends_the_session_everywhere() {
         );
         assert_eq!(
             audit_actions(&app).await,
-            vec!["auth.sign_in", "auth.sign_out"]
+            vec!["auth.sign_in", "auth.sign_out", "auth.session_refused"],
+            "the kept cookie's use is recorded"
         );
     })
 }
 
 #[test]
-fn a_tampered_session_cookie_counts_as_signed_out() {
+fn a_tampered_or_ended_session_cookie_is_refused_audited_and_cleared() {
     testkit::block_on(async {
         let app = TestApp::on_sqlite().await;
         let cookie = app.sign_in().await;
-        let tampered = format!("{}0", &cookie[..cookie.len() - 1]);
+        let last = cookie.chars().last().expect("cookie");
+        let tampered = format!(
+            "{}{}",
+            &cookie[..cookie.len() - 1],
+            if last == '0' { '1' } else { '0' }
+        );
         let (response, _) = app.get_with_cookie("/api/v1/me", &tampered).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        let cleared = response.headers()[header::SET_COOKIE]
+            .to_str()
+            .expect("ASCII");
+        assert!(
+            cleared.starts_with("nixdeck_session=;") && cleared.contains("Max-Age=0"),
+            "{cleared}"
+        );
+
+        app.send(post(
+            "/auth/logout",
+            &cookie,
+            &[("sec-fetch-site", "same-origin")],
+        ))
+        .await;
+        let (response, _) = app.get_with_cookie("/audit", &cookie).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            response.headers()[header::LOCATION],
+            "/signin?next=/audit&refused=session_ended"
+        );
+        let (_, html) = app.get("/signin?next=/audit&refused=session_ended").await;
+        assert!(html.contains("Your session has ended"), "{html}");
+
+        let events = audit::list(&app.store, &AuditFilter::default(), 10)
+            .await
+            .expect("audit");
+        let refusals: Vec<String> = events
+            .iter()
+            .rev()
+            .filter(|e| e.action == "auth.session_refused")
+            .map(|e| e.details.clone())
+            .collect();
+        assert_eq!(refusals.len(), 2, "{refusals:?}");
+        assert!(refusals[0].contains("unknown or tampered session cookie"));
+        assert!(refusals[1].contains("session ended"));
+        assert!(
+            refusals.iter().all(|d| !d.contains(&cookie[16..])),
+            "never the value"
+        );
     })
 }
 

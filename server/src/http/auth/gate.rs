@@ -9,9 +9,10 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use engine::model::url_encoding::encode_query_value;
+use engine::model::{sign_in::Refusal, url_encoding::encode_query_value};
 use serde_json::json;
 
+use super::identify::StaleSession;
 use crate::http::is_site_asset;
 
 /// Addresses open to everyone. `get_session` answers "nobody" to the sign-in page.
@@ -44,7 +45,11 @@ pub async fn require_sign_in(request: Request, next: Next) -> Response {
             .uri()
             .path_and_query()
             .map_or("/", |value| value.as_str());
-        let location = format!("/signin?next={}", encode_query_value(target, true));
+        let mut location = format!("/signin?next={}", encode_query_value(target, true));
+        if request.extensions().get::<StaleSession>().is_some() {
+            location.push_str("&refused=");
+            location.push_str(Refusal::SessionEnded.code());
+        }
         return (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
     }
     (StatusCode::UNAUTHORIZED, "sign in first").into_response()

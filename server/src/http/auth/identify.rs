@@ -1,6 +1,7 @@
 //! Establishes who sent each request, before any handler runs: a bearer token (for
 //! automation) or the session cookie (for people). A presented token that is not valid is
-//! refused at once and audited; a stale cookie just means "signed out". The site's own
+//! refused at once and audited; a stale or tampered session cookie is audited once, cleared from the browser, and the
+//! request goes on as signed out (the sign-in page then says the session ended). The site's own
 //! files (WebAssembly, JS, CSS) are public, so the cookie the browser sends with each of
 //! them is not looked up: that would cost a database query per file on every page load.
 
@@ -14,10 +15,10 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use engine::access;
+use engine::access::{self, SessionProblem};
 use serde_json::json;
 
-use super::cookie::{cookie_value, SESSION_COOKIE};
+use super::cookie::{cleared_session_cookie, cookie_value, header_value, SESSION_COOKIE};
 use crate::http::{api::ApiError, is_site_asset};
 
 pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
@@ -25,6 +26,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0.ip().to_string());
+    let mut stale = None;
     let principal = match bearer_token(&request) {
         _ if is_site_asset(request.uri().path()) => None,
         Some(token) => match access::resolve_token(&state.store, token).await {
@@ -33,17 +35,49 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             Err(error) => return ApiError::internal(&error).into_response(),
         },
         None => match cookie_value(request.headers(), SESSION_COOKIE) {
-            Some(value) => match access::resolve_session(&state.store, value).await {
-                Ok(principal) => principal,
+            Some(value) => match access::check_session(&state.store, value).await {
+                Ok(Ok(principal)) => Some(principal),
+                Ok(Err(problem)) => {
+                    stale = Some(problem);
+                    None
+                }
                 Err(error) => return ApiError::internal(&error).into_response(),
             },
             None => None,
         },
     };
+    if let Some(problem) = stale {
+        // The value is never recorded: it may be someone's live cookie, mistyped.
+        let details = json!({ "reason": problem.describe() });
+        let recorded = access::record_refusal(
+            &state.store,
+            "anonymous",
+            "auth.session_refused",
+            details,
+            source.clone(),
+        )
+        .await;
+        if let Err(error) = recorded {
+            return ApiError::internal(&error).into_response();
+        }
+        request.extensions_mut().insert(StaleSession);
+    }
     request.extensions_mut().insert(RequestPrincipal(principal));
     request.extensions_mut().insert(SourceAddr(source));
-    next.run(request).await
+    let mut response = next.run(request).await;
+    if stale.is_some() {
+        // So the browser stops presenting it (and it is audited once, not on every request).
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            header_value(&cleared_session_cookie(state.secure_cookies())),
+        );
+    }
+    response
 }
+
+/// Marks a request that presented a session cookie with no live session behind it.
+#[derive(Debug, Clone, Copy)]
+pub struct StaleSession;
 
 /// The token of an `Authorization: Bearer TOKEN` header.
 fn bearer_token(request: &Request) -> Option<&str> {
