@@ -15,7 +15,7 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use engine::access::{self, SessionProblem};
+use engine::access;
 use serde_json::json;
 
 use super::cookie::{cleared_session_cookie, cookie_value, header_value, SESSION_COOKIE};
