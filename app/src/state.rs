@@ -4,6 +4,7 @@
 
 use axum::extract::FromRef;
 use engine::{
+    jobs::Runner,
     model::{access::Principal, sign_in::SignInMethod},
     store::Store,
 };
@@ -19,6 +20,8 @@ pub struct AppState {
     pub public_url: String,
     /// How people may sign in: the configured providers, or the local admin alone.
     pub sign_in_methods: Vec<SignInMethod>,
+    /// The job worker: woken when a job is queued; its hub streams live log lines.
+    pub jobs: Runner,
 }
 
 impl AppState {

@@ -9,7 +9,13 @@ pub mod access;
 #[cfg(feature = "server")]
 pub mod audit;
 #[cfg(feature = "server")]
+pub mod clusters;
+#[cfg(feature = "server")]
+pub mod exec;
+#[cfg(feature = "server")]
 pub mod health;
+#[cfg(feature = "server")]
+pub mod jobs;
 #[cfg(feature = "server")]
 pub mod nixops;
 #[cfg(feature = "server")]

@@ -3,6 +3,8 @@
 //! script starts a throwaway one).
 
 pub mod counterpart;
+pub mod deployer;
+pub mod proxy;
 
 use std::{future::Future, sync::LazyLock};
 

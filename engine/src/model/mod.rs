@@ -6,6 +6,7 @@ pub mod audit;
 pub mod cluster;
 pub mod dependencies;
 pub mod health;
+pub mod job;
 pub mod sign_in;
 pub mod theme;
 pub mod time;

@@ -9,8 +9,8 @@ mod quote;
 
 pub use export::parse_deployer_export;
 pub use plan::{
-    create_plan, deploy_plan, destroy_plan, info_plan, join_network_args, preview_plan, start_plan,
-    stop_plan, NetworkIds, Plan, Step, DEPLOY_PASSES,
+    create_plan, deploy_plan, destroy_plan, exists_probe, info_plan, join_network_args,
+    preview_plan, start_plan, stop_plan, NetworkIds, Plan, Step, StepKind, DEPLOY_PASSES,
 };
 pub use quote::{quote_word, shell_line};
 

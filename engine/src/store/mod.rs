@@ -8,6 +8,8 @@ mod error;
 
 pub mod api_tokens;
 pub mod audit_events;
+pub mod clusters;
+pub mod jobs;
 pub mod sessions;
 pub mod sign_in_attempts;
 pub mod users;

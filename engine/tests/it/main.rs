@@ -4,5 +4,6 @@
 
 mod access;
 mod audit_log;
+mod jobs_queue;
 mod sign_in_attempts;
 mod store_basics;

@@ -8,8 +8,13 @@ use tokio_util::sync::CancellationToken;
 
 use std::sync::Arc;
 
+use engine::{
+    exec::{Executor, LocalExecutor, SshExecutor},
+    jobs::{LogHub, Runner, RunnerConfig},
+};
+
 use crate::{
-    config::Config,
+    config::{Config, DeployerTarget},
     http::router,
     login::{membership_recheck, Providers},
     shutdown,
@@ -38,15 +43,32 @@ pub async fn run(config: Config) -> Result<(), CommandError> {
     });
 
     let providers = Arc::new(Providers::from_config(&config).map_err(CommandError::Refused)?);
+    let runner = Runner::new(store.clone(), LogHub::default(), runner_config(&config));
+    // SQLite means this is the only nixdeck on the database: every job still marked
+    // running was this process's before it stopped. PostgreSQL may have replicas, whose
+    // jobs are only taken over once their leases lapse.
+    let sole_instance = matches!(store, engine::store::Store::Sqlite(_));
+    let interrupted = runner
+        .recover(sole_instance)
+        .await
+        .map_err(|e| CommandError::Refused(e.to_string()))?;
+    if interrupted > 0 {
+        tracing::warn!(
+            interrupted,
+            "jobs left running by the previous run were marked interrupted"
+        );
+    }
     let state = AppState {
         leptos_options: leptos_options(address),
         store: store.clone(),
         public_url: config.public_url_str(),
         sign_in_methods: providers.sign_in_methods(),
+        jobs: runner.clone(),
     };
     let shutdown = CancellationToken::new();
     shutdown::cancel_on_signal(shutdown.clone());
     membership_recheck::spawn(store.clone(), providers.clone(), shutdown.clone());
+    let worker = runner.spawn(shutdown.clone());
 
     tracing::info!(
         %address,
@@ -63,12 +85,34 @@ pub async fn run(config: Config) -> Result<(), CommandError> {
         listener,
         router(state, providers).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown.cancelled_owned())
+    .with_graceful_shutdown(shutdown.clone().cancelled_owned())
     .await;
+    // Running jobs are stopped and marked interrupted before the database closes.
+    shutdown.cancel();
+    if worker.await.is_err() {
+        tracing::error!("the job worker panicked");
+    }
     store.close().await;
     served.map_err(CommandError::Serve)?;
     tracing::info!("nixdeck stopped");
     Ok(())
+}
+
+/// How the job worker reaches the deployer.
+fn runner_config(config: &Config) -> RunnerConfig {
+    let deployer = &config.deployer;
+    RunnerConfig {
+        nixops_root: deployer.nixops_root.clone(),
+        repo_url: deployer.repo_url.clone(),
+        executor: match &deployer.target {
+            DeployerTarget::Local => Executor::Local(LocalExecutor),
+            DeployerTarget::Ssh(target) => {
+                Executor::Ssh(Box::new(SshExecutor::new(target.as_ref().clone())))
+            }
+        },
+        worker_id: uuid::Uuid::new_v4().to_string(),
+        max_parallel: 4,
+    }
 }
 
 /// Leptos's own settings, fixed by how the site is built rather than configured.

@@ -28,6 +28,11 @@ pub struct FileConfig {
     pub oidc_admin_group: Option<String>,
     pub oidc_operator_group: Option<String>,
     pub oidc_groups_claim: Option<String>,
+    pub deployer_ssh: Option<String>,
+    pub deployer_ssh_key: Option<String>,
+    pub deployer_host_key: Option<String>,
+    pub nixops_root: Option<String>,
+    pub nixops_repo_url: Option<String>,
 }
 
 impl FileConfig {

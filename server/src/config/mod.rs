@@ -4,6 +4,7 @@
 //! the variable and the problem. Nothing else in the program reads the environment.
 
 mod database_url;
+mod deployer;
 mod error;
 mod file;
 mod parse;
@@ -17,6 +18,7 @@ use std::{
 };
 
 pub use database_url::DatabaseUrl;
+pub use deployer::{DeployerSettings, DeployerTarget};
 pub use error::ConfigError;
 use file::FileConfig;
 pub use providers::{GitHubSettings, OidcSettings};
@@ -56,6 +58,8 @@ pub struct Config {
     pub github: Option<GitHubSettings>,
     /// Sign-in with an OpenID Connect provider, if configured (`NIXDECK_OIDC_*`).
     pub oidc: Option<OidcSettings>,
+    /// Where the runbook's commands run (`NIXDECK_DEPLOYER_*`, `NIXDECK_NIXOPS_*`).
+    pub deployer: DeployerSettings,
     /// The configuration file that was read, if any.
     pub file: Option<PathBuf>,
     /// Where each setting came from, by variable name.
@@ -108,6 +112,7 @@ impl Config {
         let mut provider_origins = Vec::new();
         let github = layers.github(&mut provider_origins)?;
         let oidc = layers.oidc(&mut provider_origins)?;
+        let deployer = layers.deployer(&mut provider_origins)?;
         origins.extend(provider_origins);
         let local_mode = github.is_none() && oidc.is_none();
         if local_mode && !listen.ip().is_loopback() {
@@ -128,6 +133,7 @@ impl Config {
             database_url,
             github,
             oidc,
+            deployer,
             file: file.map(Path::to_path_buf),
             origins,
         })
@@ -170,6 +176,7 @@ impl Config {
             ),
         ];
         lines.extend(self.describe_providers(&origin));
+        lines.extend(self.describe_deployer(&origin));
         lines.join("\n")
     }
 
@@ -251,6 +258,42 @@ impl Config {
             ));
         }
         lines.into_iter().flatten().collect()
+    }
+
+    /// The deployer's settings, for `describe` (the key file's path, never its contents).
+    fn describe_deployer(&self, origin: &dyn Fn(&str) -> String) -> Vec<String> {
+        let deployer = &self.deployer;
+        let line = |key: &str, variable: &str, value: &str| {
+            format!("{key} = {value:?}  # {variable}, {}", origin(variable))
+        };
+        let mut lines = vec![line(
+            "deployer_ssh",
+            "NIXDECK_DEPLOYER_SSH",
+            &deployer.address,
+        )];
+        if let DeployerTarget::Ssh(_) = deployer.target {
+            lines.push(line(
+                "deployer_ssh_key",
+                "NIXDECK_DEPLOYER_SSH_KEY",
+                "(set)",
+            ));
+            lines.push(line(
+                "deployer_host_key",
+                "NIXDECK_DEPLOYER_HOST_KEY",
+                "(pinned)",
+            ));
+        }
+        lines.push(line(
+            "nixops_root",
+            "NIXDECK_NIXOPS_ROOT",
+            &deployer.nixops_root,
+        ));
+        lines.push(line(
+            "nixops_repo_url",
+            "NIXDECK_NIXOPS_REPO_URL",
+            &deployer.repo_url,
+        ));
+        lines
     }
 
     /// No sign-in provider is configured, so a single local admin signs in, and nixdeck

@@ -2,11 +2,16 @@
 //! `oneshot`) over real databases, and the built binary run as a person would run it.
 
 mod cli;
+mod cluster_api;
 mod github_sign_in;
 mod helpers;
 mod http_access;
 mod http_pages;
 mod http_plain;
+mod job_faults;
+mod job_helpers;
+mod job_logs;
+mod jobs_over_ssh;
 mod oidc_sign_in;
 mod permissions;
 mod provider_helpers;

@@ -16,7 +16,10 @@ use axum::{
 };
 use engine::{
     access,
+    clusters::{self, Actor},
+    jobs,
     model::access::{is_allowed, Action, Role},
+    model::cluster::ClusterInput,
 };
 use leptos::server_fn::ServerFn;
 
@@ -32,30 +35,85 @@ enum Needs {
 
 struct Endpoint {
     method: Method,
-    path: &'static str,
-    body: &'static str,
+    path: String,
+    body: String,
     needs: Needs,
 }
 
-fn server_fn(path: &'static str, body: &'static str, needs: Needs) -> Endpoint {
+fn server_fn(path: &str, body: &str, needs: Needs) -> Endpoint {
     Endpoint {
         method: Method::POST,
-        path,
-        body,
+        path: path.to_owned(),
+        body: body.to_owned(),
         needs,
     }
 }
 
-fn rest(path: &'static str, needs: Needs) -> Endpoint {
+fn rest(path: &str, needs: Needs) -> Endpoint {
+    call(Method::GET, path, "", needs)
+}
+
+fn call(method: Method, path: &str, body: &str, needs: Needs) -> Endpoint {
     Endpoint {
-        method: Method::GET,
-        path,
-        body: "",
+        method,
+        path: path.to_owned(),
+        body: body.to_owned(),
         needs,
+    }
+}
+
+/// Ids of the jobs the walk acts on: one on a staging and one on a production cluster.
+struct WalkJobs {
+    staging: String,
+    production: String,
+}
+
+/// The clusters and jobs the walk acts on.
+async fn walk_fixtures(app: &TestApp) -> WalkJobs {
+    let actor = Actor {
+        login: "test".to_owned(),
+        source_addr: None,
+    };
+    for (name, index, env) in [
+        ("walk-staging", 1, "staging"),
+        ("walk-prod", 2, "production"),
+        ("walk-new", 3, "staging"),
+    ] {
+        let input = ClusterInput {
+            name: name.to_owned(),
+            region: "eu-central-1".to_owned(),
+            cluster_index: index,
+            env: env.to_owned(),
+            domain: format!("{name}.disciplina.io"),
+            dns_zone: "disciplina.io.".to_owned(),
+        };
+        clusters::create(&app.store, &actor, &input, &[])
+            .await
+            .expect("cluster");
+    }
+    let staging = jobs::request_deploy(&app.store, &actor, "walk-staging", false)
+        .await
+        .expect("job");
+    let production = jobs::request_deploy(&app.store, &actor, "walk-prod", false)
+        .await
+        .expect("job");
+    WalkJobs {
+        staging: staging.id,
+        production: production.id,
     }
 }
 
 fn endpoints() -> Vec<Endpoint> {
+    endpoints_with(&WalkJobs {
+        staging: "none".to_owned(),
+        production: "none".to_owned(),
+    })
+}
+
+fn endpoints_with(jobs: &WalkJobs) -> Vec<Endpoint> {
+    use engine::model::access::Environment::{Production, Staging};
+    let (staging, production) = (&jobs.staging, &jobs.production);
+    let new_cluster = r#"{"name":"walked","cluster_index":9,"env":"production"}"#;
     vec![
         server_fn(<GetSession as ServerFn>::PATH, "", Needs::Anyone),
         server_fn(
@@ -99,6 +157,95 @@ fn endpoints() -> Vec<Endpoint> {
             "/api/v1/audit/export?format=csv",
             Needs::Permission(Action::Read),
         ),
+        rest("/api/v1/clusters", Needs::Permission(Action::Read)),
+        call(
+            Method::POST,
+            "/api/v1/clusters",
+            new_cluster,
+            Needs::Permission(Action::ManageClusters),
+        ),
+        rest(
+            "/api/v1/clusters/walk-staging",
+            Needs::Permission(Action::Read),
+        ),
+        call(
+            Method::PATCH,
+            "/api/v1/clusters/walk-staging",
+            r#"{"region":"eu-west-1"}"#,
+            Needs::Permission(Action::ManageClusters),
+        ),
+        call(
+            Method::PUT,
+            "/api/v1/clusters/walk-staging/versions",
+            r#"{"disciplina":"v1"}"#,
+            Needs::Permission(Action::ManageClusters),
+        ),
+        call(
+            Method::POST,
+            "/api/v1/clusters/walk-staging/deploys",
+            "",
+            Needs::Permission(Action::Deploy(Staging)),
+        ),
+        call(
+            Method::POST,
+            "/api/v1/clusters/walk-prod/deploys",
+            "",
+            Needs::Permission(Action::Deploy(Production)),
+        ),
+        call(
+            Method::POST,
+            "/api/v1/clusters/walk-staging/deploys",
+            r#"{"preview":true}"#,
+            Needs::Permission(Action::Preview(Staging)),
+        ),
+        call(
+            Method::POST,
+            "/api/v1/clusters/walk-prod/deploys",
+            r#"{"preview":true}"#,
+            Needs::Permission(Action::Preview(Production)),
+        ),
+        call(
+            Method::DELETE,
+            "/api/v1/clusters/walk-new",
+            "",
+            Needs::Permission(Action::ManageClusters),
+        ),
+        rest(
+            "/api/v1/jobs?cluster=walk-staging",
+            Needs::Permission(Action::Read),
+        ),
+        rest(
+            &format!("/api/v1/jobs/{staging}"),
+            Needs::Permission(Action::Read),
+        ),
+        rest(
+            &format!("/api/v1/jobs/{staging}/log"),
+            Needs::Permission(Action::Read),
+        ),
+        call(
+            Method::POST,
+            &format!("/api/v1/jobs/{staging}/redeploy"),
+            "",
+            Needs::Permission(Action::Deploy(Staging)),
+        ),
+        call(
+            Method::POST,
+            &format!("/api/v1/jobs/{production}/redeploy"),
+            "",
+            Needs::Permission(Action::Deploy(Production)),
+        ),
+        call(
+            Method::POST,
+            &format!("/api/v1/jobs/{staging}/cancel"),
+            "",
+            Needs::Permission(Action::CancelJob(Staging)),
+        ),
+        call(
+            Method::POST,
+            &format!("/api/v1/jobs/{production}/cancel"),
+            "",
+            Needs::Permission(Action::CancelJob(Production)),
+        ),
     ]
 }
 
@@ -132,8 +279,9 @@ fn every_endpoint_answers_each_role_as_the_permission_table_says() {
             tokens.push((Some(role), Some(token.expose().to_owned())));
         }
         tokens.push((None, None));
+        let jobs = walk_fixtures(&app).await;
 
-        for endpoint in endpoints() {
+        for endpoint in endpoints_with(&jobs) {
             for (role, token) in &tokens {
                 // Each admin call that creates a token needs a fresh name.
                 access::revoke_token(&app.store, "walked", "test", None)
@@ -141,12 +289,14 @@ fn every_endpoint_answers_each_role_as_the_permission_table_says() {
                     .ok();
                 let mut request = Request::builder()
                     .method(endpoint.method.clone())
-                    .uri(endpoint.path)
+                    .uri(&endpoint.path)
                     .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
                 if let Some(token) = token {
                     request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
                 }
-                let request = request.body(Body::from(endpoint.body)).expect("request");
+                let request = request
+                    .body(Body::from(endpoint.body.clone()))
+                    .expect("request");
                 let (response, body) = app.send(request).await;
                 let allowed = !refused(response.status(), &body);
                 assert_eq!(
@@ -164,13 +314,14 @@ fn every_endpoint_answers_each_role_as_the_permission_table_says() {
 
 #[test]
 fn the_walk_covers_every_registered_server_function() {
-    let walked: BTreeSet<&str> = endpoints()
+    let walked: BTreeSet<String> = endpoints()
         .iter()
         .filter(|endpoint| endpoint.method == Method::POST)
-        .map(|endpoint| endpoint.path)
+        .filter(|endpoint| !endpoint.path.starts_with("/api/v1/"))
+        .map(|endpoint| endpoint.path.clone())
         .collect();
-    let registered: BTreeSet<&str> = leptos::server_fn::axum::server_fn_paths()
-        .map(|(path, _)| path)
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
         .collect();
     assert_eq!(walked, registered);
 }

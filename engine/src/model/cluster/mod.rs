@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::access::Environment;
 
+mod view;
+pub use view::{ClusterState, ClusterView};
+
 /// The deployer's own NixOps deployment; no cluster may take its name.
 pub const DEPLOYER_DEPLOYMENT: &str = "deployer";
 /// The DNS zone used when none is given.

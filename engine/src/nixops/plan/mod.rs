@@ -24,6 +24,20 @@ pub const DEPLOY_PASSES: usize = 3;
 pub struct Step {
     pub name: String,
     pub command: Command,
+    pub kind: StepKind,
+}
+
+/// How the runner treats a step's command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepKind {
+    /// Run it; a non-zero exit fails the job.
+    Run,
+    /// Runbook step 2: run it only if `exists_probe` says the deployment does not exist yet.
+    CreateUnlessExists,
+    /// Runbook step 5: its standard output is the deployer's state (which holds secrets, so
+    /// it is never logged); the runner reads the network ids from it and then runs
+    /// `join_network_args`.
+    ReadDeployerNetwork,
 }
 
 /// A named sequence of steps, run in order, stopping at the first failure.
@@ -67,7 +81,13 @@ fn step(name: &str, command: Command) -> Step {
     Step {
         name: name.to_owned(),
         command,
+        kind: StepKind::Run,
     }
+}
+
+/// Whether the cluster's deployment exists (runbook step 2: `nixops info` tells).
+pub fn exists_probe(root: &str, cluster: &str) -> Command {
+    nixops(root, cluster, words(&["info", "-d", cluster]))
 }
 
 /// Step 1: the cluster's directory and its clone of disciplina-nixops at the chosen ref.
@@ -147,7 +167,10 @@ pub fn join_network_args(root: &str, cluster: &str, network: &NetworkIds) -> Com
 fn export_deployer(root: &str, cluster: &str) -> Step {
     let mut command = nixops(root, cluster, words(&["export", "-d", "deployer"]));
     command.env = vec![("NIXOPS_DEPLOYMENT".to_owned(), "deployer".to_owned())];
-    step("read the deployer's network", command)
+    Step {
+        kind: StepKind::ReadDeployerNetwork,
+        ..step("join the deployer's network", command)
+    }
 }
 
 /// Step 6: the three passes, each with `--show-trace`.
@@ -183,14 +206,17 @@ pub fn create_plan(
     let nixops_ref = nixops_ref(dependencies);
     let mut steps = vec![
         prepare(root, &cluster.name, repo_url, &nixops_ref),
-        step(
-            "create the deployment",
-            nixops(
-                root,
-                &cluster.name,
-                words(&["create", "deployments/cluster.nix", "-d", &cluster.name]),
-            ),
-        ),
+        Step {
+            kind: StepKind::CreateUnlessExists,
+            ..step(
+                "create the deployment",
+                nixops(
+                    root,
+                    &cluster.name,
+                    words(&["create", "deployments/cluster.nix", "-d", &cluster.name]),
+                ),
+            )
+        },
     ];
     steps.extend(deploy_plan(root, cluster, dependencies).steps);
     Plan { steps }

@@ -12,7 +12,7 @@ use serde_json::json;
 pub struct ApiError {
     status: StatusCode,
     message: String,
-    field: Option<&'static str>,
+    field: Option<String>,
 }
 
 impl ApiError {
@@ -25,12 +25,25 @@ impl ApiError {
     }
 
     /// Invalid input in one field: 422 naming it.
-    pub fn invalid(field: &'static str, message: impl Into<String>) -> ApiError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> ApiError {
         ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             message: message.into(),
-            field: Some(field),
+            field: Some(field.into()),
         }
+    }
+
+    /// A conflict with what exists (a taken name or index): 409, naming the field if any.
+    pub fn conflict(field: Option<String>, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status: StatusCode::CONFLICT,
+            message: message.into(),
+            field,
+        }
+    }
+
+    pub fn not_found(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, message)
     }
 
     pub fn forbidden() -> ApiError {

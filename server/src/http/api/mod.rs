@@ -2,13 +2,19 @@
 //! the same permissions as the pages.
 
 mod audit_events;
+mod clusters;
 mod error;
+mod jobs;
 mod me;
 
 pub use error::ApiError;
 
 use app::state::{AppState, RequestPrincipal};
-use axum::{http::StatusCode, routing::get, Router};
+use axum::{
+    http::StatusCode,
+    routing::{get, post, put},
+    Router,
+};
 use engine::model::access::{Action, Principal};
 
 /// The API's routes, nested under `/api/v1` by the main router.
@@ -17,6 +23,23 @@ pub fn routes() -> Router<AppState> {
         .route("/me", get(me::me))
         .route("/audit", get(audit_events::list_audit_events))
         .route("/audit/export", get(audit_events::export_audit_events))
+        .route(
+            "/clusters",
+            get(clusters::list_clusters).post(clusters::create_cluster),
+        )
+        .route(
+            "/clusters/{name}",
+            get(clusters::get_cluster)
+                .patch(clusters::update_cluster)
+                .delete(clusters::delete_cluster),
+        )
+        .route("/clusters/{name}/versions", put(clusters::set_versions))
+        .route("/clusters/{name}/deploys", post(clusters::start_deploy))
+        .route("/jobs", get(jobs::list_jobs))
+        .route("/jobs/{id}", get(jobs::get_job))
+        .route("/jobs/{id}/log", get(jobs::job_log))
+        .route("/jobs/{id}/cancel", post(jobs::cancel_job))
+        .route("/jobs/{id}/redeploy", post(jobs::redeploy_job))
 }
 
 /// The request's principal if it may perform `action`: 401 when nobody is signed in, 403
