@@ -4,6 +4,7 @@ import { defineConfig, devices } from "@playwright/test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { localDeployer } from "./deployer/local";
 import { githubServers } from "./github/servers";
 
 const port = Number(process.env.NIXDECK_E2E_PORT ?? 3457);
@@ -61,6 +62,7 @@ export default defineConfig({
         NIXDECK_LISTEN: `127.0.0.1:${port}`,
         NIXDECK_DATA_DIR: path.join(workdir, "data"),
         RUST_LOG: "warn",
+        ...localDeployer(workdir),
       },
     },
     ...githubServers(binary, workdir),

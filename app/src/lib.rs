@@ -3,6 +3,7 @@
 
 pub mod api;
 mod components;
+mod live_log;
 mod pages;
 mod root;
 mod session;

@@ -4,14 +4,15 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Link, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
 };
 
 use crate::{
     components::layout::Layout,
     pages::{
-        AuditPage, BuilderPage, ClustersPage, DeployerPage, HomePage, NotFoundPage, PeoplePage,
-        SecretsPage, SignInPage, TokensPage,
+        AuditPage, BuilderPage, ClusterDetailPage, ClustersPage, DeployerPage, HomePage,
+        JobDetailPage, NewClusterPage, NotFoundPage, PeoplePage, SecretsPage, SignInPage,
+        TokensPage,
     },
     session::provide_session,
     theme::provide_theme,
@@ -73,6 +74,9 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::InOrder />
                     <Route path=StaticSegment("signin") view=SignInPage ssr=SsrMode::InOrder />
                     <Route path=StaticSegment("clusters") view=ClustersPage ssr=SsrMode::InOrder />
+                    <Route path=(StaticSegment("clusters"), StaticSegment("new")) view=NewClusterPage ssr=SsrMode::InOrder />
+                    <Route path=(StaticSegment("clusters"), ParamSegment("name")) view=ClusterDetailPage ssr=SsrMode::InOrder />
+                    <Route path=(StaticSegment("jobs"), ParamSegment("id")) view=JobDetailPage ssr=SsrMode::InOrder />
                     <Route path=StaticSegment("builder") view=BuilderPage ssr=SsrMode::InOrder />
                     <Route path=StaticSegment("deployer") view=DeployerPage ssr=SsrMode::InOrder />
                     <Route path=StaticSegment("secrets") view=SecretsPage ssr=SsrMode::InOrder />

@@ -19,6 +19,12 @@ pub enum ApiError {
     /// One input is invalid; nothing was changed.
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
+    /// The request conflicts with what exists (a taken name or index, a job in the way).
+    #[error("{0}")]
+    Conflict(String),
+    /// What the request names does not exist.
+    #[error("{0}")]
+    NotFound(String),
     /// The request itself failed (network, encoding); the text says how.
     #[error("the request failed: {0}")]
     Transport(String),

@@ -4,7 +4,9 @@
 pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod auth;
+pub mod clusters;
 pub mod error;
+pub mod jobs;
 pub mod people;
 pub mod system;
 pub mod tokens;

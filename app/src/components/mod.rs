@@ -1,4 +1,6 @@
-//! Reusable components, one public component per file, grouped by area.
+//! Components shared by several pages.
 
+pub mod badges;
 pub mod common;
 pub mod layout;
+pub mod log_view;

@@ -2,6 +2,7 @@
 //! browser bundle as well as the server.
 
 pub mod access;
+pub mod ansi;
 pub mod audit;
 pub mod cluster;
 pub mod dependencies;

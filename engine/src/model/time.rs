@@ -18,6 +18,16 @@ pub fn format_utc(millis: i64) -> String {
 }
 
 /// The first millisecond of a `YYYY-MM-DD` day, UTC.
+/// A duration as people read it: `45s`, `3m 07s`, `1h 02m`.
+pub fn format_duration(millis: i64) -> String {
+    let seconds = millis.max(0) / 1000;
+    match seconds {
+        0..=59 => format!("{seconds}s"),
+        60..=3599 => format!("{}m {:02}s", seconds / 60, seconds % 60),
+        _ => format!("{}h {:02}m", seconds / 3600, seconds % 3600 / 60),
+    }
+}
+
 pub fn parse_date(text: &str) -> Result<i64, String> {
     let invalid = || format!("{text:?} is not a date like 2026-11-24");
     let mut parts = text.trim().splitn(3, '-');

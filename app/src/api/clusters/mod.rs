@@ -1,0 +1,21 @@
+//! Server functions for the Clusters pages.
+
+mod create_cluster;
+#[cfg(feature = "ssr")]
+mod errors;
+mod get_cluster;
+mod list_clusters;
+mod remove_cluster;
+mod set_versions;
+mod start_deploy;
+mod update_cluster;
+
+pub use create_cluster::{create_cluster, CreateCluster};
+#[cfg(feature = "ssr")]
+pub use errors::{actor, cluster_error, job_error};
+pub use get_cluster::{get_cluster, ClusterPage, GetCluster};
+pub use list_clusters::{list_clusters, ClusterRow, ClustersPage, ListClusters};
+pub use remove_cluster::{remove_cluster, RemoveCluster};
+pub use set_versions::{set_versions, SetVersions};
+pub use start_deploy::{start_deploy, StartDeploy};
+pub use update_cluster::{update_cluster, UpdateCluster};

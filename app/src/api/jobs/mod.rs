@@ -1,0 +1,9 @@
+//! Server functions for the job page and a cluster's history.
+
+mod cancel_job;
+mod get_job;
+mod redeploy_job;
+
+pub use cancel_job::{cancel_job, CancelJob};
+pub use get_job::{get_job, GetJob, JobPage};
+pub use redeploy_job::{redeploy_job, RedeployJob};

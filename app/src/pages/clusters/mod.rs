@@ -1,0 +1,11 @@
+//! The Clusters pages: the list, the form for a new cluster, and one cluster.
+
+mod detail;
+mod form;
+mod list;
+mod new;
+mod versions;
+
+pub use detail::ClusterDetailPage;
+pub use list::ClustersPage;
+pub use new::NewClusterPage;

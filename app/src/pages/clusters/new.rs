@@ -1,0 +1,58 @@
+//! The form for a new cluster. It suggests the lowest free index; on success it opens the
+//! new cluster's page.
+
+use engine::model::cluster::{lowest_free_index, ClusterInput};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use super::form::ClusterFields;
+use crate::{
+    api::clusters::{list_clusters, CreateCluster},
+    components::common::{ErrorNotice, PageHeader},
+};
+
+#[component]
+pub fn NewClusterPage() -> impl IntoView {
+    let page = Resource::new(|| (), |()| list_clusters());
+    let create = ServerAction::<CreateCluster>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(name)) = create.value().get() {
+            navigate(&format!("/clusters/{name}"), Default::default());
+        }
+    });
+    view! {
+        <PageHeader
+            title="New cluster"
+            summary="A NixOps deployment of deployments/cluster.nix, created on the deployer by its first deploy."
+        />
+        <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => {
+                        let suggested = lowest_free_index(&page.taken_indexes).unwrap_or(1);
+                        let initial = ClusterInput {
+                            cluster_index: i64::from(suggested),
+                            ..ClusterInput::default()
+                        };
+                        view! {
+                            <ActionForm action=create attr:class="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+                                <ClusterFields initial editing=false />
+                                <p class="mt-1 text-xs text-slate-500">
+                                    {format!("Index {suggested} is the lowest one free on this deployer.")}
+                                </p>
+                                <button type="submit" class="mt-4 rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
+                                    "Create cluster"
+                                </button>
+                            </ActionForm>
+                        }.into_any()
+                    }
+                    Err(error) => view! { <ErrorNotice message=error.to_string() /> }.into_any(),
+                }
+            })}
+        </Transition>
+        {move || create.value().get().and_then(Result::err).map(|error| view! {
+            <div class="mt-4"><ErrorNotice message=error.to_string() /></div>
+        })}
+    }
+}

@@ -1,0 +1,47 @@
+// The deployer of the end-to-end tests: nixdeck runs the runbook as local processes
+// (NIXDECK_DEPLOYER_SSH=local, the default for a dashboard installed on the deployer), with
+// the recording nixops stand-in first on its PATH and a local git repository standing in
+// for disciplina-nixops. (The Rust tests cover the same jobs over SSH against a real sshd.)
+import { execFileSync } from "node:child_process";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+const standIn = path.resolve(__dirname, "../../testkit/counterparts/nixops-standin");
+
+/** Makes the deployer's directories in `workdir`; returns the environment nixdeck needs. */
+export function localDeployer(workdir: string): Record<string, string> {
+  const bin = path.join(workdir, "deployer-bin");
+  const root = path.join(workdir, "nixops-root");
+  const work = path.join(workdir, "repo-work");
+  const bare = path.join(workdir, "disciplina-nixops.git");
+  mkdirSync(bin, { recursive: true });
+  mkdirSync(root, { recursive: true });
+  mkdirSync(path.join(work, "deployments"), { recursive: true });
+  symlinkSync(standIn, path.join(bin, "nixops"));
+  writeFileSync(path.join(work, "deployments", "cluster.nix"), "{ }\n");
+  const git = (...args: string[]) =>
+    execFileSync("git", args, {
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "e2e",
+        GIT_AUTHOR_EMAIL: "e2e@localhost",
+        GIT_COMMITTER_NAME: "e2e",
+        GIT_COMMITTER_EMAIL: "e2e@localhost",
+      },
+      stdio: "ignore",
+    });
+  git("init", "--quiet", "--initial-branch=master", work);
+  git("-C", work, "add", ".");
+  git("-C", work, "commit", "--quiet", "-m", "cluster");
+  git("clone", "--quiet", "--bare", work, bare);
+  return {
+    PATH: `${bin}:${process.env.PATH ?? "/usr/bin:/bin"}`,
+    NIXDECK_DEPLOYER_SSH: "local",
+    NIXDECK_NIXOPS_ROOT: root,
+    NIXDECK_NIXOPS_REPO_URL: bare,
+    NIXOPS_STANDIN_RECORD: path.join(workdir, "nixops-calls.jsonl"),
+    NIXOPS_STANDIN_STATE: path.join(workdir, "nixops-state.json"),
+    // Each deploy pass takes a second, so a viewer sees the log arrive while it runs.
+    NIXOPS_STANDIN_SLEEP: "1",
+  };
+}
