@@ -24,6 +24,8 @@ pub struct Deployer {
     record: PathBuf,
     exits: PathBuf,
     control: PathBuf,
+    /// `[127.0.0.1]:PORT KEY`, for the OpenSSH client's `UserKnownHostsFile`.
+    pub known_hosts: PathBuf,
     /// A git repository with a `master` branch, standing in for disciplina-nixops.
     pub repo_url: String,
     _child: Child,
@@ -90,6 +92,7 @@ impl Deployer {
             host_key: value("SSH_HOST_KEY"),
             nixops_root: value("NIXOPS_ROOT"),
             record: PathBuf::from(value("RECORD")),
+            known_hosts: PathBuf::from(value("KNOWN_HOSTS")),
             exits: PathBuf::from(value("EXITS")),
             control: PathBuf::from(value("CONTROL")),
             repo_url,

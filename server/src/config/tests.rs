@@ -281,3 +281,127 @@ fn oidc_sign_in_reads_its_settings_from_the_file_too() {
     assert!(!config.local_mode());
     assert!(!config.describe().contains("file-secret"));
 }
+
+#[test]
+fn the_deployer_is_local_by_default() {
+    let config = Config::from_sources(None, &env(&[])).expect("defaults");
+    assert!(matches!(config.deployer.target, DeployerTarget::Local));
+    assert_eq!(config.deployer.nixops_root, "/var/lib/nixops");
+    assert!(config.deployer.repo_url.ends_with("disciplina-nixops.git"));
+    assert!(config.describe().contains("deployer_ssh = \"local\""));
+}
+
+#[test]
+fn an_ssh_deployer_needs_a_readable_key_and_a_pinned_host_key() {
+    let dir = tempfile::tempdir().expect("dir");
+    let key = dir.path().join("id_ed25519");
+    let made = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&key)
+        .status()
+        .expect("ssh-keygen");
+    assert!(made.success());
+    let public = std::fs::read_to_string(key.with_extension("pub")).expect("public key");
+    let key_path = key.to_str().expect("UTF-8");
+    let ssh = ("NIXDECK_DEPLOYER_SSH", "nixops@deployer.internal:2222");
+
+    let error = error_of(Config::from_sources(None, &env(&[ssh])));
+    assert!(
+        error.starts_with("invalid NIXDECK_DEPLOYER_SSH_KEY: is required"),
+        "{error}"
+    );
+    let error = error_of(Config::from_sources(
+        None,
+        &env(&[ssh, ("NIXDECK_DEPLOYER_SSH_KEY", key_path)]),
+    ));
+    assert!(
+        error.starts_with("invalid NIXDECK_DEPLOYER_HOST_KEY: is required"),
+        "{error}"
+    );
+    let error = error_of(Config::from_sources(
+        None,
+        &env(&[
+            ssh,
+            ("NIXDECK_DEPLOYER_SSH_KEY", "/nonexistent/key"),
+            ("NIXDECK_DEPLOYER_HOST_KEY", public.trim()),
+        ]),
+    ));
+    assert!(
+        error.starts_with("invalid NIXDECK_DEPLOYER_SSH_KEY: cannot read"),
+        "{error}"
+    );
+    let error = error_of(Config::from_sources(
+        None,
+        &env(&[
+            ssh,
+            ("NIXDECK_DEPLOYER_SSH_KEY", key_path),
+            ("NIXDECK_DEPLOYER_HOST_KEY", "ssh-ed25519 not-base64!"),
+        ]),
+    ));
+    assert!(
+        error.starts_with("invalid NIXDECK_DEPLOYER_HOST_KEY:"),
+        "{error}"
+    );
+    let error = error_of(Config::from_sources(
+        None,
+        &env(&[
+            ("NIXDECK_DEPLOYER_SSH", "deployer.internal"),
+            ("NIXDECK_DEPLOYER_SSH_KEY", key_path),
+            ("NIXDECK_DEPLOYER_HOST_KEY", public.trim()),
+        ]),
+    ));
+    assert!(
+        error.starts_with("invalid NIXDECK_DEPLOYER_SSH:"),
+        "{error}"
+    );
+
+    let config = Config::from_sources(
+        None,
+        &env(&[
+            ssh,
+            ("NIXDECK_DEPLOYER_SSH_KEY", key_path),
+            ("NIXDECK_DEPLOYER_HOST_KEY", public.trim()),
+        ]),
+    )
+    .expect("config");
+    let DeployerTarget::Ssh(target) = &config.deployer.target else {
+        panic!("an SSH deployer");
+    };
+    assert_eq!(
+        (target.user.as_str(), target.host.as_str(), target.port),
+        ("nixops", "deployer.internal", 2222)
+    );
+    assert!(
+        !config.describe().contains("PRIVATE"),
+        "the key never shows"
+    );
+}
+
+#[test]
+fn nixops_paths_and_repository_are_checked() {
+    let error = error_of(Config::from_sources(
+        None,
+        &env(&[("NIXDECK_NIXOPS_ROOT", "var/lib/nixops")]),
+    ));
+    assert!(error.starts_with("invalid NIXDECK_NIXOPS_ROOT:"), "{error}");
+    let error = error_of(Config::from_sources(
+        None,
+        &env(&[("NIXDECK_NIXOPS_REPO_URL", "--upload-pack=touch /tmp/x")]),
+    ));
+    assert!(
+        error.starts_with("invalid NIXDECK_NIXOPS_REPO_URL:"),
+        "{error}"
+    );
+    let config = Config::from_sources(
+        None,
+        &env(&[
+            ("NIXDECK_NIXOPS_ROOT", "/srv/nixops/"),
+            (
+                "NIXDECK_NIXOPS_REPO_URL",
+                "git@github.com:DisciplinaOU/disciplina-nixops.git",
+            ),
+        ]),
+    )
+    .expect("config");
+    assert_eq!(config.deployer.nixops_root, "/srv/nixops");
+}

@@ -1,32 +1,25 @@
 //! `/api/v1/jobs`: list and read jobs, read or follow their logs, cancel and redeploy.
 
-use std::{convert::Infallible, time::Duration};
-
 use app::state::{AppState, RequestPrincipal, SourceAddr};
 use axum::{
+    body::Body,
     extract::{Path, Query, State},
     http::{header, HeaderMap, StatusCode},
-    response::{
-        sse::{Event, KeepAlive, Sse},
-        IntoResponse, Response,
-    },
+    response::{IntoResponse, Response},
     Extension, Json,
 };
 use engine::{
     jobs::{self, LogEvent},
-    model::{
-        access::Action,
-        job::{JobView, LogLine},
-    },
+    model::{access::Action, job::JobView},
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
-use tokio_stream::wrappers::ReceiverStream;
 
 use super::{
     authorize,
     clusters::{actor, job_error},
+    event_stream::EventFrames,
     ApiError,
 };
 
@@ -133,28 +126,14 @@ pub async fn job_log(
             tracing::warn!(%error, job = %job_id, "following a job's log failed");
         }
     });
-    let stream = tokio_stream::StreamExt::map(ReceiverStream::new(receiver), |event| {
-        Ok::<Event, Infallible>(sse_event(&event))
-    });
-    Ok(Sse::new(stream)
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        Body::from_stream(EventFrames::new(receiver)),
+    )
         .into_response())
-}
-
-fn sse_event(event: &LogEvent) -> Event {
-    match event {
-        LogEvent::Line(line) => Event::default()
-            .id(line.seq.to_string())
-            .event("line")
-            .data(line_json(line).to_string()),
-        LogEvent::End(state) => Event::default()
-            .event("end")
-            .data(json!({ "state": state }).to_string()),
-    }
-}
-
-fn line_json(line: &LogLine) -> Value {
-    json!({ "seq": line.seq, "stream": line.stream, "at": line.at, "text": line.text })
 }
 
 /// Cancels a queued or running job; the cluster's environment decides who may.

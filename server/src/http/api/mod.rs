@@ -4,6 +4,7 @@
 mod audit_events;
 mod clusters;
 mod error;
+mod event_stream;
 mod jobs;
 mod me;
 
