@@ -15,7 +15,7 @@ use crate::{
     },
     store::{
         clusters::{self, ClusterRow},
-        jobs, now_millis, Store, StoreError,
+        jobs, now_millis, Store, StoreError, Tx,
     },
 };
 
@@ -92,10 +92,7 @@ pub async fn update(
     input.name = name.to_owned();
     let args = input.validate().map_err(ClusterError::Invalid)?;
     let mut tx = store.begin().await?;
-    let current = clusters::find_in(&mut tx, name)
-        .await?
-        .ok_or_else(|| ClusterError::NotFound(name.to_owned()))?;
-    let before = view_of(current.clone())?;
+    let (current, before) = current(&mut tx, name).await?;
     let row = row_of(
         &args,
         &before.versions,
@@ -130,10 +127,7 @@ pub async fn set_versions(
     changes: &[(String, String)],
 ) -> Result<ClusterView, ClusterError> {
     let mut tx = store.begin().await?;
-    let current = clusters::find_in(&mut tx, name)
-        .await?
-        .ok_or_else(|| ClusterError::NotFound(name.to_owned()))?;
-    let before = view_of(current.clone())?;
+    let (current, before) = current(&mut tx, name).await?;
     let mut overrides: Vec<(String, String)> = before.versions.clone().into_iter().collect();
     overrides.extend(changes.iter().cloned());
     let versions = pin(&overrides)?;
@@ -202,6 +196,15 @@ pub async fn forget(store: &Store, actor: &Actor, name: &str) -> Result<(), Clus
     Ok(())
 }
 
+/// The cluster as stored and as shown, read inside the transaction that changes it.
+async fn current(tx: &mut Tx, name: &str) -> Result<(ClusterRow, ClusterView), ClusterError> {
+    let row = clusters::find_in(tx, name)
+        .await?
+        .ok_or_else(|| ClusterError::NotFound(name.to_owned()))?;
+    let view = view_of(row.clone())?;
+    Ok((row, view))
+}
+
 pub async fn find(store: &Store, name: &str) -> Result<ClusterView, ClusterError> {
     let row = clusters::find(store, name)
         .await?
@@ -256,11 +259,7 @@ pub(crate) fn row_of(
         name: args.name.clone(),
         region: args.region.clone(),
         cluster_index: i64::from(args.cluster_index),
-        env: match args.env {
-            Environment::Staging => "staging",
-            Environment::Production => "production",
-        }
-        .to_owned(),
+        env: args.env.as_str().to_owned(),
         domain: args.dns.as_ref().map(|dns| dns.domain.clone()),
         dns_zone: args.dns.as_ref().map(|dns| dns.zone.clone()),
         versions: serde_json::to_string(versions).map_err(|e| corrupt(&args.name, &e))?,

@@ -96,6 +96,16 @@ pub enum Environment {
     Production,
 }
 
+impl Environment {
+    /// The name the runbook's `env` argument takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Staging => "staging",
+            Environment::Production => "production",
+        }
+    }
+}
+
 /// Everything a request can ask to do, at the granularity permissions are decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{access::Environment, cluster::ClusterArgs};
+use super::cluster::ClusterArgs;
 
 /// What a job does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -154,14 +154,10 @@ impl JobParams {
     pub fn changes_since(&self, earlier: &JobParams) -> Vec<String> {
         let mut changes = Vec::new();
         let args = |p: &JobParams| {
-            let env = match p.args.env {
-                Environment::Staging => "staging",
-                Environment::Production => "production",
-            };
             vec![
                 ("region", p.args.region.clone()),
                 ("clusterIndex", p.args.cluster_index.to_string()),
-                ("env", env.to_owned()),
+                ("env", p.args.env.as_str().to_owned()),
                 (
                     "domain",
                     p.args
@@ -270,7 +266,7 @@ pub struct LogLine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::cluster::ClusterDns;
+    use crate::model::{access::Environment, cluster::ClusterDns};
 
     fn params(index: u8, disciplina: &str) -> JobParams {
         JobParams {

@@ -6,6 +6,11 @@ use std::collections::BTreeSet;
 
 use app::api::{
     audit::ListAuditEvents,
+    clusters::{
+        CreateCluster, GetCluster, ListClusters, RemoveCluster, SetVersions, StartDeploy,
+        UpdateCluster,
+    },
+    jobs::{CancelJob, GetJob, RedeployJob},
     people::{EndSessions, ListPeople},
     system::{GetHealth, GetSession},
     tokens::{CreateApiToken, ListApiTokens, RevokeApiToken},
@@ -151,6 +156,29 @@ fn endpoints_with(jobs: &WalkJobs) -> Vec<Endpoint> {
             "name=nobody",
             Needs::Permission(Action::ManageTokens),
         ),
+        server_fn(<ListClusters as ServerFn>::PATH, "", Needs::Permission(Action::Read)),
+        server_fn(<GetCluster as ServerFn>::PATH, "name=walk-staging", Needs::Permission(Action::Read)),
+        server_fn(
+            <CreateCluster as ServerFn>::PATH,
+            "input[name]=walked-fn&input[region]=&input[cluster_index]=10&input[env]=production&input[domain]=&input[dns_zone]=",
+            Needs::Permission(Action::ManageClusters),
+        ),
+        server_fn(
+            <UpdateCluster as ServerFn>::PATH,
+            "input[name]=walk-staging&input[region]=eu-west-1&input[cluster_index]=1&input[env]=staging&input[domain]=walk-staging.disciplina.io&input[dns_zone]=disciplina.io.",
+            Needs::Permission(Action::ManageClusters),
+        ),
+        server_fn(<SetVersions as ServerFn>::PATH, "name=walk-staging&versions[disciplina]=v2", Needs::Permission(Action::ManageClusters)),
+        server_fn(<StartDeploy as ServerFn>::PATH, "name=walk-staging&preview=false", Needs::Permission(Action::Deploy(Staging))),
+        server_fn(<StartDeploy as ServerFn>::PATH, "name=walk-prod&preview=false", Needs::Permission(Action::Deploy(Production))),
+        server_fn(<StartDeploy as ServerFn>::PATH, "name=walk-staging&preview=true", Needs::Permission(Action::Preview(Staging))),
+        server_fn(<StartDeploy as ServerFn>::PATH, "name=walk-prod&preview=true", Needs::Permission(Action::Preview(Production))),
+        server_fn(<RemoveCluster as ServerFn>::PATH, "name=walk-new", Needs::Permission(Action::ManageClusters)),
+        server_fn(<GetJob as ServerFn>::PATH, &format!("id={staging}"), Needs::Permission(Action::Read)),
+        server_fn(<RedeployJob as ServerFn>::PATH, &format!("id={staging}"), Needs::Permission(Action::Deploy(Staging))),
+        server_fn(<RedeployJob as ServerFn>::PATH, &format!("id={production}"), Needs::Permission(Action::Deploy(Production))),
+        server_fn(<CancelJob as ServerFn>::PATH, &format!("id={staging}"), Needs::Permission(Action::CancelJob(Staging))),
+        server_fn(<CancelJob as ServerFn>::PATH, &format!("id={production}"), Needs::Permission(Action::CancelJob(Production))),
         rest("/api/v1/me", Needs::SignedIn),
         rest("/api/v1/audit", Needs::Permission(Action::Read)),
         rest(

@@ -2,8 +2,7 @@
 //! destroy, and its job history with redeploys.
 
 use engine::model::{
-    access::Environment,
-    cluster::{ClusterInput, ClusterView},
+    cluster::ClusterView,
     job::{JobKind, JobView},
     time::{format_duration, format_utc},
 };
@@ -146,27 +145,12 @@ fn ClusterBody(
 
 #[component]
 fn EditArguments(cluster: ClusterView, update: ServerAction<UpdateCluster>) -> impl IntoView {
-    let dns = cluster.args.dns.clone();
-    let initial = ClusterInput {
-        name: cluster.args.name.clone(),
-        region: cluster.args.region.clone(),
-        cluster_index: i64::from(cluster.args.cluster_index),
-        env: env_name(cluster.args.env).to_owned(),
-        domain: dns.as_ref().map(|d| d.domain.clone()).unwrap_or_default(),
-        dns_zone: dns.map(|d| d.zone).unwrap_or_default(),
-    };
+    let initial = cluster.args.to_input();
     view! {
         <ActionForm action=update attr:class="mb-6 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
             <ClusterFields initial editing=true />
             <button type="submit" class=format!("mt-4 {BUTTON}")>"Save arguments"</button>
         </ActionForm>
-    }
-}
-
-fn env_name(env: Environment) -> &'static str {
-    match env {
-        Environment::Staging => "staging",
-        Environment::Production => "production",
     }
 }
 
@@ -181,7 +165,7 @@ fn Arguments(cluster: ClusterView) -> impl IntoView {
         ("region", args.region.clone()),
         ("clusterIndex", args.cluster_index.to_string()),
         ("subnets", cluster.subnets().join(", ")),
-        ("env", env_name(args.env).to_owned()),
+        ("env", args.env.as_str().to_owned()),
         ("domain", domain),
         ("dnsZone", zone),
         (

@@ -1,6 +1,6 @@
 //! Every cluster with its arguments, state and latest job.
 
-use engine::model::{access::Environment, time::format_utc};
+use engine::model::time::format_utc;
 use leptos::prelude::*;
 
 use crate::{
@@ -70,10 +70,7 @@ fn ClusterTable(rows: Vec<ClusterRow>) -> impl IntoView {
                     {rows.into_iter().map(|row| {
                         let cluster = row.cluster;
                         let name = cluster.args.name.clone();
-                        let env = match cluster.args.env {
-                            Environment::Staging => "staging",
-                            Environment::Production => "production",
-                        };
+                        let env = cluster.args.env.as_str();
                         view! {
                             <tr>
                                 <td class="px-4 py-2 font-mono font-medium">

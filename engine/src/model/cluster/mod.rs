@@ -91,6 +91,28 @@ pub struct ClusterArgs {
     pub dns: Option<ClusterDns>,
 }
 
+impl ClusterArgs {
+    /// The arguments as a form or request would submit them (to edit them).
+    pub fn to_input(&self) -> ClusterInput {
+        ClusterInput {
+            name: self.name.clone(),
+            region: self.region.clone(),
+            cluster_index: i64::from(self.cluster_index),
+            env: self.env.as_str().to_owned(),
+            domain: self
+                .dns
+                .as_ref()
+                .map(|d| d.domain.clone())
+                .unwrap_or_default(),
+            dns_zone: self
+                .dns
+                .as_ref()
+                .map(|d| d.zone.clone())
+                .unwrap_or_default(),
+        }
+    }
+}
+
 /// Where a staging cluster's names are made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClusterDns {

@@ -1,6 +1,6 @@
 //! The runbook's operations as plans of named steps.
 
-use crate::model::{access::Environment, cluster::ClusterArgs, dependencies::PinnedDependency};
+use crate::model::{cluster::ClusterArgs, dependencies::PinnedDependency};
 
 use super::Command;
 
@@ -119,10 +119,7 @@ fn prepare(root: &str, cluster: &str, repo_url: &str, nixops_ref: &str) -> Step 
 /// Step 3: every argument as a string (`--argstr`, even the index). Production turns DNS
 /// off, and the runbook then skips `domain` and `dnsZone`, so they are not sent.
 fn set_args(root: &str, cluster: &ClusterArgs) -> Step {
-    let env = match cluster.env {
-        Environment::Staging => "staging",
-        Environment::Production => "production",
-    };
+    let env = cluster.env.as_str();
     let mut values = vec![
         ("region", cluster.region.clone()),
         ("clusterIndex", cluster.cluster_index.to_string()),

@@ -169,25 +169,14 @@ pub async fn update_cluster(
     let current = clusters::find(&state.store, &name)
         .await
         .map_err(cluster_error)?;
-    let dns = current.args.dns.as_ref();
+    let current = current.args.to_input();
     let input = ClusterInput {
         name: name.clone(),
-        region: body.region.unwrap_or(current.args.region.clone()),
-        cluster_index: body
-            .cluster_index
-            .unwrap_or(i64::from(current.args.cluster_index)),
-        env: body.env.unwrap_or_else(|| {
-            serde_json::to_value(current.args.env)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default()
-        }),
-        domain: body
-            .domain
-            .unwrap_or_else(|| dns.map(|d| d.domain.clone()).unwrap_or_default()),
-        dns_zone: body
-            .dns_zone
-            .unwrap_or_else(|| dns.map(|d| d.zone.clone()).unwrap_or_default()),
+        region: body.region.unwrap_or(current.region),
+        cluster_index: body.cluster_index.unwrap_or(current.cluster_index),
+        env: body.env.unwrap_or(current.env),
+        domain: body.domain.unwrap_or(current.domain),
+        dns_zone: body.dns_zone.unwrap_or(current.dns_zone),
     };
     let view = clusters::update(&state.store, &actor(principal, &source), &name, &input)
         .await
