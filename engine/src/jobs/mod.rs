@@ -65,11 +65,17 @@ pub async fn request(
     kind: JobKind,
 ) -> Result<JobView, JobError> {
     let view = clusters::find(store, cluster).await?;
-    if kind == JobKind::Destroy && view.state == ClusterState::New {
-        // Nothing exists on the deployer yet: forgetting the cluster is all there is to do.
-        return Err(JobError::Conflict(
-            "this cluster was never deployed; it is removed without a destroy job".to_owned(),
-        ));
+    if view.state == ClusterState::New {
+        // Nothing exists on the deployer yet.
+        return Err(JobError::Conflict(match kind {
+            JobKind::Destroy => {
+                "this cluster was never deployed; it is removed without a destroy job".to_owned()
+            }
+            _ => format!(
+                "cluster {cluster:?} was never deployed: deploy it before asking for {}",
+                kind.as_str()
+            ),
+        }));
     }
     enqueue(store, actor, kind, params_of(&view), None).await
 }

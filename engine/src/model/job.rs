@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::cluster::ClusterArgs;
+use super::{
+    access::{Action, Environment},
+    cluster::ClusterArgs,
+};
 
 /// What a job does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -50,6 +53,18 @@ impl JobKind {
 
     pub fn parse(value: &str) -> Option<JobKind> {
         JobKind::ALL.into_iter().find(|kind| kind.as_str() == value)
+    }
+
+    /// What a person needs to start a job of this kind on a cluster of `env`: reading
+    /// the deployment's state is like a preview, stopping and starting machines like a
+    /// deploy, creating and destroying is managing clusters.
+    pub fn action(self, env: Environment) -> Action {
+        match self {
+            JobKind::Deploy => Action::Deploy(env),
+            JobKind::Preview | JobKind::Info => Action::Preview(env),
+            JobKind::Stop | JobKind::Start => Action::Deploy(env),
+            JobKind::Create | JobKind::Destroy => Action::ManageClusters,
+        }
     }
 }
 
@@ -266,7 +281,7 @@ pub struct LogLine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{access::Environment, cluster::ClusterDns};
+    use crate::model::cluster::ClusterDns;
 
     fn params(index: u8, disciplina: &str) -> JobParams {
         JobParams {
@@ -296,6 +311,21 @@ mod tests {
             ["clusterIndex: 2 → 3", "disciplina: master → v1.2"]
         );
         assert!(after.changes_since(&after).is_empty());
+    }
+
+    #[test]
+    fn reading_state_is_a_preview_and_stopping_or_starting_a_deploy() {
+        use crate::model::access::{Action, Environment::Production};
+        assert_eq!(
+            JobKind::Info.action(Production),
+            Action::Preview(Production)
+        );
+        assert_eq!(JobKind::Stop.action(Production), Action::Deploy(Production));
+        assert_eq!(
+            JobKind::Start.action(Production),
+            Action::Deploy(Production)
+        );
+        assert_eq!(JobKind::Destroy.action(Production), Action::ManageClusters);
     }
 
     #[test]

@@ -287,3 +287,70 @@ fn a_failing_command_fails_its_step_and_the_job() {
         assert_eq!(cluster["state"], "new");
     })
 }
+
+#[test]
+fn info_stop_and_start_run_the_runbooks_commands() {
+    testkit::block_on(async {
+        let deployer = Deployer::start().await;
+        let app = TestApp::with_deployer(&deployer).await;
+        let cookie = app.sign_in().await;
+        let (status, body) = call(
+            &app,
+            &cookie,
+            Method::POST,
+            "/api/v1/clusters",
+            Some(crate::job_helpers::alpha(2)),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let (status, body) = call(
+            &app,
+            &cookie,
+            Method::POST,
+            "/api/v1/clusters/alpha/jobs",
+            Some(serde_json::json!({"kind": "info"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "never deployed: {body}");
+        let id = deploy(&app, &cookie, "alpha").await;
+        assert_eq!(
+            wait_until_final(&app, &cookie, &id).await["state"],
+            "succeeded"
+        );
+
+        let (status, body) = call(
+            &app,
+            &cookie,
+            Method::POST,
+            "/api/v1/clusters/alpha/jobs",
+            Some(serde_json::json!({"kind": "deploy"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["field"], "kind");
+
+        for (kind, state, lines) in [
+            ("info", "deployed", vec!["info -d alpha", "check -d alpha"]),
+            ("stop", "stopped", vec!["stop -d alpha --confirm"]),
+            ("start", "deployed", vec!["start -d alpha --confirm"]),
+        ] {
+            let before = deployer.calls().len();
+            let (status, body) = call(
+                &app,
+                &cookie,
+                Method::POST,
+                "/api/v1/clusters/alpha/jobs",
+                Some(serde_json::json!({"kind": kind})),
+            )
+            .await;
+            assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+            let id = body["job_id"].as_str().expect("job id").to_owned();
+            let job = wait_until_final(&app, &cookie, &id).await;
+            assert_eq!(job["state"], "succeeded", "{kind}: {job:#}");
+            assert_eq!(argv_lines(&deployer.calls()[before..]), lines, "{kind}");
+            let (_, cluster) =
+                call(&app, &cookie, Method::GET, "/api/v1/clusters/alpha", None).await;
+            assert_eq!(cluster["state"], state, "after {kind}");
+        }
+    })
+}

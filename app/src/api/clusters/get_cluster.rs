@@ -14,6 +14,8 @@ pub struct ClusterPage {
     pub may_manage: bool,
     pub may_deploy: bool,
     pub may_preview: bool,
+    /// May run `info`/`check` (like a preview), `stop` and `start` (like a deploy).
+    pub may_operate: bool,
 }
 
 #[server]
@@ -35,6 +37,7 @@ pub async fn get_cluster(name: String) -> Result<ClusterPage, ApiError> {
         may_manage: principal.may(Action::ManageClusters),
         may_deploy: principal.may(Action::Deploy(env)),
         may_preview: principal.may(Action::Preview(env)),
+        may_operate: principal.may(Action::Deploy(env)),
         cluster,
         jobs,
     })

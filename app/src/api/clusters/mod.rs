@@ -8,6 +8,7 @@ mod list_clusters;
 mod remove_cluster;
 mod set_versions;
 mod start_deploy;
+mod start_operation;
 mod update_cluster;
 
 pub use create_cluster::{create_cluster, CreateCluster};
@@ -18,4 +19,5 @@ pub use list_clusters::{list_clusters, ClusterRow, ClustersPage, ListClusters};
 pub use remove_cluster::{remove_cluster, RemoveCluster};
 pub use set_versions::{set_versions, SetVersions};
 pub use start_deploy::{start_deploy, StartDeploy};
+pub use start_operation::{start_operation, StartOperation};
 pub use update_cluster::{update_cluster, UpdateCluster};

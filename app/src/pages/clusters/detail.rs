@@ -14,7 +14,8 @@ use super::{form::ClusterFields, versions::Versions};
 use crate::{
     api::{
         clusters::{
-            get_cluster, ClusterPage, RemoveCluster, SetVersions, StartDeploy, UpdateCluster,
+            get_cluster, ClusterPage, RemoveCluster, SetVersions, StartDeploy, StartOperation,
+            UpdateCluster,
         },
         jobs::RedeployJob,
     },
@@ -33,6 +34,7 @@ pub fn ClusterDetailPage() -> impl IntoView {
     let params = use_params_map();
     let name = move || params.read().get("name").unwrap_or_default();
     let deploy = ServerAction::<StartDeploy>::new();
+    let operate = ServerAction::<StartOperation>::new();
     let redeploy = ServerAction::<RedeployJob>::new();
     let remove = ServerAction::<RemoveCluster>::new();
     let update = ServerAction::<UpdateCluster>::new();
@@ -48,6 +50,7 @@ pub fn ClusterDetailPage() -> impl IntoView {
             .get()
             .and_then(Result::ok)
             .or_else(|| redeploy.value().get().and_then(Result::ok))
+            .or_else(|| operate.value().get().and_then(Result::ok))
             .or_else(|| remove.value().get().and_then(Result::ok).flatten());
         if let Some(job) = started {
             navigate(&format!("/jobs/{job}"), Default::default());
@@ -59,6 +62,7 @@ pub fn ClusterDetailPage() -> impl IntoView {
         [
             deploy.value().get().and_then(Result::err),
             redeploy.value().get().and_then(Result::err),
+            operate.value().get().and_then(Result::err),
             remove.value().get().and_then(Result::err),
             update.value().get().and_then(Result::err),
         ]
@@ -74,7 +78,7 @@ pub fn ClusterDetailPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(page) => view! {
-                        <ClusterBody page deploy redeploy remove update set_versions />
+                        <ClusterBody page deploy operate redeploy remove update set_versions />
                     }.into_any(),
                     Err(error) => view! { <ErrorNotice message=error.to_string() /> }.into_any(),
                 }
@@ -87,6 +91,7 @@ pub fn ClusterDetailPage() -> impl IntoView {
 fn ClusterBody(
     page: ClusterPage,
     deploy: ServerAction<StartDeploy>,
+    operate: ServerAction<StartOperation>,
     redeploy: ServerAction<RedeployJob>,
     remove: ServerAction<RemoveCluster>,
     update: ServerAction<UpdateCluster>,
@@ -96,6 +101,18 @@ fn ClusterBody(
     let name = cluster.args.name.clone();
     let editing = RwSignal::new(false);
     let (deploy_name, preview_name, remove_name) = (name.clone(), name.clone(), name.clone());
+    let deployed = cluster.state != engine::model::cluster::ClusterState::New;
+    // info/check reads the deployment's state, like a preview; stop and start act like a deploy.
+    let operations: Vec<(&'static str, &'static str)> = [
+        (page.may_preview, "info", "Check (info)"),
+        (page.may_operate, "stop", "Stop"),
+        (page.may_operate, "start", "Start"),
+    ]
+    .into_iter()
+    .filter(|(allowed, _, _)| *allowed && deployed)
+    .map(|(_, kind, label)| (kind, label))
+    .collect();
+    let operation_name = name.clone();
     let edited = cluster.clone();
     let deploy_label = if cluster.state == engine::model::cluster::ClusterState::New {
         "Create and deploy"
@@ -122,6 +139,16 @@ fn ClusterBody(
                     <button type="submit" class=QUIET>"Preview (dry run)"</button>
                 </ActionForm>
             })}
+            {operations.into_iter().map(|(kind, label)| {
+                let name = operation_name.clone();
+                view! {
+                    <ActionForm action=operate>
+                        <input type="hidden" name="name" value=name />
+                        <input type="hidden" name="kind" value=kind />
+                        <button type="submit" class=QUIET>{label}</button>
+                    </ActionForm>
+                }
+            }).collect_view()}
             {page.may_manage.then(move || view! {
                 <button type="button" class=QUIET on:click=move |_| editing.update(|e| *e = !*e)>"Edit arguments"</button>
                 <ActionForm action=remove>

@@ -230,6 +230,48 @@ pub async fn delete_cluster(
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct OperationBody {
+    kind: Option<String>,
+}
+
+/// `POST .../jobs` with `{"kind": "info" | "stop" | "start"}`: 202 with the job.
+pub async fn start_operation(
+    State(state): State<AppState>,
+    Extension(principal): Extension<RequestPrincipal>,
+    Extension(source): Extension<SourceAddr>,
+    Path(name): Path<String>,
+    raw: String,
+) -> Result<Response, ApiError> {
+    let body: OperationBody = body(&raw)?;
+    let kind = body
+        .kind
+        .as_deref()
+        .and_then(JobKind::parse)
+        .filter(|kind| matches!(kind, JobKind::Info | JobKind::Stop | JobKind::Start))
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "kind",
+                "use info, stop or start (deploys and previews: POST .../deploys; destroy: DELETE the cluster)",
+            )
+        })?;
+    authorize(&principal, Action::Read)?;
+    let view = clusters::find(&state.store, &name)
+        .await
+        .map_err(cluster_error)?;
+    let principal = authorize(&principal, kind.action(view.args.env))?;
+    let job = jobs::request(&state.store, &actor(principal, &source), &name, kind)
+        .await
+        .map_err(job_error)?;
+    state.jobs.wake();
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "job_id": job.id, "kind": job.kind })),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DeployBody {
     #[serde(default)]
     preview: bool,

@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/clusters/{name}/versions", put(clusters::set_versions))
         .route("/clusters/{name}/deploys", post(clusters::start_deploy))
+        .route("/clusters/{name}/jobs", post(clusters::start_operation))
         .route("/jobs", get(jobs::list_jobs))
         .route("/jobs/{id}", get(jobs::get_job))
         .route("/jobs/{id}/log", get(jobs::job_log))
