@@ -307,7 +307,16 @@ impl Runner {
                             continue;
                         }
                         Err(error) => Err(error),
-                        Ok(_) => executor.run(&step.command, lines, stop).await,
+                        Ok(_) => {
+                            let _ = lines
+                                .send((
+                                    Stream::System,
+                                    "the deployment does not exist yet (the error above says so): creating it"
+                                        .to_owned(),
+                                ))
+                                .await;
+                            executor.run(&step.command, lines, stop).await
+                        }
                     }
                 }
                 StepKind::ReadDeployerNetwork => {

@@ -98,6 +98,7 @@ fn a_first_deploy_creates_the_cluster_with_exactly_the_runbooks_commands() {
 
         let log = log_text(&app, &cookie, &id).await;
         assert!(log.contains("▶ deploy pass 3 (machines)"), "{log}");
+        assert!(log.contains("the deployment does not exist yet"), "{log}");
         // The export is the deployer's whole state, secrets included: never in the log.
         assert!(!log.contains("\"resources\""), "{log}");
         assert!(!log.to_lowercase().contains("privatekey"), "{log}");
