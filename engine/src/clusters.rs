@@ -220,15 +220,6 @@ pub async fn list(store: &Store) -> Result<Vec<ClusterView>, ClusterError> {
         .collect()
 }
 
-/// The indexes in use, for the form's suggestion of the lowest free one.
-pub async fn taken_indexes(store: &Store) -> Result<Vec<u8>, ClusterError> {
-    Ok(list(store)
-        .await?
-        .iter()
-        .map(|cluster| cluster.args.cluster_index)
-        .collect())
-}
-
 fn pin(overrides: &[(String, String)]) -> Result<BTreeMap<String, String>, ClusterError> {
     Ok(pin_dependencies(overrides)
         .map_err(ClusterError::Invalid)?

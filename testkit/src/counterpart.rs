@@ -11,7 +11,8 @@ use tokio::{
 /// A running counterpart process and the base URL it announced.
 pub struct Counterpart {
     pub url: String,
-    child: Child,
+    /// Held so the process lives as long as this value (it is killed on drop).
+    _child: Child,
 }
 
 impl Counterpart {
@@ -42,12 +43,7 @@ impl Counterpart {
             .strip_prefix("listening ")
             .unwrap_or_else(|| panic!("{script} printed {line:?} instead of `listening URL`"))
             .to_owned();
-        Counterpart { url, child }
-    }
-
-    /// The process id, for tests that stop it on purpose.
-    pub fn pid(&self) -> Option<u32> {
-        self.child.id()
+        Counterpart { url, _child: child }
     }
 }
 

@@ -69,8 +69,7 @@ pub fn LogView(
 #[component]
 fn LogLineView(line: LogLine) -> impl IntoView {
     let class = match line.stream {
-        Stream::Stdout => "whitespace-pre-wrap break-all",
-        Stream::Stderr => "whitespace-pre-wrap break-all",
+        Stream::Stdout | Stream::Stderr => "whitespace-pre-wrap break-all",
         Stream::System => "whitespace-pre-wrap break-all font-semibold text-indigo-300",
     };
     let segments = ansi::segments(&line.text);

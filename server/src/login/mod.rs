@@ -79,6 +79,13 @@ pub enum ProviderKind {
 }
 
 impl ProviderKind {
+    /// The provider a route names (`github`, `oidc`).
+    pub fn parse(name: &str) -> Option<ProviderKind> {
+        [ProviderKind::GitHub, ProviderKind::Oidc]
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
+    }
+
     /// The name in routes, the audit log and the people table.
     pub fn as_str(self) -> &'static str {
         match self {

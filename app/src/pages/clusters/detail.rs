@@ -114,10 +114,10 @@ fn ClusterBody(
     .collect();
     let operation_name = name.clone();
     let edited = cluster.clone();
-    let deploy_label = if cluster.state == engine::model::cluster::ClusterState::New {
-        "Create and deploy"
-    } else {
+    let deploy_label = if deployed {
         "Deploy"
+    } else {
+        "Create and deploy"
     };
     view! {
         <header class="mb-6 flex flex-wrap items-center gap-3">

@@ -14,5 +14,5 @@ pub use cross_origin::cross_origin_protection;
 pub use gate::require_sign_in;
 pub use identify::identify;
 pub use local_sign_in::sign_in_locally;
-pub use provider_sign_in::{github_callback, oidc_callback, start_github, start_oidc};
+pub use provider_sign_in::{finish_sign_in, start_sign_in};
 pub use sign_out::sign_out;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use app::state::{AppState, SourceAddr};
 use axum::{
-    extract::{Query, State},
+    extract::{Path, Query, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     Extension,
@@ -42,56 +42,36 @@ pub struct CallbackQuery {
     error: Option<String>,
 }
 
-pub async fn start_github(
+/// `GET /auth/{provider}`.
+pub async fn start_sign_in(
     State(state): State<AppState>,
     Extension(providers): Extension<Arc<Providers>>,
+    Path(provider): Path<String>,
     Query(query): Query<StartQuery>,
 ) -> Response {
-    start(ProviderKind::GitHub, &state, &providers, query).await
+    match ProviderKind::parse(&provider) {
+        Some(kind) => start(kind, &state, &providers, query).await,
+        None => unknown_provider(),
+    }
 }
 
-pub async fn start_oidc(
-    State(state): State<AppState>,
-    Extension(providers): Extension<Arc<Providers>>,
-    Query(query): Query<StartQuery>,
-) -> Response {
-    start(ProviderKind::Oidc, &state, &providers, query).await
-}
-
-pub async fn github_callback(
+/// `GET /auth/{provider}/callback`.
+pub async fn finish_sign_in(
     State(state): State<AppState>,
     Extension(providers): Extension<Arc<Providers>>,
     Extension(SourceAddr(source)): Extension<SourceAddr>,
+    Path(provider): Path<String>,
     headers: HeaderMap,
     Query(query): Query<CallbackQuery>,
 ) -> Response {
-    callback(
-        ProviderKind::GitHub,
-        &state,
-        &providers,
-        source,
-        &headers,
-        query,
-    )
-    .await
+    match ProviderKind::parse(&provider) {
+        Some(kind) => callback(kind, &state, &providers, source, &headers, query).await,
+        None => unknown_provider(),
+    }
 }
 
-pub async fn oidc_callback(
-    State(state): State<AppState>,
-    Extension(providers): Extension<Arc<Providers>>,
-    Extension(SourceAddr(source)): Extension<SourceAddr>,
-    headers: HeaderMap,
-    Query(query): Query<CallbackQuery>,
-) -> Response {
-    callback(
-        ProviderKind::Oidc,
-        &state,
-        &providers,
-        source,
-        &headers,
-        query,
-    )
-    .await
+fn unknown_provider() -> Response {
+    (StatusCode::NOT_FOUND, "no such sign-in provider").into_response()
 }
 
 fn configured(kind: ProviderKind, providers: &Providers) -> bool {
