@@ -3,7 +3,6 @@
 
 pub mod api;
 mod components;
-mod live_log;
 mod pages;
 mod root;
 mod session;

@@ -4,9 +4,9 @@
 
 use axum::extract::FromRef;
 use engine::{
-    jobs::Runner,
+    commands::Caller,
     model::{access::Principal, sign_in::SignInMethod},
-    store::Store,
+    Engine,
 };
 use leptos::config::LeptosOptions;
 
@@ -14,14 +14,13 @@ use leptos::config::LeptosOptions;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub store: Store,
+    /// The one door: every action is one of its commands.
+    pub engine: Engine,
     /// The external URL without a trailing slash; its origin is the only one allowed to
     /// send state-changing requests with a session cookie.
     pub public_url: String,
     /// How people may sign in: the configured providers, or the local admin alone.
     pub sign_in_methods: Vec<SignInMethod>,
-    /// The job worker: woken when a job is queued; its hub streams live log lines.
-    pub jobs: Runner,
 }
 
 impl AppState {
@@ -31,7 +30,8 @@ impl AppState {
         self.sign_in_methods.contains(&SignInMethod::Local)
     }
 
-    /// Session cookies are `Secure` whenever people reach nixdeck over https.
+    /// Session cookies are `Secure` (and HSTS is sent) whenever people reach nixdeck over
+    /// https.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
@@ -50,3 +50,13 @@ pub struct RequestPrincipal(pub Option<Principal>);
 /// The address the request came from, for the audit log.
 #[derive(Debug, Clone, Default)]
 pub struct SourceAddr(pub Option<String>);
+
+impl RequestPrincipal {
+    /// The caller of a command: who, how they came in, from where; `None` if nobody is
+    /// signed in.
+    pub fn caller(&self, source: &SourceAddr) -> Option<Caller> {
+        self.0
+            .clone()
+            .map(|principal| Caller::from_request(principal, source.0.clone()))
+    }
+}

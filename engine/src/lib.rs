@@ -1,6 +1,8 @@
 //! The nixdeck backend core. `model` holds the domain types and their rules and compiles
 //! to WebAssembly, so the browser and the server validate with the same code. Everything
-//! that does IO (storage, audit) sits behind the `server` feature.
+//! that does IO sits behind the `server` feature: the engine and its commands (the one
+//! door every way in acts through), storage, the audit log, access, jobs and the hosts
+//! they run commands on.
 
 pub mod model;
 
@@ -11,6 +13,10 @@ pub mod audit;
 #[cfg(feature = "server")]
 pub mod clusters;
 #[cfg(feature = "server")]
+pub mod commands;
+#[cfg(feature = "server")]
+mod engine;
+#[cfg(feature = "server")]
 pub mod exec;
 #[cfg(feature = "server")]
 pub mod health;
@@ -20,3 +26,6 @@ pub mod jobs;
 pub mod nixops;
 #[cfg(feature = "server")]
 pub mod store;
+
+#[cfg(feature = "server")]
+pub use engine::{Engine, EngineConfig};

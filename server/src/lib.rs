@@ -2,6 +2,7 @@
 //! command-line subcommands. `main.rs` only parses arguments and calls in here, so the
 //! integration tests can build the same router the binary serves.
 
+pub mod application;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -8,7 +8,7 @@ pub mod proxy;
 
 use std::{future::Future, sync::LazyLock};
 
-use engine::store::Store;
+use engine::store::{Db, Store};
 
 /// One runtime for every test in a test binary, as in the real server. Leptos keeps
 /// process-wide state (its task spawner) that should not be tied to the runtime of a test
@@ -49,7 +49,7 @@ impl TestDb {
             .await
             .expect("connect to the test PostgreSQL server");
         let name = format!("nixdeck_test_{}", uuid::Uuid::new_v4().simple());
-        let Store::Postgres(pool) = &admin else {
+        let Db::Postgres(pool) = admin.db() else {
             panic!("NIXDECK_TEST_POSTGRES_URL must be a postgres:// URL");
         };
         sqlx_create_database(pool, &name).await;
@@ -123,9 +123,9 @@ macro_rules! on_both_databases {
 /// (an expired row, a tampered value).
 pub async fn execute(store: &Store, statement: &str) {
     let statement = sqlx::AssertSqlSafe(statement.to_owned());
-    match store {
-        Store::Sqlite(pool) => sqlx::query(statement).execute(pool).await.map(drop),
-        Store::Postgres(pool) => sqlx::query(statement).execute(pool).await.map(drop),
+    match store.db() {
+        Db::Sqlite(pool) => sqlx::query(statement).execute(pool).await.map(drop),
+        Db::Postgres(pool) => sqlx::query(statement).execute(pool).await.map(drop),
     }
     .unwrap_or_else(|e| panic!("test statement failed: {e}"));
 }
@@ -133,9 +133,9 @@ pub async fn execute(store: &Store, statement: &str) {
 /// The first column of every row of a query, as text.
 pub async fn query_strings(store: &Store, query: &str) -> Vec<String> {
     let query = sqlx::AssertSqlSafe(query.to_owned());
-    match store {
-        Store::Sqlite(pool) => sqlx::query_scalar::<_, String>(query).fetch_all(pool).await,
-        Store::Postgres(pool) => sqlx::query_scalar::<_, String>(query).fetch_all(pool).await,
+    match store.db() {
+        Db::Sqlite(pool) => sqlx::query_scalar::<_, String>(query).fetch_all(pool).await,
+        Db::Postgres(pool) => sqlx::query_scalar::<_, String>(query).fetch_all(pool).await,
     }
     .unwrap_or_else(|e| panic!("test query failed: {e}"))
 }

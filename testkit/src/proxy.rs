@@ -53,12 +53,19 @@ impl FaultyProxy {
 
     /// Closes every connection at once, as a network failure would.
     pub fn cut(&self) {
-        let _ = self.mode.send(Mode::Cut);
+        self.mode.send_replace(Mode::Cut);
     }
 
     /// Stops passing bytes (a frozen host), keeping the connections open.
     pub fn freeze(&self) {
-        let _ = self.mode.send(Mode::Frozen);
+        self.mode.send_replace(Mode::Frozen);
+    }
+
+    /// The network is back: bytes pass again (after a freeze) and new connections work
+    /// (after a cut; the connections cut stay closed). Every mode change replaces the value
+    /// even when no connection is open to hear it (a plain `send` would then be lost).
+    pub fn restore(&self) {
+        self.mode.send_replace(Mode::Open);
     }
 }
 

@@ -1,14 +1,13 @@
-//! Server functions, one per file, grouped by area. Each is thin: read the context, call
-//! one engine function, map the error.
+//! Server functions, one per file, grouped by area. Each is an adapter: find the caller,
+//! call one engine command, map its failure (`door`).
 
+pub mod access;
 pub mod audit;
-#[cfg(feature = "ssr")]
-pub mod auth;
 pub mod clusters;
+#[cfg(feature = "ssr")]
+pub mod door;
 pub mod error;
 pub mod jobs;
-pub mod people;
 pub mod system;
-pub mod tokens;
 
 pub use error::ApiError;

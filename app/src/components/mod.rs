@@ -1,6 +1,4 @@
-//! Components shared by several pages.
+//! Components shared by several pages: building blocks and the page frame.
 
-pub mod badges;
 pub mod common;
 pub mod layout;
-pub mod log_view;

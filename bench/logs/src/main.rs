@@ -9,23 +9,19 @@
 //! Prints Markdown tables; docs/benchmarks.md says how to read them.
 
 use std::{
+    collections::HashMap,
     net::SocketAddr,
     process::Stdio,
     sync::Arc,
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
-use app::state::AppState;
-use engine::{
-    exec::{Executor, SshExecutor, SshTarget},
-    jobs::{LogHub, Runner, RunnerConfig},
-    model::access::Role,
-};
-use leptos::config::LeptosOptions;
-use nixdeck_server::login::Providers;
+use engine::commands::Caller;
+use nixdeck_server::{application::Application, config::Config};
 use serde_json::{json, Value};
 use testkit::deployer::Deployer;
 use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio_util::sync::CancellationToken;
 
 const VIEWERS: usize = 50;
 const RATE: u32 = 10_000;
@@ -36,6 +32,8 @@ const LATENCY_RATE: u32 = 50;
 struct Nixdeck {
     base: String,
     token: String,
+    /// One token per throughput viewer.
+    viewer_tokens: Vec<String>,
     http: reqwest::Client,
 }
 
@@ -119,11 +117,11 @@ async fn follow(nixdeck: &Nixdeck, id: &str) -> Vec<(i128, Value)> {
 /// Follows a job's SSE stream to its end reading only each event's `id` (the sequence
 /// number): the least work a viewer can do, so the measurement is of nixdeck, not of the
 /// viewers' JSON parsing (they share the machine). Returns the ids in arrival order.
-async fn follow_ids(nixdeck: &Nixdeck, id: &str) -> Vec<u64> {
+async fn follow_ids(nixdeck: &Nixdeck, token: &str, id: &str) -> Vec<u64> {
     let mut response = nixdeck
         .http
         .get(format!("{}/api/v1/jobs/{id}/log", nixdeck.base))
-        .bearer_auth(&nixdeck.token)
+        .bearer_auth(token)
         .header("accept", "text/event-stream")
         .send()
         .await
@@ -200,33 +198,33 @@ fn latencies_ms(samples: impl Iterator<Item = (i128, Option<i128>)>) -> Vec<f64>
 async fn main() {
     let deployer = Deployer::start().await;
     let db = testkit::TestDb::sqlite().await;
-    let target = SshTarget::parse(&deployer.address(), &deployer.key_path, &deployer.host_key)
-        .expect("target");
-    let runner = Runner::new(
-        db.store.clone(),
-        LogHub::default(),
-        RunnerConfig {
-            nixops_root: deployer.nixops_root.clone(),
-            repo_url: deployer.repo_url.clone(),
-            executor: Executor::Ssh(Box::new(SshExecutor::new(target))),
-            worker_id: "bench".to_owned(),
-            max_parallel: 4,
-        },
-    );
-    let worker = tokio_util::sync::CancellationToken::new();
-    runner.spawn(worker.clone());
-    let state = AppState {
-        leptos_options: LeptosOptions::builder().output_name("nixdeck").build(),
-        store: db.store.clone(),
-        public_url: "http://127.0.0.1".to_owned(),
-        sign_in_methods: vec![engine::model::sign_in::SignInMethod::Local],
-        jobs: runner,
-    };
-    let router = nixdeck_server::http::router(state, Arc::new(Providers::default()));
+    // nixdeck as `serve` assembles it, configured as an operator would for this deployer.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let address = listener.local_addr().expect("address");
+    let data = tempfile::tempdir().expect("data directory");
+    let variables: HashMap<String, String> = [
+        ("NIXDECK_LISTEN", address.to_string()),
+        ("NIXDECK_DATA_DIR", data.path().display().to_string()),
+        ("NIXDECK_DEPLOYER_SSH", deployer.address()),
+        (
+            "NIXDECK_DEPLOYER_SSH_KEY",
+            deployer.key_path.display().to_string(),
+        ),
+        ("NIXDECK_DEPLOYER_HOST_KEY", deployer.host_key.clone()),
+        ("NIXDECK_NIXOPS_ROOT", deployer.nixops_root.clone()),
+        ("NIXDECK_NIXOPS_REPO_URL", deployer.repo_url.clone()),
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_owned(), value))
+    .collect();
+    let config = Config::from_sources(None, &variables).expect("configuration");
+    let stopping = CancellationToken::new();
+    let application =
+        Application::assemble(&config, db.store.clone(), stopping.clone()).expect("assemble");
+    let _background = application.start();
+    let router = application.router.clone();
     tokio::spawn(async move {
         axum::serve(
             listener,
@@ -235,12 +233,25 @@ async fn main() {
         .await
         .expect("serve");
     });
-    let token = engine::access::create_token(&db.store, "bench", Role::Admin, "bench", None)
+    let token = application
+        .engine
+        .create_token(&Caller::cli(), "bench", "admin")
         .await
         .expect("token");
+    // One person may hold only a few live logs at once: each viewer is a token of its own.
+    let mut viewer_tokens = Vec::new();
+    for n in 0..VIEWERS {
+        let viewer = application
+            .engine
+            .create_token(&Caller::cli(), &format!("viewer-{n}"), "viewer")
+            .await
+            .expect("token");
+        viewer_tokens.push(viewer.expose().to_owned());
+    }
     let nixdeck = Arc::new(Nixdeck {
         base: format!("http://{address}"),
         token: token.expose().to_owned(),
+        viewer_tokens,
         http: reqwest::Client::new(),
     });
 
@@ -313,10 +324,11 @@ async fn main() {
         .await;
     let started = Instant::now();
     let mut viewers = tokio::task::JoinSet::new();
-    for _ in 0..VIEWERS {
+    for viewer in 0..VIEWERS {
         let (nixdeck, id) = (nixdeck.clone(), id.clone());
         viewers.spawn(async move {
-            let ids = follow_ids(&nixdeck, &id).await;
+            let token = nixdeck.viewer_tokens[viewer].clone();
+            let ids = follow_ids(&nixdeck, &token, &id).await;
             (ids, started.elapsed())
         });
     }
@@ -363,5 +375,5 @@ async fn main() {
         "\nRatio of times (nixdeck, slowest of {VIEWERS} viewers / ssh): {:.2}",
         slowest.as_secs_f64() / ssh_took.as_secs_f64()
     );
-    worker.cancel();
+    stopping.cancel();
 }

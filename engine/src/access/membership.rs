@@ -17,8 +17,7 @@ use crate::{
 
 use super::AccessError;
 
-/// The actor recorded for what nixdeck does on its own.
-pub const SYSTEM_ACTOR: &str = "nixdeck";
+pub use crate::commands::SYSTEM_ACTOR;
 
 /// A session whose membership is due to be re-checked.
 #[derive(Debug, Clone)]
@@ -46,15 +45,15 @@ pub async fn sessions_due(
 pub async fn confirm(store: &Store, due: &DueSession, role: Role) -> Result<(), AccessError> {
     let mut tx = store.begin().await?;
     sessions::mark_checked(&mut tx, &due.session.id_hash, now_millis()).await?;
-    if due.user.role != role.as_str() {
-        users::set_role(&mut tx, &due.user.id, role.as_str()).await?;
+    if due.user.role != role {
+        users::set_role(&mut tx, &due.user.id, role).await?;
         audit::record(
             &mut tx,
             NewAuditEvent {
                 actor: SYSTEM_ACTOR.to_owned(),
                 action: "user.role_changed".to_owned(),
-                target: format!("user:{}", due.user.login),
-                details: json!({ "from": due.user.role, "to": role.as_str(), "why": "membership re-check" }),
+                target: format!("user:{}", super::sessions::actor_of(&due.user)),
+                details: json!({ "from": due.user.role, "to": role, "why": "membership re-check" }),
                 source_addr: None,
             },
         )
@@ -73,7 +72,7 @@ pub async fn revoke(store: &Store, due: &DueSession, why: &str) -> Result<(), Ac
             NewAuditEvent {
                 actor: SYSTEM_ACTOR.to_owned(),
                 action: "auth.membership_lost".to_owned(),
-                target: format!("user:{}", due.user.login),
+                target: format!("user:{}", super::sessions::actor_of(&due.user)),
                 details: json!({ "provider": due.user.provider, "why": why }),
                 source_addr: None,
             },

@@ -10,11 +10,13 @@ mod tokens;
 pub use attempts::{begin_attempt, take_attempt, Attempt, AttemptProblem, ATTEMPT_LIFETIME_MS};
 
 pub use credential::Credential;
+pub(crate) use sessions::end_sessions_of;
 pub use sessions::{
-    check_session, end_sessions_of, resolve_session, sign_in, sign_out, SessionProblem, SignIn,
+    actor_of, check_session, resolve_session, sign_in, sign_out, SessionProblem, SignIn,
     MEMBERSHIP_STALE_MS, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS,
 };
-pub use tokens::{create_token, list_tokens, resolve_token, revoke_token};
+pub use tokens::resolve_token;
+pub(crate) use tokens::{create_token, list_tokens, revoke_token};
 
 pub use crate::model::access::TokenInfo;
 
@@ -66,7 +68,7 @@ pub enum AccessError {
 }
 
 /// Everyone who has signed in, most recently seen first, with their live session counts.
-pub async fn list_people(
+pub(crate) async fn list_people(
     store: &Store,
 ) -> Result<Vec<crate::model::access::PersonView>, AccessError> {
     use crate::store::{now_millis, users};
@@ -80,8 +82,7 @@ pub async fn list_people(
         .into_iter()
         .map(|user| {
             Ok(crate::model::access::PersonView {
-                role: crate::model::access::Role::parse(&user.role)
-                    .map_err(AccessError::Invalid)?,
+                role: user.role,
                 live_sessions: counts.get(&user.id).copied().unwrap_or(0),
                 id: user.id,
                 login: user.login,

@@ -4,6 +4,7 @@ use serde_json::json;
 
 use crate::{
     audit::{self, NewAuditEvent},
+    commands::Caller,
     model::access::Role,
     store::{
         now_millis,
@@ -34,6 +35,9 @@ pub struct SignIn {
     /// The provider's access token, sealed, when membership is re-checked during the
     /// session (GitHub).
     pub provider_token: Option<String>,
+    /// When the provider's word stops counting (an OIDC ID token's expiry): the session
+    /// ends then at the latest, and the person signs in again.
+    pub vouched_until: Option<i64>,
 }
 
 /// A re-checked session whose membership was last confirmed longer ago than this is no
@@ -59,7 +63,7 @@ pub async fn sign_in(
             subject: sign_in.subject.clone(),
             login: sign_in.login.clone(),
             name: sign_in.name.clone(),
-            role: sign_in.role.as_str().to_owned(),
+            role: sign_in.role,
             created_at: now,
             last_seen_at: now,
         },
@@ -72,7 +76,11 @@ pub async fn sign_in(
             user_id: user.id.clone(),
             created_at: now,
             last_seen_at: now,
-            expires_at: now + SESSION_ABSOLUTE_MS,
+            expires_at: sign_in
+                .vouched_until
+                .map_or(now + SESSION_ABSOLUTE_MS, |until| {
+                    until.min(now + SESSION_ABSOLUTE_MS)
+                }),
             ended_at: None,
             source_addr: sign_in.source_addr.clone(),
             checked_at: sign_in.provider_token.as_ref().map(|_| now),
@@ -83,10 +91,10 @@ pub async fn sign_in(
     audit::record(
         &mut tx,
         NewAuditEvent {
-            actor: user.login.clone(),
+            actor: actor_of(&user),
             action: "auth.sign_in".to_owned(),
-            target: format!("user:{}", user.login),
-            details: json!({ "provider": sign_in.provider, "role": sign_in.role.as_str() }),
+            target: format!("user:{}", actor_of(&user)),
+            details: json!({ "provider": sign_in.provider, "role": sign_in.role }),
             source_addr: sign_in.source_addr,
         },
     )
@@ -155,8 +163,7 @@ pub async fn check_session(
     if now - session.last_seen_at > TOUCH_INTERVAL_MS {
         sessions::touch(store, &id_hash, now).await?;
     }
-    let role = Role::parse(&user.role).map_err(AccessError::Invalid)?;
-    Ok(Ok(principal_of(&user, role)))
+    Ok(Ok(principal_of(&user, user.role)))
 }
 
 /// Ends the session behind a cookie and audits it. Ending an unknown or already ended
@@ -175,9 +182,9 @@ pub async fn sign_out(
         audit::record(
             &mut tx,
             NewAuditEvent {
-                actor: user.login.clone(),
+                actor: actor_of(&user),
                 action: "auth.sign_out".to_owned(),
-                target: format!("user:{}", user.login),
+                target: format!("user:{}", actor_of(&user)),
                 details: json!({}),
                 source_addr,
             },
@@ -188,35 +195,39 @@ pub async fn sign_out(
     Ok(())
 }
 
-/// Ends every live session of a person (an admin's action), audited with the admin as
-/// actor. Returns how many sessions ended.
-pub async fn end_sessions_of(
+/// Ends every live session of a person, audited with `caller` as actor. Returns how many
+/// sessions ended.
+pub(crate) async fn end_sessions_of(
     store: &Store,
+    caller: &Caller,
     user_id: &str,
-    actor: &Principal,
-    source_addr: Option<String>,
 ) -> Result<u64, AccessError> {
-    let target_login = users::find(store, user_id).await?.login;
+    let target = actor_of(&users::find(store, user_id).await?);
     let mut tx = store.begin().await?;
     let ended = sessions::end_all_for_user(&mut tx, user_id, now_millis()).await?;
     audit::record(
         &mut tx,
-        NewAuditEvent {
-            actor: actor.login.clone(),
-            action: "auth.end_sessions".to_owned(),
-            target: format!("user:{target_login}"),
-            details: json!({ "sessions_ended": ended }),
-            source_addr,
-        },
+        caller.event(
+            "auth.end_sessions",
+            format!("user:{target}"),
+            json!({ "sessions_ended": ended }),
+        ),
     )
     .await?;
     tx.commit().await?;
     Ok(ended)
 }
 
+/// What the audit log calls a person: their provider and login (`github:alice`), so no
+/// login of one provider can pass for another's, or for nixdeck's own actors.
+pub fn actor_of(user: &UserRow) -> String {
+    format!("{}:{}", user.provider, user.login)
+}
+
 fn principal_of(user: &UserRow, role: Role) -> Principal {
     Principal {
         user_id: Some(user.id.clone()),
+        actor: actor_of(user),
         login: user.login.clone(),
         name: user.name.clone(),
         role,

@@ -4,7 +4,8 @@
 use serde_json::json;
 
 use crate::{
-    audit::{self, NewAuditEvent},
+    audit,
+    commands::Caller,
     model::access::{validate_token_name, Role, TokenInfo},
     store::{
         api_tokens::{self, TokenRow},
@@ -23,10 +24,9 @@ const TOKEN_PREFIX: &str = "ndk_";
 /// Makes a token and audits it; the value is returned once and never stored.
 pub async fn create_token(
     store: &Store,
+    caller: &Caller,
     name: &str,
     role: Role,
-    actor: &str,
-    source_addr: Option<String>,
 ) -> Result<Credential, AccessError> {
     validate_token_name(name).map_err(AccessError::Invalid)?;
     let credential = Credential::generate(TOKEN_PREFIX)
@@ -38,8 +38,8 @@ pub async fn create_token(
             id: uuid::Uuid::now_v7().to_string(),
             name: name.to_owned(),
             token_hash: credential.hash(),
-            role: role.as_str().to_owned(),
-            created_by: actor.to_owned(),
+            role,
+            created_by: caller.actor().to_owned(),
             created_at: now_millis(),
             last_used_at: None,
             revoked_at: None,
@@ -48,13 +48,11 @@ pub async fn create_token(
     .await?;
     audit::record(
         &mut tx,
-        NewAuditEvent {
-            actor: actor.to_owned(),
-            action: "token.create".to_owned(),
-            target: format!("token:{name}"),
-            details: json!({ "role": role.as_str() }),
-            source_addr,
-        },
+        caller.event(
+            "token.create",
+            format!("token:{name}"),
+            json!({ "role": role }),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -62,25 +60,18 @@ pub async fn create_token(
 }
 
 /// Revokes the live token named `name` and audits it; `NotFound` if there is none.
-pub async fn revoke_token(
-    store: &Store,
-    name: &str,
-    actor: &str,
-    source_addr: Option<String>,
-) -> Result<(), AccessError> {
+pub async fn revoke_token(store: &Store, caller: &Caller, name: &str) -> Result<(), AccessError> {
     let mut tx = store.begin().await?;
     let Some(token) = api_tokens::revoke_by_name(&mut tx, name, now_millis()).await? else {
         return Err(StoreError::NotFound.into());
     };
     audit::record(
         &mut tx,
-        NewAuditEvent {
-            actor: actor.to_owned(),
-            action: "token.revoke".to_owned(),
-            target: format!("token:{}", token.name),
-            details: json!({ "role": token.role }),
-            source_addr,
-        },
+        caller.event(
+            "token.revoke",
+            format!("token:{}", token.name),
+            json!({ "role": token.role }),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -93,7 +84,7 @@ pub async fn list_tokens(store: &Store) -> Result<Vec<TokenInfo>, AccessError> {
         .into_iter()
         .map(|row| {
             Ok(TokenInfo {
-                role: Role::parse(&row.role).map_err(AccessError::Invalid)?,
+                role: row.role,
                 name: row.name,
                 created_by: row.created_by,
                 created_at: row.created_at,
@@ -125,9 +116,10 @@ pub async fn resolve_token(
     }
     Ok(Some(Principal {
         user_id: None,
-        login: format!("token:{}", token.name),
+        actor: format!("token:{}", token.name),
+        login: token.name.clone(),
         name: token.name,
-        role: Role::parse(&token.role).map_err(AccessError::Invalid)?,
+        role: token.role,
         via: Via::Token,
     }))
 }

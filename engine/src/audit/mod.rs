@@ -2,9 +2,11 @@
 //! written in the same transaction as the change it describes, and the events form a hash
 //! chain, so that `verify` can prove that none was altered or removed afterwards.
 
+mod anchor;
 mod chain;
 mod verify;
 
+pub use anchor::{read_highest as read_anchor, AuditAnchor};
 pub use chain::{event_hash, GENESIS_HASH};
 pub use verify::{verify, ChainReport};
 
@@ -45,6 +47,7 @@ pub async fn record(tx: &mut Tx, event: NewAuditEvent) -> Result<AuditRow, Store
     row.hash = event_hash(&row);
     audit_events::insert(tx, &row).await?;
     audit_events::set_chain_head_hash(tx, &row.hash).await?;
+    tx.note_audit_head(row.id, &row.hash);
     Ok(row)
 }
 

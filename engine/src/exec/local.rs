@@ -1,130 +1,140 @@
-//! Commands as local processes (nixdeck installed on the deployer itself). The same
-//! program, arguments, working directory and environment as over SSH, without a shell.
+//! A host reached as local processes (nixdeck installed on the host itself): the
+//! supervisor's calls and attach streams are child processes of nixdeck, and the commands
+//! they start are detached from it exactly as over SSH.
 
-use std::{process::Stdio, time::Duration};
+use std::process::Stdio;
 
 use tokio::{
     io::{AsyncRead, AsyncReadExt},
-    process::Command as Process,
+    process::{Child, Command as Process},
     sync::mpsc,
 };
-use tokio_util::sync::CancellationToken;
 
-use super::{ExecError, Exit, LineSplitter, OutputLine};
-use crate::{model::job::Stream, nixops::Command};
+use super::{host::HostErrorKind, supervisor::Chunk};
+use crate::model::job::Stream;
 
-/// After SIGTERM, how long a command has to end before it is killed.
-const TERM_GRACE: Duration = Duration::from_secs(10);
+pub(crate) struct LocalSession;
 
-#[derive(Debug, Clone, Default)]
-pub struct LocalExecutor;
-
-impl LocalExecutor {
-    pub async fn run(
-        &self,
-        command: &Command,
-        output: &mpsc::Sender<OutputLine>,
-        cancel: &CancellationToken,
-    ) -> Result<Exit, ExecError> {
-        let mut child = Process::new(&command.program)
-            .args(&command.args)
-            .current_dir(&command.cwd)
-            .envs(command.env.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::null())
+impl LocalSession {
+    /// Runs `words` (a program and its arguments, no shell in between) and returns its
+    /// standard output; a non-zero exit is an error carrying its standard error.
+    pub(crate) async fn call(&self, words: &[String]) -> Result<String, HostErrorKind> {
+        let output = process(words)?
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
-            // Its own process group, so cancelling reaches the processes it starts too.
+            .kill_on_drop(true)
+            .output()
+            .await
+            .map_err(|e| HostErrorKind::Spawn(format!("{}: {e}", words[0])))?;
+        if output.status.success() {
+            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        } else {
+            Err(HostErrorKind::Protocol(format!(
+                "the supervisor ended with {}: {}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr).trim()
+            )))
+        }
+    }
+
+    /// Runs `words` and streams its standard output and error until it ends. Dropping the
+    /// receiver stops the process group (the readers, never the command they follow).
+    pub(crate) async fn stream(
+        &self,
+        words: &[String],
+    ) -> Result<mpsc::Receiver<Chunk>, HostErrorKind> {
+        let mut child = process(words)?
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            // Its own group, so the readers it starts are stopped with it.
             .process_group(0)
             .kill_on_drop(true)
             .spawn()
-            .map_err(|e| ExecError::Spawn {
-                program: command.program.clone(),
-                problem: e.to_string(),
-            })?;
-        let pid = child.id();
-        let stdout = child
-            .stdout
-            .take()
-            .map(|s| pump(s, Stream::Stdout, output.clone()));
-        let stderr = child
-            .stderr
-            .take()
-            .map(|s| pump(s, Stream::Stderr, output.clone()));
-        let status = tokio::select! {
-            status = child.wait() => status,
-            () = cancel.cancelled() => {
-                signal_group(pid, "TERM").await;
-                match tokio::time::timeout(TERM_GRACE, child.wait()).await {
-                    Ok(status) => status,
-                    Err(_) => {
-                        signal_group(pid, "KILL").await;
-                        child.wait().await
-                    }
-                }
-            }
-        }
-        .map_err(|e| ExecError::Spawn {
-            program: command.program.clone(),
-            problem: e.to_string(),
-        })?;
-        // The pipes end when the process (and anything holding them) does.
-        for pump in [stdout, stderr].into_iter().flatten() {
-            let _ = pump.await;
-        }
-        Ok(match status.code() {
-            Some(code) => Exit::Code(code),
-            None => Exit::Signal(signal_name(&status)),
-        })
+            .map_err(|e| HostErrorKind::Spawn(format!("{}: {e}", words[0])))?;
+        let (chunks, receiver) = mpsc::channel(64);
+        let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
+            return Err(HostErrorKind::Spawn("no pipes to the process".to_owned()));
+        };
+        tokio::spawn(follow(child, stdout, stderr, chunks));
+        Ok(receiver)
     }
 }
 
-/// Reads a pipe to its end, sending each line.
-fn pump(
-    mut pipe: impl AsyncRead + Unpin + Send + 'static,
-    stream: Stream,
-    output: mpsc::Sender<OutputLine>,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut splitter = LineSplitter::default();
-        let mut buffer = vec![0u8; 16 * 1024];
-        loop {
-            match pipe.read(&mut buffer).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => {
-                    for line in splitter.push(&buffer[..n]) {
-                        if output.send((stream, line)).await.is_err() {
-                            return;
-                        }
-                    }
-                }
-            }
-        }
-        if let Some(line) = splitter.finish() {
-            let _ = output.send((stream, line)).await;
-        }
-    })
+fn process(words: &[String]) -> Result<Process, HostErrorKind> {
+    let (program, args) = words
+        .split_first()
+        .ok_or_else(|| HostErrorKind::Spawn("no program".to_owned()))?;
+    let mut process = Process::new(program);
+    process.args(args).stdin(Stdio::null());
+    Ok(process)
 }
 
-/// Signals the process group led by `pid` (the `kill` utility: no unsafe code here).
-async fn signal_group(pid: Option<u32>, signal: &str) {
+async fn follow(
+    mut child: Child,
+    stdout: impl AsyncRead + Unpin,
+    stderr: impl AsyncRead + Unpin,
+    chunks: mpsc::Sender<Chunk>,
+) {
+    let group = child.id();
+    let reading = async {
+        let (mut out, mut err) = (Some(stdout), Some(stderr));
+        let (mut out_buffer, mut err_buffer) = (vec![0u8; 16 * 1024], vec![0u8; 16 * 1024]);
+        while out.is_some() || err.is_some() {
+            let (stream, read) = tokio::select! {
+                read = read_some(&mut out, &mut out_buffer), if out.is_some() => (Stream::Stdout, read),
+                read = read_some(&mut err, &mut err_buffer), if err.is_some() => (Stream::Stderr, read),
+            };
+            let buffer = if stream == Stream::Stdout {
+                &out_buffer
+            } else {
+                &err_buffer
+            };
+            match read {
+                Some(n) => {
+                    if chunks
+                        .send(Chunk::Data(stream, buffer[..n].to_vec()))
+                        .await
+                        .is_err()
+                    {
+                        return false;
+                    }
+                }
+                None if stream == Stream::Stdout => out = None,
+                None => err = None,
+            }
+        }
+        true
+    };
+    let finished = tokio::select! {
+        finished = reading => finished,
+        () = chunks.closed() => false,
+    };
+    if finished {
+        let _ = child.wait().await;
+        let _ = chunks.send(Chunk::End).await;
+    } else {
+        signal_group(group).await;
+        let _ = child.wait().await;
+    }
+}
+
+/// Reads once; `None` at the end of the pipe (or on an error, which ends it too).
+async fn read_some(pipe: &mut Option<impl AsyncRead + Unpin>, buffer: &mut [u8]) -> Option<usize> {
+    let reader = pipe.as_mut()?;
+    match reader.read(buffer).await {
+        Ok(0) | Err(_) => None,
+        Ok(n) => Some(n),
+    }
+}
+
+/// Stops the process group led by `pid` (the `kill` utility: no unsafe code here).
+async fn signal_group(pid: Option<u32>) {
     if let Some(pid) = pid {
         let _ = Process::new("kill")
-            .arg(format!("-{signal}"))
-            .arg("--")
-            .arg(format!("-{pid}"))
+            .args(["-s", "TERM", "--", &format!("-{pid}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
             .status()
             .await;
-    }
-}
-
-fn signal_name(status: &std::process::ExitStatus) -> String {
-    use std::os::unix::process::ExitStatusExt;
-    match status.signal() {
-        Some(15) => "TERM".to_owned(),
-        Some(9) => "KILL".to_owned(),
-        Some(2) => "INT".to_owned(),
-        Some(1) => "HUP".to_owned(),
-        Some(other) => other.to_string(),
-        None => "unknown".to_owned(),
     }
 }

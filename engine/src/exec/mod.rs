@@ -1,30 +1,34 @@
-//! Running one command of a plan: on the deployer over SSH, or as a local process when
-//! nixdeck is installed on the deployer itself. Either way the output arrives as lines,
-//! stdout and stderr kept apart, and the command can be cancelled (it is sent SIGTERM).
+//! Commands on named hosts (the deployer, later the macOS builder), over SSH or as local
+//! processes. A command runs detached on its host under a small supervisor, so it survives
+//! a dropped connection and a restart of nixdeck; nixdeck reads its output by byte offset
+//! and re-attaches after either. `run` is the one way a job runs a command.
 
+mod command;
+mod host;
 mod lines;
 mod local;
+mod quote;
+mod run;
 mod ssh;
+mod supervisor;
 
-use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
-
-pub use lines::LineSplitter;
-pub use local::LocalExecutor;
-pub use ssh::{SshExecutor, SshTarget};
-
-use crate::{model::job::Stream, nixops::Command};
-
-/// One line of a command's output.
-pub type OutputLine = (Stream, String);
+pub use command::Command;
+pub use host::{Host, HostError, HostErrorKind, Transport};
+pub use lines::{visible_text, LineSplitter, SplitLine};
+pub use quote::{quote_word, quote_words, redact_url_credentials};
+pub use run::{run, RunEnd, RunOutput, RunRequest, RunSignals, StdoutUse, TERM_GRACE};
+pub use ssh::SshTarget;
 
 /// How a command ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Exit {
-    /// It exited with this status.
+    /// It exited with this status (a shell reports death by signal N as 128 + N).
     Code(i32),
-    /// A signal ended it (named as `TERM`, `KILL`, ...).
-    Signal(String),
+    /// Its processes are gone without an exit status (killed outright, or the host went
+    /// down).
+    Vanished,
+    /// It was never started (cancelled first).
+    NotStarted,
 }
 
 impl Exit {
@@ -34,57 +38,45 @@ impl Exit {
 
     pub fn describe(&self) -> String {
         match self {
+            Exit::Code(code) if (129..=192).contains(code) => {
+                format!(
+                    "exit status {code}, as after signal {}",
+                    signal_name(code - 128)
+                )
+            }
             Exit::Code(code) => format!("exit status {code}"),
-            Exit::Signal(signal) => format!("killed by signal {signal}"),
+            Exit::Vanished => "it ended without an exit status (killed)".to_owned(),
+            Exit::NotStarted => "it was never started".to_owned(),
         }
     }
 }
 
-/// Why a command could not be run to its end.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ExecError {
-    #[error("cannot reach the deployer: {0}")]
-    Connect(String),
-    #[error(
-        "the deployer's host key does not match NIXDECK_DEPLOYER_HOST_KEY; refusing to connect"
-    )]
-    HostKey,
-    #[error("the deployer refused the SSH key: {0}")]
-    Auth(String),
-    #[error("the connection to the deployer was lost: {0}")]
-    Lost(String),
-    #[error("cannot start {program}: {problem}")]
-    Spawn { program: String, problem: String },
+fn signal_name(number: i32) -> String {
+    match number {
+        1 => "HUP".to_owned(),
+        2 => "INT".to_owned(),
+        9 => "KILL".to_owned(),
+        13 => "PIPE".to_owned(),
+        15 => "TERM".to_owned(),
+        other => other.to_string(),
+    }
 }
 
-/// Where commands run.
-#[derive(Debug, Clone)]
-pub enum Executor {
-    Local(LocalExecutor),
-    Ssh(Box<SshExecutor>),
+/// Removes a job's run directories from a host once the job has ended (its output is
+/// stored). Best effort: a failure leaves a directory behind, nothing worse.
+pub async fn forget_job_runs(host: &Host, job_id: &str) -> Result<(), HostError> {
+    let session = host.connect().await?;
+    session
+        .forget(&host.job_dir(job_id))
+        .await
+        .map_err(|kind| host.error(kind))
 }
 
-impl Executor {
-    /// Runs `command`, sending each output line to `output`, until it ends. When `cancel`
-    /// fires, the command is sent SIGTERM (then SIGKILL if it lingers) and its end is
-    /// still awaited and reported.
-    pub async fn run(
-        &self,
-        command: &Command,
-        output: &mpsc::Sender<OutputLine>,
-        cancel: &CancellationToken,
-    ) -> Result<Exit, ExecError> {
-        match self {
-            Executor::Local(local) => local.run(command, output, cancel).await,
-            Executor::Ssh(ssh) => ssh.run(command, output, cancel).await,
-        }
-    }
-
-    /// Where commands go, for logs and the deployer page.
-    pub fn describe(&self) -> String {
-        match self {
-            Executor::Local(_) => "local processes".to_owned(),
-            Executor::Ssh(ssh) => ssh.describe(),
-        }
-    }
+/// Removes one run directory (its output may hold secrets).
+pub async fn forget_run(host: &Host, run_dir: &str) -> Result<(), HostError> {
+    let session = host.connect().await?;
+    session
+        .forget(run_dir)
+        .await
+        .map_err(|kind| host.error(kind))
 }

@@ -1,27 +1,24 @@
-//! Commands on the deployer over SSH (russh). The host key is pinned: a deployer that shows
-//! any other key is refused, there is no "accept any key". Each command gets its own
-//! connection, with a connect timeout and keepalives (a frozen host is given up on after
-//! interval × (max + 1)); the command line is built by `shell_line`, every word quoted, and
-//! `exec`s the program so that a cancel's SIGTERM reaches it rather than the shell.
+//! Hosts over SSH (russh). The host key is pinned: a host that shows any other key is
+//! refused; there is no "accept any key". A connection has a connect timeout and
+//! keepalives (a frozen host is noticed after interval × (max + 1)), and carries the
+//! supervisor's short calls and its attach streams as separate channels, so a signal can be
+//! sent while output is being read. Each command line is built from its words, every one
+//! quoted.
 
 use std::{path::Path, sync::Arc, time::Duration};
 
 use russh::{
     client::{self, Handle},
     keys::{PrivateKey, PrivateKeyWithHashAlg, PublicKey, PublicKeyOrCertificate},
-    ChannelMsg, Sig,
+    ChannelMsg,
 };
 use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
 
-use super::{ExecError, Exit, LineSplitter, OutputLine};
-use crate::{
-    model::job::Stream,
-    nixops::{shell_line, Command},
-};
+use super::{host::HostErrorKind, quote::quote_words, supervisor::Chunk};
+use crate::model::job::Stream;
 
-/// After SIGTERM, how long a command has to end before nixdeck stops waiting for it.
-const TERM_GRACE: Duration = Duration::from_secs(10);
+/// At most this much of a supervisor call's answer is kept (answers are one short line).
+const MAX_ANSWER: usize = 64 * 1024;
 
 /// Where and as whom commands run, and how patient to be.
 #[derive(Clone)]
@@ -102,11 +99,6 @@ impl SshTarget {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct SshExecutor {
-    target: SshTarget,
-}
-
 /// Accepts exactly the pinned host key.
 struct PinnedHost {
     expected: PublicKey,
@@ -128,20 +120,13 @@ impl client::Handler for PinnedHost {
     }
 }
 
-impl SshExecutor {
-    pub fn new(target: SshTarget) -> SshExecutor {
-        SshExecutor { target }
-    }
+/// An authenticated connection to a host.
+pub(crate) struct SshSession {
+    handle: Arc<Handle<PinnedHost>>,
+}
 
-    pub fn describe(&self) -> String {
-        format!(
-            "{}@{}:{} over SSH",
-            self.target.user, self.target.host, self.target.port
-        )
-    }
-
-    async fn connect(&self) -> Result<Handle<PinnedHost>, ExecError> {
-        let target = &self.target;
+impl SshSession {
+    pub(crate) async fn connect(target: &SshTarget) -> Result<SshSession, HostErrorKind> {
         let config = Arc::new(client::Config {
             keepalive_interval: Some(target.keepalive_interval),
             keepalive_max: target.keepalive_max,
@@ -155,144 +140,131 @@ impl SshExecutor {
         let connecting = client::connect(config, address, handler);
         let mut handle = match tokio::time::timeout(target.connect_timeout, connecting).await {
             Err(_) => {
-                return Err(ExecError::Connect(format!(
+                return Err(HostErrorKind::Unreachable(format!(
                     "no answer within {} s",
                     target.connect_timeout.as_secs()
                 )))
             }
-            Ok(Err(russh::Error::UnknownKey)) => return Err(ExecError::HostKey),
-            Ok(Err(error)) => return Err(ExecError::Connect(error.to_string())),
+            Ok(Err(russh::Error::UnknownKey)) => return Err(HostErrorKind::HostKey),
+            Ok(Err(error)) => return Err(HostErrorKind::Unreachable(error.to_string())),
             Ok(Ok(handle)) => handle,
         };
-        let hash = handle
-            .best_supported_rsa_hash()
+        let authenticating = async {
+            let hash = handle
+                .best_supported_rsa_hash()
+                .await
+                .map_err(|e| HostErrorKind::Unreachable(e.to_string()))?
+                .flatten();
+            handle
+                .authenticate_publickey(
+                    target.user.clone(),
+                    PrivateKeyWithHashAlg::new(target.key.clone(), hash),
+                )
+                .await
+                .map_err(|e| HostErrorKind::Auth(e.to_string()))
+        };
+        let auth = tokio::time::timeout(target.connect_timeout, authenticating)
             .await
-            .map_err(|e| ExecError::Connect(e.to_string()))?
-            .flatten();
-        let auth = handle
-            .authenticate_publickey(
-                target.user.clone(),
-                PrivateKeyWithHashAlg::new(target.key.clone(), hash),
-            )
-            .await
-            .map_err(|e| ExecError::Auth(e.to_string()))?;
+            .map_err(|_| HostErrorKind::Unreachable("no answer while signing in".to_owned()))??;
         if !auth.success() {
-            return Err(ExecError::Auth(format!(
+            return Err(HostErrorKind::Auth(format!(
                 "public key authentication as {} failed",
                 target.user
             )));
         }
-        Ok(handle)
+        Ok(SshSession {
+            handle: Arc::new(handle),
+        })
     }
 
-    pub async fn run(
-        &self,
-        command: &Command,
-        output: &mpsc::Sender<OutputLine>,
-        cancel: &CancellationToken,
-    ) -> Result<Exit, ExecError> {
-        let handle = self.connect().await?;
-        let lost = |e: russh::Error| ExecError::Lost(e.to_string());
-        let mut channel = handle.channel_open_session().await.map_err(lost)?;
-        channel
-            .exec(true, remote_line(command))
-            .await
-            .map_err(lost)?;
-        let mut stdout = LineSplitter::default();
-        let mut stderr = LineSplitter::default();
-        let mut exit = None;
-        let mut term_sent = false;
-        let grace = tokio::time::sleep(Duration::MAX);
-        tokio::pin!(grace);
+    /// Runs `words` (quoted into one command line) and returns its standard output; a
+    /// non-zero exit is an error carrying its standard error.
+    pub(crate) async fn call(&self, words: &[String]) -> Result<String, HostErrorKind> {
+        let lost = |e: russh::Error| HostErrorKind::Lost(e.to_string());
+        let mut channel = self.handle.channel_open_session().await.map_err(lost)?;
+        channel.exec(true, quote_words(words)).await.map_err(lost)?;
+        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+        let mut status = None;
         loop {
-            tokio::select! {
-                message = channel.wait() => match message {
-                    Some(ChannelMsg::Data { data }) => {
-                        send_all(output, Stream::Stdout, stdout.push(&data)).await;
-                    }
-                    Some(ChannelMsg::ExtendedData { data, ext: 1 }) => {
-                        send_all(output, Stream::Stderr, stderr.push(&data)).await;
-                    }
-                    Some(ChannelMsg::ExitStatus { exit_status }) => {
-                        exit = Some(Exit::Code(i32::try_from(exit_status).unwrap_or(i32::MAX)));
-                    }
-                    Some(ChannelMsg::ExitSignal { signal_name, .. }) => {
-                        exit = Some(Exit::Signal(signal_label(&signal_name)));
-                    }
-                    Some(ChannelMsg::Close) | None => break,
-                    Some(_) => {}
-                },
-                () = cancel.cancelled(), if !term_sent => {
-                    term_sent = true;
-                    // A lost signal is not an error: the grace period still ends the wait.
-                    let _ = channel.signal(Sig::TERM).await;
-                    grace.as_mut().reset(tokio::time::Instant::now() + TERM_GRACE);
+            match channel.wait().await {
+                Some(ChannelMsg::Data { data }) if stdout.len() < MAX_ANSWER => {
+                    stdout.extend_from_slice(&data);
                 }
-                () = &mut grace => break,
+                Some(ChannelMsg::ExtendedData { data, ext: 1 }) if stderr.len() < MAX_ANSWER => {
+                    stderr.extend_from_slice(&data);
+                }
+                Some(ChannelMsg::ExitStatus { exit_status }) => status = Some(exit_status),
+                Some(ChannelMsg::ExitSignal { signal_name, .. }) => {
+                    return Err(HostErrorKind::Protocol(format!(
+                        "the supervisor was killed by {signal_name:?}"
+                    )))
+                }
+                Some(ChannelMsg::Close) | None => break,
+                Some(_) => {}
             }
         }
-        for (stream, splitter) in [(Stream::Stdout, &mut stdout), (Stream::Stderr, &mut stderr)] {
-            if let Some(line) = splitter.finish() {
-                let _ = output.send((stream, line)).await;
-            }
-        }
-        let _ = handle
-            .disconnect(russh::Disconnect::ByApplication, "", "en")
-            .await;
-        match exit {
-            Some(exit) => Ok(exit),
-            None if term_sent => Ok(Exit::Signal("TERM".to_owned())),
-            None => Err(ExecError::Lost(
-                "the command's end was never reported (connection cut or host frozen)".to_owned(),
+        match status {
+            Some(0) => Ok(String::from_utf8_lossy(&stdout).into_owned()),
+            Some(code) => Err(HostErrorKind::Protocol(format!(
+                "the supervisor exited with status {code}: {}",
+                String::from_utf8_lossy(&stderr).trim()
+            ))),
+            None => Err(HostErrorKind::Lost(
+                "the call's end was never reported (connection cut or host frozen)".to_owned(),
             )),
         }
     }
-}
 
-/// `shell_line`, with the program `exec`ed so signals reach it and not an idle shell.
-fn remote_line(command: &Command) -> String {
-    let line = shell_line(command);
-    match line.split_once(" && ") {
-        Some((cd, rest)) => format!("{cd} && exec {rest}"),
-        None => line,
-    }
-}
-
-async fn send_all(output: &mpsc::Sender<OutputLine>, stream: Stream, lines: Vec<String>) {
-    for line in lines {
-        if output.send((stream, line)).await.is_err() {
-            return;
-        }
-    }
-}
-
-fn signal_label(signal: &Sig) -> String {
-    match signal {
-        Sig::TERM => "TERM".to_owned(),
-        Sig::KILL => "KILL".to_owned(),
-        Sig::INT => "INT".to_owned(),
-        Sig::HUP => "HUP".to_owned(),
-        Sig::PIPE => "PIPE".to_owned(),
-        Sig::Custom(name) => name.clone(),
-        other => format!("{other:?}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_program_is_execed_after_changing_directory() {
-        let command = Command {
-            program: "nixops".to_owned(),
-            args: vec!["info".to_owned(), "-d".to_owned(), "alpha".to_owned()],
-            cwd: "/var/lib/nixops/alpha/disciplina-nixops".to_owned(),
-            env: vec![("NIXOPS_DEPLOYMENT".to_owned(), "alpha".to_owned())],
-        };
-        assert_eq!(
-            remote_line(&command),
-            "cd /var/lib/nixops/alpha/disciplina-nixops && exec env NIXOPS_DEPLOYMENT=alpha nixops info -d alpha"
-        );
+    /// Runs `words` and streams its standard output and error as they arrive, until it
+    /// ends (`Chunk::End`) or the connection breaks (`Chunk::Lost`). Dropping the receiver
+    /// closes the channel.
+    pub(crate) async fn stream(
+        &self,
+        words: &[String],
+    ) -> Result<mpsc::Receiver<Chunk>, HostErrorKind> {
+        let lost = |e: russh::Error| HostErrorKind::Lost(e.to_string());
+        let mut channel = self.handle.channel_open_session().await.map_err(lost)?;
+        channel.exec(true, quote_words(words)).await.map_err(lost)?;
+        let (chunks, receiver) = mpsc::channel(64);
+        let handle = self.handle.clone();
+        tokio::spawn(async move {
+            // Held so the connection lives as long as the stream.
+            let _handle = handle;
+            let mut ended = false;
+            loop {
+                let message = tokio::select! {
+                    message = channel.wait() => message,
+                    () = chunks.closed() => {
+                        let _ = channel.close().await;
+                        return;
+                    }
+                };
+                let chunk = match message {
+                    Some(ChannelMsg::Data { data }) => Chunk::Data(Stream::Stdout, data.to_vec()),
+                    Some(ChannelMsg::ExtendedData { data, ext: 1 }) => {
+                        Chunk::Data(Stream::Stderr, data.to_vec())
+                    }
+                    Some(ChannelMsg::ExitStatus { .. } | ChannelMsg::ExitSignal { .. }) => {
+                        ended = true;
+                        continue;
+                    }
+                    Some(ChannelMsg::Close) | None => break,
+                    Some(_) => continue,
+                };
+                if chunks.send(chunk).await.is_err() {
+                    return;
+                }
+            }
+            let last = if ended {
+                Chunk::End
+            } else {
+                Chunk::Lost(
+                    "the stream's end was never reported (connection cut or host frozen)"
+                        .to_owned(),
+                )
+            };
+            let _ = chunks.send(last).await;
+        });
+        Ok(receiver)
     }
 }

@@ -1,19 +1,21 @@
 //! Following a job's log: the stored lines after a point, then the live ones, with no gap
-//! and no duplicate (the sequence number decides), whichever process runs the job. A viewer
-//! that falls behind the live stream re-reads what it missed from the database.
-
-use std::time::Duration;
+//! and no duplicate (the sequence number decides), whichever process runs the job. A
+//! viewer that falls behind re-reads what it missed from the database. The follow ends
+//! when the job has ended and everything is sent, when the viewer goes away (noticed even
+//! while nothing happens), or when nixdeck stops (the viewer is told to reconnect).
 
 use tokio::sync::{broadcast::error::RecvError, mpsc};
 
-use super::{line_of, view, JobError, LogHub};
+use super::views::line_of;
 use crate::{
-    model::job::{JobState, LogLine},
-    store::{jobs, Store},
+    engine::Engine,
+    model::{
+        failure::Failure,
+        job::{JobState, LogLine},
+    },
+    store::jobs as stored,
 };
 
-/// How often a viewer looks for new lines of a job that runs in another process.
-const POLL: Duration = Duration::from_millis(250);
 const PAGE: i64 = 2000;
 
 /// What a viewer receives.
@@ -22,78 +24,91 @@ pub enum LogEvent {
     Line(LogLine),
     /// The job ended in this state; no line follows.
     End(JobState),
+    /// nixdeck is stopping: reconnect (to another replica, or after the restart) from the
+    /// last line received.
+    Restart,
 }
 
-/// Sends the job's lines after `after_seq`, then its end, to `events`. Returns when the
-/// job has ended and everything is sent, or when the viewer goes away.
-pub async fn follow(
-    store: &Store,
-    hub: &LogHub,
-    job_id: &str,
-    after_seq: i64,
-    events: mpsc::Sender<LogEvent>,
-) -> Result<(), JobError> {
-    let mut last = after_seq;
-    loop {
-        // Subscribe before reading the database: a batch is stored before it is published,
-        // so every line is in one or the other.
-        let live = hub.subscribe(job_id);
-        if !catch_up(store, job_id, &mut last, &events).await? {
+impl Engine {
+    /// Sends the job's lines after `after_seq`, then its end, to `events`.
+    pub(crate) async fn follow(
+        &self,
+        job_id: &str,
+        after_seq: i64,
+        events: mpsc::Sender<LogEvent>,
+    ) -> Result<(), Failure> {
+        let mut last = after_seq;
+        let state = stored::find(self.store(), job_id)
+            .await?
+            .map_or(JobState::Failed, |job| job.state);
+        if state.is_final() {
+            if self.catch_up(job_id, &mut last, &events).await? {
+                let _ = events.send(LogEvent::End(state)).await;
+            }
             return Ok(());
         }
-        match live {
-            Some(mut receiver) => loop {
-                match receiver.recv().await {
-                    Ok(batch) => {
-                        for line in batch.iter() {
-                            if line.seq <= last {
-                                continue;
-                            }
-                            last = line.seq;
-                            if events.send(LogEvent::Line(line.clone())).await.is_err() {
-                                return Ok(());
+        loop {
+            // Subscribe before reading the database: a batch is stored before it is
+            // published, so every line is in one or the other.
+            let mut live = self.feeds().subscribe(job_id);
+            if !self.catch_up(job_id, &mut last, &events).await? {
+                return Ok(());
+            }
+            loop {
+                tokio::select! {
+                    batch = live.recv() => match batch {
+                        Ok(batch) => {
+                            for line in batch.iter() {
+                                if line.seq <= last {
+                                    continue;
+                                }
+                                last = line.seq;
+                                if events.send(LogEvent::Line(line.clone())).await.is_err() {
+                                    return Ok(());
+                                }
                             }
                         }
-                    }
-                    // Fell behind: start over from the database.
-                    Err(RecvError::Lagged(_)) => break,
-                    // The job's log is complete.
-                    Err(RecvError::Closed) => break,
-                }
-            },
-            None => {
-                let state = view(store, job_id).await?.state;
-                if state.is_final() {
-                    if !catch_up(store, job_id, &mut last, &events).await? {
+                        // Fell behind, or the feed changed hands: start over from the database.
+                        Err(RecvError::Lagged(_) | RecvError::Closed) => break,
+                    },
+                    () = events.closed() => return Ok(()),
+                    () = self.stopping().cancelled() => {
+                        let _ = events.send(LogEvent::Restart).await;
                         return Ok(());
                     }
-                    let _ = events.send(LogEvent::End(state)).await;
-                    return Ok(());
                 }
-                tokio::time::sleep(POLL).await;
+            }
+            let state = stored::find(self.store(), job_id)
+                .await?
+                .map_or(JobState::Failed, |job| job.state);
+            if state.is_final() {
+                if self.catch_up(job_id, &mut last, &events).await? {
+                    let _ = events.send(LogEvent::End(state)).await;
+                }
+                return Ok(());
             }
         }
     }
-}
 
-/// Sends the stored lines after `last`; false if the viewer went away.
-async fn catch_up(
-    store: &Store,
-    job_id: &str,
-    last: &mut i64,
-    events: &mpsc::Sender<LogEvent>,
-) -> Result<bool, JobError> {
-    loop {
-        let rows = jobs::log_after(store, job_id, *last, PAGE).await?;
-        let full = i64::try_from(rows.len()).unwrap_or(0) == PAGE;
-        for row in rows {
-            *last = row.seq;
-            if events.send(LogEvent::Line(line_of(row))).await.is_err() {
-                return Ok(false);
+    /// Sends the stored lines after `last`; false if the viewer went away.
+    async fn catch_up(
+        &self,
+        job_id: &str,
+        last: &mut i64,
+        events: &mpsc::Sender<LogEvent>,
+    ) -> Result<bool, Failure> {
+        loop {
+            let rows = stored::log_after(self.store(), job_id, *last, PAGE).await?;
+            let full = rows.len() as i64 == PAGE;
+            for row in rows {
+                *last = row.seq;
+                if events.send(LogEvent::Line(line_of(row))).await.is_err() {
+                    return Ok(false);
+                }
             }
-        }
-        if !full {
-            return Ok(true);
+            if !full {
+                return Ok(true);
+            }
         }
     }
 }

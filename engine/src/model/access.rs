@@ -5,45 +5,46 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A person's (or token's) role. Each role may do everything the one before it may.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Reads everything except secret values.
-    Viewer,
-    /// Also deploys, redeploys, previews and cancels jobs on staging clusters.
-    Operator,
-    /// Also creates, edits and destroys clusters, deploys production, reads and writes
-    /// secrets, and manages tokens and sessions.
-    Admin,
-}
+use super::text_enum::text_enum;
 
-impl Role {
-    pub const ALL: [Role; 3] = [Role::Viewer, Role::Operator, Role::Admin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Viewer => "viewer",
-            Role::Operator => "operator",
-            Role::Admin => "admin",
-        }
-    }
-
-    /// Reads a role name; the error names the accepted values.
-    pub fn parse(value: &str) -> Result<Role, String> {
-        Role::ALL
-            .into_iter()
-            .find(|role| role.as_str() == value)
-            .ok_or_else(|| format!("{value:?} is not a role: use viewer, operator or admin"))
+text_enum! {
+    /// A person's (or token's) role. Each role may do everything the one before it may.
+    #[derive(PartialOrd, Ord)]
+    pub enum Role("a role") {
+        /// Reads everything except secret values.
+        Viewer = "viewer",
+        /// Also deploys, redeploys, previews and cancels jobs on staging clusters.
+        Operator = "operator",
+        /// Also creates, edits and destroys clusters, deploys production, reads and writes
+        /// secrets, and manages tokens and sessions.
+        Admin = "admin",
     }
 }
 
-/// How a request proved who it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Via {
-    Session,
-    Token,
+text_enum! {
+    /// How a request proved who it is.
+    pub enum Via("a credential kind") {
+        Session = "session",
+        Token = "token",
+    }
+}
+
+text_enum! {
+    /// The way an action came in: recorded with it in the audit log.
+    pub enum Door("a way in") {
+        /// A person's browser session (pages, server functions, the REST API).
+        Session = "session",
+        /// An API token.
+        Token = "token",
+        /// A webhook from another system.
+        Webhook = "webhook",
+        /// nixdeck's own schedule.
+        Schedule = "schedule",
+        /// The command line on the server.
+        Cli = "cli",
+        /// nixdeck's worker, finishing what it was asked to do.
+        Worker = "worker",
+    }
 }
 
 /// The person or token behind a request. Holds no secret, so pages may show it.
@@ -51,7 +52,11 @@ pub enum Via {
 pub struct Principal {
     /// The person's id; `None` for a token.
     pub user_id: Option<String>,
-    /// What the audit log records as the actor: a login, or `token:NAME`.
+    /// What the audit log records as the actor: the sign-in provider and the login
+    /// (`github:alice`, `oidc:alice`, `local:admin`), or `token:NAME`. Built-in actors
+    /// (`nixdeck`, `cli`) have no colon, so no person can be mistaken for one.
+    pub actor: String,
+    /// The login as the provider knows it, or the token's name: what pages show.
     pub login: String,
     pub name: String,
     pub role: Role,
@@ -88,21 +93,12 @@ pub struct PersonView {
     pub live_sessions: i64,
 }
 
-/// The two kinds of cluster, which differ in who may change them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Environment {
-    Staging,
-    Production,
-}
-
-impl Environment {
-    /// The name the runbook's `env` argument takes.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Environment::Staging => "staging",
-            Environment::Production => "production",
-        }
+text_enum! {
+    /// The two kinds of cluster, which differ in who may change them. The names are the
+    /// runbook's `env` argument.
+    pub enum Environment("an environment") {
+        Staging = "staging",
+        Production = "production",
     }
 }
 
@@ -234,10 +230,10 @@ mod tests {
     #[test]
     fn role_names_round_trip_and_unknown_ones_are_refused() {
         for role in Role::ALL {
-            assert_eq!(Role::parse(role.as_str()), Ok(role));
+            assert_eq!(Role::parse(role.as_str()), Ok(*role));
         }
         assert!(Role::parse("root")
             .expect_err("not a role")
-            .contains("viewer, operator or admin"));
+            .contains("viewer, operator, admin"));
     }
 }

@@ -6,55 +6,30 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    access::{Action, Environment},
+    access::{Action, Door, Environment},
     cluster::ClusterArgs,
+    text_enum::text_enum,
 };
 
-/// What a job does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum JobKind {
-    /// Runbook steps 1 to 6 for a new cluster.
-    Create,
-    /// Steps 3 to 6: the one-click (re)deploy.
-    Deploy,
-    /// The final deploy pass as a dry run.
-    Preview,
-    /// `nixops info` and `check`.
-    Info,
-    Stop,
-    Start,
-    /// Destroy the resources, delete the deployment, remove the directory.
-    Destroy,
+text_enum! {
+    /// What a job does.
+    pub enum JobKind("a job kind") {
+        /// Runbook steps 1 to 6 for a new cluster.
+        Create = "create",
+        /// Steps 3 to 6: the one-click (re)deploy.
+        Deploy = "deploy",
+        /// The final deploy pass as a dry run.
+        Preview = "preview",
+        /// `nixops info` and `check`.
+        Info = "info",
+        Stop = "stop",
+        Start = "start",
+        /// Destroy the resources, delete the deployment, remove the directory.
+        Destroy = "destroy",
+    }
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 7] = [
-        JobKind::Create,
-        JobKind::Deploy,
-        JobKind::Preview,
-        JobKind::Info,
-        JobKind::Stop,
-        JobKind::Start,
-        JobKind::Destroy,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobKind::Create => "create",
-            JobKind::Deploy => "deploy",
-            JobKind::Preview => "preview",
-            JobKind::Info => "info",
-            JobKind::Stop => "stop",
-            JobKind::Start => "start",
-            JobKind::Destroy => "destroy",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<JobKind> {
-        JobKind::ALL.into_iter().find(|kind| kind.as_str() == value)
-    }
-
     /// What a person needs to start a job of this kind on a cluster of `env`: reading
     /// the deployment's state is like a preview, stopping and starting machines like a
     /// deploy, creating and destroying is managing clusters.
@@ -68,90 +43,65 @@ impl JobKind {
     }
 }
 
-/// Where a job is in its life. The last four are final.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum JobState {
-    Queued,
-    Running,
-    Succeeded,
-    Failed,
-    Cancelled,
-    /// nixdeck stopped while the job ran; found and marked at the next start.
-    Interrupted,
+text_enum! {
+    /// Where a job is in its life. The last four are final.
+    pub enum JobState("a job state") {
+        Queued = "queued",
+        Running = "running",
+        Succeeded = "succeeded",
+        Failed = "failed",
+        Cancelled = "cancelled",
+        /// The job could not be continued after nixdeck stopped.
+        Interrupted = "interrupted",
+    }
 }
 
 impl JobState {
-    pub const ALL: [JobState; 6] = [
-        JobState::Queued,
-        JobState::Running,
-        JobState::Succeeded,
-        JobState::Failed,
-        JobState::Cancelled,
-        JobState::Interrupted,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobState::Queued => "queued",
-            JobState::Running => "running",
-            JobState::Succeeded => "succeeded",
-            JobState::Failed => "failed",
-            JobState::Cancelled => "cancelled",
-            JobState::Interrupted => "interrupted",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<JobState> {
-        JobState::ALL
-            .into_iter()
-            .find(|state| state.as_str() == value)
-    }
-
     pub fn is_final(self) -> bool {
         !matches!(self, JobState::Queued | JobState::Running)
     }
+
+    /// Whether a job in this state may move to `next`: queued jobs start or are cancelled;
+    /// running ones end; an ended job never changes again.
+    pub fn may_become(self, next: JobState) -> bool {
+        use JobState::*;
+        matches!(
+            (self, next),
+            (Queued, Running | Cancelled) | (Running, Succeeded | Failed | Cancelled | Interrupted)
+        )
+    }
 }
 
-/// A step's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StepState {
-    Pending,
-    Running,
-    Succeeded,
-    Failed,
-    /// Not needed this time (the deployment already existed).
-    Skipped,
-    /// Never ran, or was stopped, because the job was cancelled or interrupted.
-    Cancelled,
+text_enum! {
+    /// A step's state.
+    pub enum StepState("a step state") {
+        Pending = "pending",
+        Running = "running",
+        Succeeded = "succeeded",
+        Failed = "failed",
+        /// Not needed this time (the deployment already existed).
+        Skipped = "skipped",
+        /// Never ran, or was stopped, because the job was cancelled or interrupted.
+        Cancelled = "cancelled",
+    }
 }
 
 impl StepState {
-    pub const ALL: [StepState; 6] = [
-        StepState::Pending,
-        StepState::Running,
-        StepState::Succeeded,
-        StepState::Failed,
-        StepState::Skipped,
-        StepState::Cancelled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StepState::Pending => "pending",
-            StepState::Running => "running",
-            StepState::Succeeded => "succeeded",
-            StepState::Failed => "failed",
-            StepState::Skipped => "skipped",
-            StepState::Cancelled => "cancelled",
-        }
+    /// Whether the step is over (it will not run, or run again).
+    pub fn is_final(self) -> bool {
+        !matches!(self, StepState::Pending | StepState::Running)
     }
+}
 
-    pub fn parse(value: &str) -> Option<StepState> {
-        StepState::ALL
-            .into_iter()
-            .find(|state| state.as_str() == value)
+text_enum! {
+    /// How a command that a job ran on a host ended.
+    pub enum CommandEnding("a command ending") {
+        /// It exited with a status.
+        Exited = "exited",
+        /// Its processes were gone without an exit status (killed outright).
+        Vanished = "vanished",
+        /// It was never started (the job was cancelled first).
+        NotStarted = "not_started",
     }
 }
 
@@ -232,6 +182,8 @@ pub struct JobView {
     pub state: JobState,
     pub steps: Vec<StepView>,
     pub requested_by: String,
+    /// How it was asked for (a person's session, a token, a webhook, ...).
+    pub requested_via: Door,
     pub created_at: i64,
     pub started_at: Option<i64>,
     pub finished_at: Option<i64>,
@@ -242,30 +194,24 @@ pub struct JobView {
     pub params: JobParams,
 }
 
-/// Which stream a log line came from. `System` lines are nixdeck's own (a step starting,
-/// what was skipped, why the job ended).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Stream {
-    Stdout,
-    Stderr,
-    System,
+text_enum! {
+    /// What a log line is. `System` lines are nixdeck's own (what was skipped, a reconnect,
+    /// why the job ended); a `Step` line marks the start of a step, its text the step's
+    /// name, so pages follow the steps without reading the log's words.
+    pub enum Stream("a log stream") {
+        Stdout = "stdout",
+        Stderr = "stderr",
+        System = "system",
+        Step = "step",
+    }
 }
 
-impl Stream {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stream::Stdout => "stdout",
-            Stream::Stderr => "stderr",
-            Stream::System => "system",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Stream> {
-        [Stream::Stdout, Stream::Stderr, Stream::System]
-            .into_iter()
-            .find(|s| s.as_str() == value)
-    }
+/// A page of a job's log: `lines` in order, and whether earlier lines exist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogPage {
+    pub lines: Vec<LogLine>,
+    /// Lines before the first one here exist (ask for them with its `seq`).
+    pub earlier: bool,
 }
 
 /// One line of a job's log. `seq` counts from 1 within the job, without gaps, so a viewer
@@ -329,16 +275,40 @@ mod tests {
     }
 
     #[test]
-    fn names_round_trip() {
+    fn names_round_trip_and_unknown_ones_are_refused() {
         for kind in JobKind::ALL {
-            assert_eq!(JobKind::parse(kind.as_str()), Some(kind));
+            assert_eq!(JobKind::parse(kind.as_str()), Ok(*kind));
         }
         for state in JobState::ALL {
-            assert_eq!(JobState::parse(state.as_str()), Some(state));
+            assert_eq!(JobState::parse(state.as_str()), Ok(*state));
         }
         for state in StepState::ALL {
-            assert_eq!(StepState::parse(state.as_str()), Some(state));
+            assert_eq!(StepState::parse(state.as_str()), Ok(*state));
         }
+        let error = JobState::parse("done").expect_err("unknown");
+        assert!(error.contains("queued, running"), "{error}");
         assert!(JobState::Interrupted.is_final() && !JobState::Running.is_final());
+    }
+
+    #[test]
+    fn job_states_move_only_forward() {
+        use JobState::*;
+        let allowed = [
+            (Queued, Running),
+            (Queued, Cancelled),
+            (Running, Succeeded),
+            (Running, Failed),
+            (Running, Cancelled),
+            (Running, Interrupted),
+        ];
+        for from in JobState::ALL {
+            for to in JobState::ALL {
+                assert_eq!(
+                    from.may_become(*to),
+                    allowed.contains(&(*from, *to)),
+                    "{from} -> {to}"
+                );
+            }
+        }
     }
 }

@@ -6,9 +6,13 @@ pub mod ansi;
 pub mod audit;
 pub mod cluster;
 pub mod dependencies;
+pub mod failure;
 pub mod health;
+pub mod host;
 pub mod job;
 pub mod sign_in;
 pub mod theme;
 pub mod time;
 pub mod url_encoding;
+
+mod text_enum;

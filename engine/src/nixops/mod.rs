@@ -1,24 +1,42 @@
-//! The runbook's commands, built from validated cluster arguments. Each operation is a plan
-//! of named steps; each step is one command with its working directory and environment,
-//! exactly as the runbook writes it. Nothing here runs anything: executors (SSH, local
-//! processes) do, and `shell_line` is how a command crosses a shell, every word quoted.
+//! The runbook's operations on clusters: each a plan of named steps, each step one command
+//! with its working directory and environment exactly as the runbook writes it, built from
+//! validated cluster arguments (`plan`); and the job handler that runs those plans on the
+//! deployer (`handler`).
 
 mod export;
+mod handler;
 mod plan;
-mod quote;
+mod plans;
 
 pub use export::parse_deployer_export;
+pub use handler::ClusterJobs;
 pub use plan::{
     create_plan, deploy_plan, destroy_plan, exists_probe, info_plan, join_network_args,
     preview_plan, start_plan, stop_plan, NetworkIds, Plan, Step, StepKind, DEPLOY_PASSES,
 };
-pub use quote::{quote_word, shell_line};
+pub use plans::plan_for;
 
-/// One command: what to run, where, and with which extra environment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Command {
-    pub program: String,
-    pub args: Vec<String>,
-    pub cwd: String,
-    pub env: Vec<(String, String)>,
+/// The host every NixOps command runs on.
+pub const DEPLOYER_HOST: &str = "deployer";
+
+/// Where NixOps keeps each cluster's clone on the deployer, and what is cloned.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DeploySettings {
+    /// Each cluster's clone lives in `NIXOPS_ROOT/CLUSTER/disciplina-nixops`.
+    pub nixops_root: String,
+    /// The disciplina-nixops repository.
+    pub repo_url: String,
+}
+
+/// The repository URL may carry credentials: shown redacted.
+impl std::fmt::Debug for DeploySettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeploySettings")
+            .field("nixops_root", &self.nixops_root)
+            .field(
+                "repo_url",
+                &crate::exec::redact_url_credentials(&self.repo_url),
+            )
+            .finish()
+    }
 }

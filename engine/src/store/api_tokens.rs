@@ -1,18 +1,23 @@
 //! API tokens for automation, found by the hash of their value.
 
-use super::{on_conn, Store, StoreError, Tx};
+use super::{on_conn, rows::from_row, Store, StoreError, Tx};
+use crate::model::access::Role;
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRow {
     pub id: String,
     pub name: String,
     pub token_hash: String,
-    pub role: String,
+    pub role: Role,
     pub created_by: String,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
 }
+
+from_row!(TokenRow, "api_tokens", "name", {
+    id, name, token_hash, role, created_by, created_at, last_used_at, revoked_at,
+});
 
 /// Stores a new token; a live token with the same name is a `Conflict`.
 pub async fn insert(tx: &mut Tx, token: &TokenRow) -> Result<(), StoreError> {
@@ -24,7 +29,7 @@ pub async fn insert(tx: &mut Tx, token: &TokenRow) -> Result<(), StoreError> {
         .bind(&token.id)
         .bind(&token.name)
         .bind(&token.token_hash)
-        .bind(&token.role)
+        .bind(token.role)
         .bind(&token.created_by)
         .bind(token.created_at)
         .bind(token.last_used_at)

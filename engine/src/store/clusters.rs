@@ -1,42 +1,55 @@
 //! Clusters as stored.
 
-use super::{on_conn, Store, StoreError, Tx};
+use super::{on_conn, rows::from_row, Store, StoreError, Tx};
+use crate::model::{access::Environment, cluster::ClusterState};
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClusterRow {
+    pub id: String,
     pub name: String,
     pub region: String,
     pub cluster_index: i64,
-    pub env: String,
+    pub env: Environment,
     pub domain: Option<String>,
     pub dns_zone: Option<String>,
     /// JSON object: dependency name to git ref.
     pub versions: String,
-    pub state: String,
+    pub state: ClusterState,
+    pub on_deployer: bool,
+    pub last_error: Option<String>,
     pub created_by: String,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
-const COLUMNS: &str = "name, region, cluster_index, env, domain, dns_zone, versions, state, \
-                       created_by, created_at, updated_at";
+from_row!(ClusterRow, "clusters", "name", {
+    id, name, region, cluster_index, env, domain, dns_zone, versions, state, on_deployer,
+    last_error, created_by, created_at, updated_at,
+});
+
+const COLUMNS: &str = "id, name, region, cluster_index, env, domain, dns_zone, versions, state, \
+                       on_deployer, last_error, created_by, created_at, updated_at";
 
 /// Stores a new cluster; a taken name or index is a `Conflict`.
 pub async fn insert(tx: &mut Tx, row: &ClusterRow) -> Result<(), StoreError> {
     on_conn!(tx tx, conn => {
         sqlx::query(
-            r#"insert into clusters (name, region, cluster_index, env, domain, dns_zone, versions,
-                                     state, created_by, created_at, updated_at)
-               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"#,
+            r#"insert into clusters (id, name, region, cluster_index, env, domain, dns_zone,
+                                     versions, state, on_deployer, last_error, created_by,
+                                     created_at, updated_at)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"#,
         )
+        .bind(&row.id)
         .bind(&row.name)
         .bind(&row.region)
         .bind(row.cluster_index)
-        .bind(&row.env)
+        .bind(row.env)
         .bind(&row.domain)
         .bind(&row.dns_zone)
         .bind(&row.versions)
-        .bind(&row.state)
+        .bind(row.state)
+        .bind(row.on_deployer)
+        .bind(&row.last_error)
         .bind(&row.created_by)
         .bind(row.created_at)
         .bind(row.updated_at)
@@ -47,18 +60,18 @@ pub async fn insert(tx: &mut Tx, row: &ClusterRow) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Replaces a cluster's arguments and versions (the name stays).
+/// Replaces a cluster's arguments and versions (the name and identity stay).
 pub async fn update(tx: &mut Tx, row: &ClusterRow) -> Result<(), StoreError> {
     let changed = on_conn!(tx tx, conn => {
         sqlx::query(
             r#"update clusters set region = $2, cluster_index = $3, env = $4, domain = $5,
                                    dns_zone = $6, versions = $7, updated_at = $8
-               where name = $1"#,
+               where id = $1"#,
         )
-        .bind(&row.name)
+        .bind(&row.id)
         .bind(&row.region)
         .bind(row.cluster_index)
-        .bind(&row.env)
+        .bind(row.env)
         .bind(&row.domain)
         .bind(&row.dns_zone)
         .bind(&row.versions)
@@ -74,22 +87,49 @@ pub async fn update(tx: &mut Tx, row: &ClusterRow) -> Result<(), StoreError> {
     Ok(())
 }
 
-pub async fn set_state(tx: &mut Tx, name: &str, state: &str, now: i64) -> Result<(), StoreError> {
+/// The cluster's state after a job, and what failed if it did.
+pub async fn set_state(
+    tx: &mut Tx,
+    id: &str,
+    state: ClusterState,
+    last_error: Option<&str>,
+    now: i64,
+) -> Result<(), StoreError> {
     on_conn!(tx tx, conn => {
-        sqlx::query(r#"update clusters set state = $2, updated_at = $3 where name = $1"#)
-            .bind(name)
-            .bind(state)
-            .bind(now)
-            .execute(conn)
-            .await?;
+        sqlx::query(
+            r#"update clusters set state = $2, last_error = $3, updated_at = $4 where id = $1"#,
+        )
+        .bind(id)
+        .bind(state)
+        .bind(last_error)
+        .bind(now)
+        .execute(conn)
+        .await?;
     });
     Ok(())
 }
 
-pub async fn delete(tx: &mut Tx, name: &str) -> Result<(), StoreError> {
+/// Records that the cluster's NixOps deployment exists on the deployer.
+pub async fn mark_on_deployer(store: &Store, id: &str, now: i64) -> Result<(), StoreError> {
+    on_conn!(pool store, conn => {
+        sqlx::query(
+            r#"update clusters set on_deployer = $2, updated_at = $3
+               where id = $1 and on_deployer = $4"#,
+        )
+        .bind(id)
+        .bind(true)
+        .bind(now)
+        .bind(false)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
+}
+
+pub async fn delete(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
     on_conn!(tx tx, conn => {
-        sqlx::query(r#"delete from clusters where name = $1"#)
-            .bind(name)
+        sqlx::query(r#"delete from clusters where id = $1"#)
+            .bind(id)
             .execute(conn)
             .await?;
     });
@@ -107,9 +147,11 @@ pub async fn find(store: &Store, name: &str) -> Result<Option<ClusterRow>, Store
     Ok(row)
 }
 
-/// The same, inside a transaction (to check before changing).
+/// The same, inside a transaction (to decide and change on what was read). On PostgreSQL
+/// the row is locked until the transaction ends.
 pub async fn find_in(tx: &mut Tx, name: &str) -> Result<Option<ClusterRow>, StoreError> {
-    let query = format!("select {COLUMNS} from clusters where name = $1");
+    let lock = if tx.is_postgres() { " for update" } else { "" };
+    let query = format!("select {COLUMNS} from clusters where name = $1{lock}");
     let row = on_conn!(tx tx, conn => {
         sqlx::query_as::<_, ClusterRow>(sqlx::AssertSqlSafe(query))
             .bind(name)

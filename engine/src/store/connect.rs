@@ -7,7 +7,7 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
-use super::{Store, StoreError};
+use super::{Db, Store, StoreError};
 
 /// How long a request waits for a free connection before it fails; keeps the health check
 /// and pages from hanging on a database that has gone away.
@@ -60,7 +60,7 @@ impl Store {
                     .acquire_timeout(ACQUIRE_TIMEOUT)
                     .connect_with(options)
                     .await?;
-                Ok(Store::Sqlite(pool))
+                Ok(Store::new(Db::Sqlite(pool)))
             }
             Some(DatabaseEngine::Postgres) => {
                 let pool = PgPoolOptions::new()
@@ -68,7 +68,7 @@ impl Store {
                     .acquire_timeout(ACQUIRE_TIMEOUT)
                     .connect(url)
                     .await?;
-                Ok(Store::Postgres(pool))
+                Ok(Store::new(Db::Postgres(pool)))
             }
             None => Err(StoreError::InvalidUrl(
                 "the scheme must be sqlite: or postgres://".to_owned(),

@@ -1,4 +1,4 @@
-//! Errors from the storage layer.
+//! Errors from the storage layer, and which of them a retry can cure.
 
 /// A storage failure. Callers map `Conflict` and `NotFound` to user-facing answers; the
 /// rest become an opaque server error that is logged once with its cause.
@@ -16,6 +16,16 @@ pub enum StoreError {
     InvalidUrl(String),
 }
 
+/// Whether a failed write may succeed when tried again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteFailure {
+    /// The database could not be reached or was busy: wait and try again.
+    Transient,
+    /// The database refused these rows (a constraint, a value it cannot hold, a trigger):
+    /// the same write will be refused again.
+    Permanent,
+}
+
 impl StoreError {
     /// Turns a unique-constraint violation into `Conflict(what)`; other errors pass through.
     pub fn conflict_on_unique(error: sqlx::Error, what: &str) -> StoreError {
@@ -24,6 +34,65 @@ impl StoreError {
                 StoreError::Conflict(what.to_owned())
             }
             _ => StoreError::Database(error),
+        }
+    }
+
+    /// Whether retrying the write that failed with this error can help. Connection,
+    /// pool and lock errors are transient, and so are PostgreSQL's serialization,
+    /// resource and shutdown classes; anything else the database said is permanent.
+    pub fn write_failure(&self) -> WriteFailure {
+        let StoreError::Database(error) = self else {
+            return WriteFailure::Permanent;
+        };
+        match error {
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => WriteFailure::Transient,
+            sqlx::Error::Database(db) => {
+                let code = db.code().map(|code| code.into_owned()).unwrap_or_default();
+                if is_transient_code(&code) {
+                    WriteFailure::Transient
+                } else {
+                    WriteFailure::Permanent
+                }
+            }
+            _ => WriteFailure::Permanent,
+        }
+    }
+}
+
+/// SQLite's BUSY and LOCKED (primary codes 5 and 6, any extended code) and PostgreSQL's
+/// connection (08), serialization (40001, 40P01), resource (53), shutdown (57P0x) and lock
+/// (55P03) errors. A PostgreSQL SQLSTATE always has five characters; SQLite's result codes
+/// are numbers of at most four digits.
+fn is_transient_code(code: &str) -> bool {
+    if code.len() < 5 {
+        return code
+            .parse::<i64>()
+            .is_ok_and(|number| matches!(number & 0xff, 5 | 6));
+    }
+    code.starts_with("08")
+        || code.starts_with("53")
+        || matches!(
+            code,
+            "40001" | "40P01" | "55P03" | "57P01" | "57P02" | "57P03"
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_transient_code;
+
+    #[test]
+    fn busy_and_connection_codes_are_transient_and_refusals_are_not() {
+        for code in ["5", "517", "6", "08006", "40001", "57P01", "53300"] {
+            assert!(is_transient_code(code), "{code}");
+        }
+        for code in ["19", "1811", "1555", "22021", "23505", "P0001", "42601"] {
+            assert!(!is_transient_code(code), "{code}");
         }
     }
 }

@@ -1,18 +1,34 @@
-//! Jobs, their steps and their log lines, as stored; and the queue operations (claim with
-//! a lease, renew, finish, find the orphans of a worker that went away).
+//! Jobs, their steps, the commands they ran on hosts and their log lines, as stored; and the
+//! queue's operations (claim with a lease, take over a lapsed lease, renew, finish). The
+//! queue knows nothing of what a job does: a job may run when no other job with its
+//! concurrency key runs or waits before it, and nothing runs beside an exclusive job on its
+//! host.
 
-use super::{on_conn, Store, StoreError, Tx};
+use super::{on_conn, rows::from_row, Store, StoreError, Tx};
+use crate::model::{
+    access::Door,
+    job::{CommandEnding, JobKind, JobState, StepState, Stream},
+};
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobRow {
     pub id: String,
-    pub kind: String,
+    pub kind: JobKind,
     pub cluster: String,
-    pub state: String,
+    /// The identity of the cluster the job belongs to (see `clusters.id`).
+    pub cluster_id: String,
+    pub state: JobState,
     /// JSON: `model::job::JobParams`.
     pub params: String,
     pub requested_by: String,
+    pub requested_via: Door,
     pub redeploy_of: Option<String>,
+    /// The host the job's commands run on.
+    pub host: String,
+    /// Jobs with the same key run one at a time, in order (a NixOps deployment).
+    pub concurrency_key: String,
+    /// Nothing else runs on the host beside this job.
+    pub exclusive: bool,
     pub created_at: i64,
     pub started_at: Option<i64>,
     pub finished_at: Option<i64>,
@@ -22,55 +38,124 @@ pub struct JobRow {
     pub cancel_requested_at: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+from_row!(JobRow, "jobs", "id", {
+    id, kind, cluster, cluster_id, state, params, requested_by, requested_via, redeploy_of,
+    host, concurrency_key, exclusive, created_at, started_at, finished_at, error, lease_owner,
+    lease_expires_at, cancel_requested_at,
+});
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepRow {
     pub job_id: String,
     pub position: i64,
     pub name: String,
-    pub state: String,
+    pub state: StepState,
     pub started_at: Option<i64>,
     pub finished_at: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+from_row!(StepRow, "job_steps", "job_id", {
+    job_id, position, name, state, started_at, finished_at,
+});
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogRow {
     pub seq: i64,
-    pub stream: String,
+    pub stream: Stream,
     pub at: i64,
     pub text: String,
 }
 
-/// The deployment every other job must wait for, and that waits for every other job: all
-/// NixOps deployments on a deployer share its state file.
-pub const DEPLOYER: &str = "deployer";
+from_row!(LogRow, "job_log", "seq", { seq, stream, at, text });
 
-const JOB_COLUMNS: &str = "id, kind, cluster, state, params, requested_by, redeploy_of, \
-    created_at, started_at, finished_at, error, lease_owner, lease_expires_at, cancel_requested_at";
+/// A command a job step ran (or is running) on a host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandRow {
+    pub job_id: String,
+    pub step: i64,
+    pub ordinal: i64,
+    pub host: String,
+    pub run_dir: String,
+    /// How far its standard output and error are stored in the log, in bytes.
+    pub stdout_offset: i64,
+    pub stderr_offset: i64,
+    pub ending: Option<CommandEnding>,
+    pub exit_status: Option<i64>,
+    pub started_at: i64,
+    pub finished_at: Option<i64>,
+}
+
+from_row!(CommandRow, "job_commands", "job_id", {
+    job_id, step, ordinal, host, run_dir, stdout_offset, stderr_offset, ending, exit_status,
+    started_at, finished_at,
+});
+
+/// A line to append; its sequence number is given when it is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewLogLine {
+    pub stream: Stream,
+    pub at: i64,
+    pub text: String,
+}
+
+/// How far a command's output is stored, written with the lines that take it there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OffsetUpdate {
+    pub step: i64,
+    pub ordinal: i64,
+    pub stream: Stream,
+    pub offset: i64,
+}
+
+/// What a worker learns when it renews a job's lease.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lease {
+    /// Still this worker's.
+    Held,
+    /// Still this worker's, and someone asked to cancel the job.
+    CancelRequested,
+    /// Another worker has the job now, or it has ended.
+    Lost,
+}
+
+const JOB_COLUMNS: &str = "id, kind, cluster, cluster_id, state, params, requested_by, \
+    requested_via, redeploy_of, host, concurrency_key, exclusive, created_at, started_at, \
+    finished_at, error, lease_owner, lease_expires_at, cancel_requested_at";
+
+const COMMAND_COLUMNS: &str = "job_id, step, ordinal, host, run_dir, stdout_offset, \
+    stderr_offset, ending, exit_status, started_at, finished_at";
 
 pub async fn insert(tx: &mut Tx, job: &JobRow, steps: &[String]) -> Result<(), StoreError> {
     on_conn!(tx tx, conn => {
         sqlx::query(
-            r#"insert into jobs (id, kind, cluster, state, params, requested_by, redeploy_of,
+            r#"insert into jobs (id, kind, cluster, cluster_id, state, params, requested_by,
+                                 requested_via, redeploy_of, host, concurrency_key, exclusive,
                                  created_at)
-               values ($1, $2, $3, $4, $5, $6, $7, $8)"#,
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"#,
         )
         .bind(&job.id)
-        .bind(&job.kind)
+        .bind(job.kind)
         .bind(&job.cluster)
-        .bind(&job.state)
+        .bind(&job.cluster_id)
+        .bind(job.state)
         .bind(&job.params)
         .bind(&job.requested_by)
+        .bind(job.requested_via)
         .bind(&job.redeploy_of)
+        .bind(&job.host)
+        .bind(&job.concurrency_key)
+        .bind(job.exclusive)
         .bind(job.created_at)
         .execute(&mut *conn)
         .await?;
         for (position, name) in steps.iter().enumerate() {
             sqlx::query(
-                r#"insert into job_steps (job_id, position, name, state) values ($1, $2, $3, 'pending')"#,
+                r#"insert into job_steps (job_id, position, name, state) values ($1, $2, $3, $4)"#,
             )
             .bind(&job.id)
             .bind(i64::try_from(position).unwrap_or(i64::MAX))
             .bind(name)
+            .bind(StepState::Pending)
             .execute(&mut *conn)
             .await?;
         }
@@ -81,6 +166,19 @@ pub async fn insert(tx: &mut Tx, job: &JobRow, steps: &[String]) -> Result<(), S
 pub async fn find(store: &Store, id: &str) -> Result<Option<JobRow>, StoreError> {
     let query = format!("select {JOB_COLUMNS} from jobs where id = $1");
     let row = on_conn!(pool store, conn => {
+        sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(query))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+    });
+    Ok(row)
+}
+
+/// The same inside a transaction; on PostgreSQL the row stays locked until it ends.
+pub async fn find_in(tx: &mut Tx, id: &str) -> Result<Option<JobRow>, StoreError> {
+    let lock = if tx.is_postgres() { " for update" } else { "" };
+    let query = format!("select {JOB_COLUMNS} from jobs where id = $1{lock}");
+    let row = on_conn!(tx tx, conn => {
         sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(query))
             .bind(id)
             .fetch_optional(conn)
@@ -125,21 +223,23 @@ pub async fn steps(store: &Store, job_id: &str) -> Result<Vec<StepRow>, StoreErr
 pub async fn has_open_job(tx: &mut Tx, cluster: &str) -> Result<bool, StoreError> {
     let count: i64 = on_conn!(tx tx, conn => {
         sqlx::query_scalar(
-            r#"select count(*) from jobs where cluster = $1 and state in ('queued', 'running')"#,
+            r#"select count(*) from jobs where cluster = $1 and state in ($2, $3)"#,
         )
         .bind(cluster)
+        .bind(JobState::Queued)
+        .bind(JobState::Running)
         .fetch_one(conn)
         .await?
     });
     Ok(count > 0)
 }
 
-/// Claims the next job that may run now, for `owner`, leased until `lease_until`. A job
-/// may run when no job of its deployment is running and none older is queued before it,
-/// and the deployer rule holds: nothing runs beside a job on the deployer deployment.
-/// The claim runs in one transaction that holds the queue's lock (SQLite's write lock; a
-/// transaction-scoped advisory lock on PostgreSQL), so two workers never pick jobs that
-/// may not run together.
+/// Claims the oldest queued job that may run now, for `owner`, leased until `lease_until`.
+/// A job may run when no job with its concurrency key is running or queued before it; when
+/// no exclusive job runs on its host, or waits there before it; and, if it is exclusive
+/// itself, when nothing runs on its host. The claim runs in one transaction that holds the
+/// queue's lock (SQLite's write lock; a transaction-scoped advisory lock on PostgreSQL), so
+/// two workers never pick jobs that may not run together.
 pub async fn claim(
     store: &Store,
     owner: &str,
@@ -154,20 +254,24 @@ pub async fn claim(
                where j.state = 'queued'
                  and not exists (
                      select 1 from jobs o
-                     where o.cluster = j.cluster
+                     where o.concurrency_key = j.concurrency_key
                        and (o.state = 'running' or (o.state = 'queued' and o.id < j.id)))
                  and not exists (
-                     select 1 from jobs d where d.state = 'running' and d.cluster = '{DEPLOYER}')
-                 and (j.cluster <> '{DEPLOYER}'
-                      or not exists (select 1 from jobs r where r.state = 'running'))
+                     select 1 from jobs x
+                     where x.host = j.host and x.exclusive
+                       and (x.state = 'running' or (x.state = 'queued' and x.id < j.id)))
+                 and (not j.exclusive
+                      or not exists (
+                          select 1 from jobs r where r.host = j.host and r.state = 'running'))
                order by j.id
                limit 1)
              and state = 'queued'
            returning {JOB_COLUMNS}"#
     );
     let mut tx = store.begin().await?;
+    let postgres = tx.is_postgres();
     let row = on_conn!(tx &mut tx, conn => {
-        if matches!(store, Store::Postgres(_)) {
+        if postgres {
             sqlx::query("select pg_advisory_xact_lock(7261)")
                 .execute(&mut *conn)
                 .await?;
@@ -183,14 +287,59 @@ pub async fn claim(
     Ok(row)
 }
 
-/// Extends the lease of a job `owner` is running. Returns `None` if the job is no longer
-/// this worker's, else whether a cancel was asked for.
+/// Takes over the oldest running job whose lease lapsed before `now` (its worker is gone:
+/// stopped, crashed, or cut off), for `owner`, to continue it.
+pub async fn take_over(
+    store: &Store,
+    owner: &str,
+    now: i64,
+    lease_until: i64,
+) -> Result<Option<JobRow>, StoreError> {
+    let query = format!(
+        r#"update jobs set lease_owner = $1, lease_expires_at = $2
+           where id = (
+               select id from jobs
+               where state = 'running' and (lease_expires_at is null or lease_expires_at < $3)
+               order by id
+               limit 1)
+             and state = 'running' and (lease_expires_at is null or lease_expires_at < $3)
+           returning {JOB_COLUMNS}"#
+    );
+    let row = on_conn!(pool store, conn => {
+        sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(query))
+            .bind(owner)
+            .bind(lease_until)
+            .bind(now)
+            .fetch_optional(conn)
+            .await?
+    });
+    Ok(row)
+}
+
+/// Lets the leases of running jobs lapse at once, so they are taken over without waiting:
+/// those of `owner` (a worker stopping), or all of them (`None`: the only nixdeck on this
+/// database is starting, so no running job has a live worker).
+pub async fn release_leases(store: &Store, owner: Option<&str>) -> Result<u64, StoreError> {
+    let released = on_conn!(pool store, conn => {
+        sqlx::query(
+            r#"update jobs set lease_expires_at = 0
+               where state = 'running' and ($1 is null or lease_owner = $1)"#,
+        )
+        .bind(owner)
+        .execute(conn)
+        .await?
+        .rows_affected()
+    });
+    Ok(released)
+}
+
+/// Extends the lease of a job `owner` is running, and says whether a cancel was asked for.
 pub async fn renew(
     store: &Store,
     id: &str,
     owner: &str,
     lease_until: i64,
-) -> Result<Option<bool>, StoreError> {
+) -> Result<Lease, StoreError> {
     let row: Option<(Option<i64>,)> = on_conn!(pool store, conn => {
         sqlx::query_as(
             r#"update jobs set lease_expires_at = $3
@@ -203,42 +352,49 @@ pub async fn renew(
         .fetch_optional(conn)
         .await?
     });
-    Ok(row.map(|(cancel,)| cancel.is_some()))
+    Ok(match row {
+        None => Lease::Lost,
+        Some((None,)) => Lease::Held,
+        Some((Some(_),)) => Lease::CancelRequested,
+    })
 }
 
 pub async fn set_step(
     store: &Store,
     job_id: &str,
     position: i64,
-    state: &str,
+    state: StepState,
     now: i64,
 ) -> Result<(), StoreError> {
     on_conn!(pool store, conn => {
         sqlx::query(
             r#"update job_steps
                set state = $3,
-                   started_at = case when $3 = 'running' then $4 else started_at end,
-                   finished_at = case when $3 in ('succeeded', 'failed', 'cancelled')
-                                           and started_at is not null then $4
+                   started_at = case when $4 then coalesce(started_at, $5) else started_at end,
+                   finished_at = case when $6 and started_at is not null then $5
                                       else finished_at end
                where job_id = $1 and position = $2"#,
         )
         .bind(job_id)
         .bind(position)
         .bind(state)
+        .bind(state == StepState::Running)
         .bind(now)
+        .bind(matches!(state, StepState::Succeeded | StepState::Failed | StepState::Cancelled))
         .execute(conn)
         .await?;
     });
     Ok(())
 }
 
-/// Gives a job its final state; steps still pending or running become `cancelled`.
-/// Returns false if the job was already final.
+/// Gives a job its final state (if it has not one yet, and, with `owner`, only while that
+/// worker holds it); steps still pending or running become `cancelled`. Returns whether it
+/// was this call that ended the job.
 pub async fn finish(
     tx: &mut Tx,
     id: &str,
-    state: &str,
+    owner: Option<&str>,
+    state: JobState,
     error: Option<&str>,
     now: i64,
 ) -> Result<bool, StoreError> {
@@ -246,84 +402,123 @@ pub async fn finish(
         let changed = sqlx::query(
             r#"update jobs set state = $2, error = $3, finished_at = $4, lease_owner = null,
                               lease_expires_at = null
-               where id = $1 and state in ('queued', 'running')"#,
+               where id = $1 and state in ('queued', 'running')
+                 and ($5 is null or lease_owner = $5)"#,
         )
         .bind(id)
         .bind(state)
         .bind(error)
         .bind(now)
+        .bind(owner)
         .execute(&mut *conn)
         .await?
         .rows_affected();
-        sqlx::query(
-            r#"update job_steps
-               set finished_at = case when state = 'running' then $2 else finished_at end,
-                   state = 'cancelled'
-               where job_id = $1 and state in ('pending', 'running')"#,
-        )
-        .bind(id)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+        if changed > 0 {
+            sqlx::query(
+                r#"update job_steps
+                   set finished_at = case when state = 'running' then $2 else finished_at end,
+                       state = $3
+                   where job_id = $1 and state in ('pending', 'running')"#,
+            )
+            .bind(id)
+            .bind(now)
+            .bind(StepState::Cancelled)
+            .execute(&mut *conn)
+            .await?;
+        }
         changed
     });
     Ok(changed > 0)
 }
 
-/// Records that someone asked to cancel the job. Returns its state at that moment.
-pub async fn request_cancel(tx: &mut Tx, id: &str, now: i64) -> Result<Option<String>, StoreError> {
-    let state: Option<(String,)> = on_conn!(tx tx, conn => {
-        sqlx::query_as(
+/// Records that someone asked to cancel the job.
+pub async fn request_cancel(tx: &mut Tx, id: &str, now: i64) -> Result<(), StoreError> {
+    on_conn!(tx tx, conn => {
+        sqlx::query(
             r#"update jobs set cancel_requested_at = coalesce(cancel_requested_at, $2)
-               where id = $1
-               returning state"#,
+               where id = $1"#,
         )
         .bind(id)
         .bind(now)
-        .fetch_optional(conn)
-        .await?
+        .execute(conn)
+        .await?;
     });
-    Ok(state.map(|(state,)| state))
-}
-
-/// Running jobs whose worker is gone: all of them (`lapsed_before` = `None`, when this is
-/// the only nixdeck on the database), or those whose lease lapsed before the given time.
-pub async fn orphans(store: &Store, lapsed_before: Option<i64>) -> Result<Vec<JobRow>, StoreError> {
-    let query = format!(
-        "select {JOB_COLUMNS} from jobs where state = 'running' \
-         and ($1 is null or lease_expires_at < $1) order by id"
-    );
-    let rows = on_conn!(pool store, conn => {
-        sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(query))
-            .bind(lapsed_before)
-            .fetch_all(conn)
-            .await?
-    });
-    Ok(rows)
-}
-
-/// Appends log lines in one transaction. Their `seq` values must continue the job's log.
-pub async fn append_log(store: &Store, job_id: &str, lines: &[LogRow]) -> Result<(), StoreError> {
-    if lines.is_empty() {
-        return Ok(());
-    }
-    let mut tx = store.begin().await?;
-    // Bounded batches keep each statement under both engines' parameter limits.
-    for chunk in lines.chunks(500) {
-        on_conn!(tx &mut tx, conn => {
-            let mut insert = sqlx::QueryBuilder::new("insert into job_log (job_id, seq, stream, at, text) ");
-            insert.push_values(chunk, |mut row, line| {
-                row.push_bind(job_id)
-                    .push_bind(line.seq)
-                    .push_bind(&line.stream)
-                    .push_bind(line.at)
-                    .push_bind(&line.text);
-            });
-            insert.build().execute(&mut *conn).await?;
-        });
-    }
-    tx.commit().await?;
     Ok(())
+}
+
+/// Appends lines after the job's last one and moves the offsets of the commands they came
+/// from, in one transaction, while `owner` holds the job's lease (`None`: no lease needed).
+/// Sequence numbers are given here, inside the transaction, so two writers can never take
+/// the same one. Returns the first line's sequence number, or `None` if the lease is gone.
+pub async fn append_log(
+    store: &Store,
+    job_id: &str,
+    owner: Option<&str>,
+    lines: &[NewLogLine],
+    offsets: &[OffsetUpdate],
+) -> Result<Option<i64>, StoreError> {
+    let mut tx = store.begin().await?;
+    let lock = if tx.is_postgres() { " for update" } else { "" };
+    let lease_query = format!("select lease_owner from jobs where id = $1{lock}");
+    let first = on_conn!(tx &mut tx, conn => {
+        let holder: Option<(Option<String>,)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(lease_query))
+                .bind(job_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        let held = match (owner, &holder) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(owner), Some((holder,))) => holder.as_deref() == Some(owner),
+        };
+        if !held {
+            None
+        } else {
+            let last: Option<i64> =
+                sqlx::query_scalar(r#"select max(seq) from job_log where job_id = $1"#)
+                    .bind(job_id)
+                    .fetch_one(&mut *conn)
+                    .await?;
+            let first = last.unwrap_or(0) + 1;
+            let mut seq = first;
+            // Bounded batches keep each statement under both engines' parameter limits.
+            for chunk in lines.chunks(500) {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "insert into job_log (job_id, seq, stream, at, text) ",
+                );
+                insert.push_values(chunk, |mut row, line| {
+                    row.push_bind(job_id)
+                        .push_bind(seq)
+                        .push_bind(line.stream)
+                        .push_bind(line.at)
+                        .push_bind(&line.text);
+                    seq += 1;
+                });
+                insert.build().execute(&mut *conn).await?;
+            }
+            for update in offsets {
+                let query = if update.stream == Stream::Stdout {
+                    r#"update job_commands set stdout_offset = $4
+                       where job_id = $1 and step = $2 and ordinal = $3 and stdout_offset < $4"#
+                } else {
+                    r#"update job_commands set stderr_offset = $4
+                       where job_id = $1 and step = $2 and ordinal = $3 and stderr_offset < $4"#
+                };
+                sqlx::query(query)
+                    .bind(job_id)
+                    .bind(update.step)
+                    .bind(update.ordinal)
+                    .bind(update.offset)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            Some(first)
+        }
+    });
+    if first.is_some() {
+        tx.commit().await?;
+    }
+    Ok(first)
 }
 
 /// Log lines after `after_seq`, in order, at most `limit`.
@@ -347,6 +542,28 @@ pub async fn log_after(
     Ok(rows)
 }
 
+/// The `limit` lines before `before_seq` (all lines when `None`), newest last.
+pub async fn log_before(
+    store: &Store,
+    job_id: &str,
+    before_seq: Option<i64>,
+    limit: i64,
+) -> Result<Vec<LogRow>, StoreError> {
+    let mut rows = on_conn!(pool store, conn => {
+        sqlx::query_as::<_, LogRow>(
+            r#"select seq, stream, at, text from job_log
+               where job_id = $1 and ($2 is null or seq < $2) order by seq desc limit $3"#,
+        )
+        .bind(job_id)
+        .bind(before_seq)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?
+    });
+    rows.reverse();
+    Ok(rows)
+}
+
 /// The highest `seq` in the job's log (0 for none).
 pub async fn last_seq(store: &Store, job_id: &str) -> Result<i64, StoreError> {
     let seq: Option<i64> = on_conn!(pool store, conn => {
@@ -356,4 +573,72 @@ pub async fn last_seq(store: &Store, job_id: &str) -> Result<i64, StoreError> {
             .await?
     });
     Ok(seq.unwrap_or(0))
+}
+
+/// A command the job's step ran, if it was ever begun.
+pub async fn command(
+    store: &Store,
+    job_id: &str,
+    step: i64,
+    ordinal: i64,
+) -> Result<Option<CommandRow>, StoreError> {
+    let query = format!(
+        "select {COMMAND_COLUMNS} from job_commands where job_id = $1 and step = $2 and ordinal = $3"
+    );
+    let row = on_conn!(pool store, conn => {
+        sqlx::query_as::<_, CommandRow>(sqlx::AssertSqlSafe(query))
+            .bind(job_id)
+            .bind(step)
+            .bind(ordinal)
+            .fetch_optional(conn)
+            .await?
+    });
+    Ok(row)
+}
+
+/// Records a command before it is started: from then on, it may be running on its host.
+pub async fn begin_command(store: &Store, row: &CommandRow) -> Result<(), StoreError> {
+    on_conn!(pool store, conn => {
+        sqlx::query(
+            r#"insert into job_commands (job_id, step, ordinal, host, run_dir, started_at)
+               values ($1, $2, $3, $4, $5, $6)
+               on conflict (job_id, step, ordinal) do nothing"#,
+        )
+        .bind(&row.job_id)
+        .bind(row.step)
+        .bind(row.ordinal)
+        .bind(&row.host)
+        .bind(&row.run_dir)
+        .bind(row.started_at)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Records how a command ended (its output is stored by then).
+pub async fn end_command(
+    store: &Store,
+    job_id: &str,
+    step: i64,
+    ordinal: i64,
+    ending: CommandEnding,
+    exit_status: Option<i64>,
+    now: i64,
+) -> Result<(), StoreError> {
+    on_conn!(pool store, conn => {
+        sqlx::query(
+            r#"update job_commands set ending = $4, exit_status = $5, finished_at = $6
+               where job_id = $1 and step = $2 and ordinal = $3"#,
+        )
+        .bind(job_id)
+        .bind(step)
+        .bind(ordinal)
+        .bind(ending)
+        .bind(exit_status)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
 }

@@ -5,6 +5,7 @@
 
 mod connect;
 mod error;
+mod rows;
 
 pub mod api_tokens;
 pub mod audit_events;
@@ -15,13 +16,26 @@ pub mod sign_in_attempts;
 pub mod users;
 
 pub use connect::DatabaseEngine;
-pub use error::StoreError;
+pub use error::{StoreError, WriteFailure};
+
+use std::sync::Arc;
 
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
-/// A handle to the database; cheap to clone (the pools are reference-counted).
+use crate::audit::AuditAnchor;
+
+/// A handle to the database; cheap to clone (the pools are reference-counted). When an
+/// audit anchor is set, every transaction that records audit events hands the new chain
+/// head to it after committing.
 #[derive(Debug, Clone)]
-pub enum Store {
+pub struct Store {
+    db: Db,
+    anchor: Option<Arc<AuditAnchor>>,
+}
+
+/// The pool of either engine.
+#[derive(Debug, Clone)]
+pub enum Db {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -29,7 +43,15 @@ pub enum Store {
 /// An open transaction on either database. Every state change and its audit event are
 /// written through one of these, so they commit or roll back together.
 #[derive(Debug)]
-pub enum Tx {
+pub struct Tx {
+    inner: TxInner,
+    anchor: Option<Arc<AuditAnchor>>,
+    /// The audit chain's head after the events recorded in this transaction.
+    head: Option<(i64, String)>,
+}
+
+#[derive(Debug)]
+pub enum TxInner {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
@@ -39,24 +61,24 @@ pub enum Tx {
 /// on both fails to build rather than at run time.
 macro_rules! on_conn {
     (tx $source:expr, $conn:ident => $body:expr) => {
-        match $source {
-            $crate::store::Tx::Sqlite(tx) => {
+        match &mut $source.inner {
+            $crate::store::TxInner::Sqlite(tx) => {
                 let $conn = &mut **tx;
                 $body
             }
-            $crate::store::Tx::Postgres(tx) => {
+            $crate::store::TxInner::Postgres(tx) => {
                 let $conn = &mut **tx;
                 $body
             }
         }
     };
     (pool $source:expr, $conn:ident => $body:expr) => {
-        match $source {
-            $crate::store::Store::Sqlite(pool) => {
+        match $source.db() {
+            $crate::store::Db::Sqlite(pool) => {
                 let $conn = pool;
                 $body
             }
-            $crate::store::Store::Postgres(pool) => {
+            $crate::store::Db::Postgres(pool) => {
                 let $conn = pool;
                 $body
             }
@@ -66,19 +88,37 @@ macro_rules! on_conn {
 pub(crate) use on_conn;
 
 impl Store {
+    pub fn new(db: Db) -> Store {
+        Store { db, anchor: None }
+    }
+
+    /// The same store, handing each committed audit chain head to `anchor`.
+    pub fn with_anchor(mut self, anchor: Arc<AuditAnchor>) -> Store {
+        self.anchor = Some(anchor);
+        self
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn anchor(&self) -> Option<&AuditAnchor> {
+        self.anchor.as_deref()
+    }
+
     /// Which engine this store runs on.
     pub fn engine(&self) -> DatabaseEngine {
-        match self {
-            Store::Sqlite(_) => DatabaseEngine::Sqlite,
-            Store::Postgres(_) => DatabaseEngine::Postgres,
+        match self.db {
+            Db::Sqlite(_) => DatabaseEngine::Sqlite,
+            Db::Postgres(_) => DatabaseEngine::Postgres,
         }
     }
 
     /// Applies every migration not yet applied. Safe to run at each start.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        match self {
-            Store::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await?,
-            Store::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
+        match &self.db {
+            Db::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await?,
+            Db::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
         }
         Ok(())
     }
@@ -95,9 +135,14 @@ impl Store {
     /// (`begin immediate`): a transaction that reads first and writes later could otherwise
     /// fail with "database is locked" instead of waiting its turn.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        Ok(match self {
-            Store::Sqlite(pool) => Tx::Sqlite(pool.begin_with("begin immediate").await?),
-            Store::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        let inner = match &self.db {
+            Db::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("begin immediate").await?),
+            Db::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        };
+        Ok(Tx {
+            inner,
+            anchor: self.anchor.clone(),
+            head: None,
         })
     }
 
@@ -108,10 +153,23 @@ impl Store {
 }
 
 impl Tx {
+    /// Whether this transaction runs on PostgreSQL (for the few statements that differ).
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.inner, TxInner::Postgres(_))
+    }
+
+    /// Notes the audit chain's head after an event recorded in this transaction.
+    pub(crate) fn note_audit_head(&mut self, id: i64, hash: &str) {
+        self.head = Some((id, hash.to_owned()));
+    }
+
     pub async fn commit(self) -> Result<(), StoreError> {
-        match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
-            Tx::Postgres(tx) => tx.commit().await?,
+        match self.inner {
+            TxInner::Sqlite(tx) => tx.commit().await?,
+            TxInner::Postgres(tx) => tx.commit().await?,
+        }
+        if let (Some(anchor), Some((id, hash))) = (self.anchor, self.head) {
+            anchor.record(id, &hash);
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! Server-side sessions, found by the hash of their cookie value.
 
-use super::{on_conn, users::UserRow, Store, StoreError, Tx};
+use super::{on_conn, rows::from_row, users::UserRow, Store, StoreError, Tx};
+use crate::model::access::Role;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SessionRow {
@@ -151,7 +152,6 @@ pub async fn mark_checked(tx: &mut Tx, id_hash: &str, now: i64) -> Result<(), St
     Ok(())
 }
 
-#[derive(sqlx::FromRow)]
 struct SessionWithUser {
     id_hash: String,
     user_id: String,
@@ -166,10 +166,16 @@ struct SessionWithUser {
     subject: String,
     login: String,
     name: String,
-    role: String,
+    role: Role,
     user_created_at: i64,
     user_last_seen_at: i64,
 }
+
+from_row!(SessionWithUser, "sessions", "id_hash", {
+    id_hash, user_id, session_created_at, session_last_seen_at, expires_at, ended_at,
+    source_addr, provider_token, checked_at, provider, subject, login, name, role,
+    user_created_at, user_last_seen_at,
+});
 
 impl SessionWithUser {
     fn split(self) -> (SessionRow, UserRow) {

@@ -1,18 +1,23 @@
 //! People who have signed in.
 
-use super::{on_conn, Store, StoreError, Tx};
+use super::{on_conn, rows::from_row, Store, StoreError, Tx};
+use crate::model::access::Role;
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRow {
     pub id: String,
     pub provider: String,
     pub subject: String,
     pub login: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub created_at: i64,
     pub last_seen_at: i64,
 }
+
+from_row!(UserRow, "users", "id", {
+    id, provider, subject, login, name, role, created_at, last_seen_at,
+});
 
 /// Records a sign-in: creates the person on first sight, otherwise refreshes their login,
 /// name and role (roles are re-derived from the provider at every sign-in).
@@ -31,7 +36,7 @@ pub async fn upsert(tx: &mut Tx, user: &UserRow) -> Result<UserRow, StoreError> 
         .bind(&user.subject)
         .bind(&user.login)
         .bind(&user.name)
-        .bind(&user.role)
+        .bind(user.role)
         .bind(user.created_at)
         .bind(user.last_seen_at)
         .fetch_one(conn)
@@ -86,7 +91,7 @@ pub async fn live_session_counts(
 }
 
 /// Changes a person's role (a membership re-check found it changed).
-pub async fn set_role(tx: &mut Tx, id: &str, role: &str) -> Result<(), StoreError> {
+pub async fn set_role(tx: &mut Tx, id: &str, role: Role) -> Result<(), StoreError> {
     on_conn!(tx tx, conn => {
         sqlx::query(r#"update users set role = $2 where id = $1"#)
             .bind(id)

@@ -1,12 +1,15 @@
 //! Sign-in, sessions and API tokens, on both engines.
 
 use engine::{
-    access::{self, AccessError, SignIn, Via},
+    access::{self, SignIn, Via},
     audit::{self, AuditFilter, ChainReport},
-    model::access::Role,
-    store::{Store, StoreError},
+    commands::Caller,
+    model::{access::Role, failure::FailureKind},
+    store::Store,
 };
 use testkit::on_both_databases;
+
+use crate::helpers::{admin, engine};
 
 fn alice(role: Role) -> SignIn {
     SignIn {
@@ -17,6 +20,7 @@ fn alice(role: Role) -> SignIn {
         role,
         source_addr: Some("127.0.0.1".to_owned()),
         provider_token: None,
+        vouched_until: None,
     }
 }
 
@@ -38,6 +42,7 @@ async fn a_signed_in_person_is_found_by_their_session_cookie(store: Store) {
         .expect("resolve")
         .expect("live session");
     assert_eq!(found.login, "alice");
+    assert_eq!(found.actor, "github:alice");
     assert_eq!(found.via, Via::Session);
     assert_eq!(actions(&store).await, vec!["auth.sign_in"]);
 }
@@ -118,7 +123,8 @@ async fn an_admin_can_end_all_of_a_persons_sessions(store: Store) {
         .await
         .expect("two");
     let user_id = principal.user_id.clone().expect("a person");
-    let ended = access::end_sessions_of(&store, &user_id, &principal, None)
+    let ended = engine(&store)
+        .end_sessions(&admin(), &user_id)
         .await
         .expect("end sessions");
     assert_eq!(ended, 2);
@@ -131,7 +137,9 @@ async fn an_admin_can_end_all_of_a_persons_sessions(store: Store) {
 }
 
 async fn a_token_is_shown_once_stored_as_a_hash_and_revocable(store: Store) {
-    let token = access::create_token(&store, "ci-deployer", Role::Operator, "alice", None)
+    let engine = engine(&store);
+    let token = engine
+        .create_token(&admin(), "ci-deployer", "operator")
         .await
         .expect("create");
     assert!(token.expose().starts_with("ndk_"));
@@ -139,15 +147,16 @@ async fn a_token_is_shown_once_stored_as_a_hash_and_revocable(store: Store) {
         .await
         .expect("resolve")
         .expect("live token");
-    assert_eq!(principal.login, "token:ci-deployer");
+    assert_eq!(principal.actor, "token:ci-deployer");
     assert_eq!(principal.role, Role::Operator);
     assert_eq!(principal.via, Via::Token);
 
-    let listed = access::list_tokens(&store).await.expect("list");
+    let listed = engine.tokens(&admin()).await.expect("list");
     assert_eq!(listed.len(), 1);
     assert!(!format!("{listed:?}").contains(token.expose()));
 
-    access::revoke_token(&store, "ci-deployer", "alice", None)
+    engine
+        .revoke_token(&admin(), "ci-deployer")
         .await
         .expect("revoke");
     assert!(access::resolve_token(&store, token.expose())
@@ -156,55 +165,76 @@ async fn a_token_is_shown_once_stored_as_a_hash_and_revocable(store: Store) {
         .is_none());
     assert_eq!(actions(&store).await, vec!["token.create", "token.revoke"]);
     assert_eq!(
-        audit::verify(&store).await.expect("verify"),
+        audit::verify(&store, None).await.expect("verify"),
         ChainReport::Intact { events: 2 }
     );
 }
 
 async fn a_second_live_token_with_the_same_name_is_a_conflict(store: Store) {
-    access::create_token(&store, "ci", Role::Viewer, "alice", None)
+    let engine = engine(&store);
+    engine
+        .create_token(&admin(), "ci", "viewer")
         .await
         .expect("first");
-    let error = access::create_token(&store, "ci", Role::Viewer, "alice", None)
+    let failure = engine
+        .create_token(&admin(), "ci", "viewer")
         .await
         .expect_err("duplicate");
-    assert!(
-        matches!(error, AccessError::Store(StoreError::Conflict(_))),
-        "{error:?}"
-    );
+    assert_eq!(failure.kind, FailureKind::Conflict, "{failure:?}");
+    assert_eq!(failure.field.as_deref(), Some("name"));
     assert_eq!(
         actions(&store).await,
         vec!["token.create"],
         "nothing recorded for the refusal"
     );
-    access::revoke_token(&store, "ci", "alice", None)
-        .await
-        .expect("revoke");
-    access::create_token(&store, "ci", Role::Viewer, "alice", None)
+    engine.revoke_token(&admin(), "ci").await.expect("revoke");
+    engine
+        .create_token(&admin(), "ci", "viewer")
         .await
         .expect("a revoked token's name is free again");
 }
 
-async fn a_bad_token_name_is_refused_and_nothing_is_stored(store: Store) {
-    let error = access::create_token(&store, "ci; rm -rf /", Role::Viewer, "alice", None)
+async fn a_bad_token_name_or_role_is_refused_and_nothing_is_stored(store: Store) {
+    let engine = engine(&store);
+    let failure = engine
+        .create_token(&admin(), "ci; rm -rf /", "viewer")
         .await
         .expect_err("invalid name");
+    assert_eq!(failure.field.as_deref(), Some("name"));
     assert!(
-        error.to_string().contains("not a valid token name"),
-        "{error}"
+        failure.message.contains("not a valid token name"),
+        "{failure}"
     );
-    assert!(access::list_tokens(&store).await.expect("list").is_empty());
+    let failure = engine
+        .create_token(&admin(), "ci", "root")
+        .await
+        .expect_err("invalid role");
+    assert_eq!(failure.field.as_deref(), Some("role"));
+    assert!(engine.tokens(&admin()).await.expect("list").is_empty());
     assert!(actions(&store).await.is_empty());
 }
 
 async fn revoking_an_unknown_token_is_not_found(store: Store) {
-    let error = access::revoke_token(&store, "nope", "alice", None)
+    let failure = engine(&store)
+        .revoke_token(&admin(), "nope")
         .await
         .expect_err("unknown");
-    assert!(
-        matches!(error, AccessError::Store(StoreError::NotFound)),
-        "{error:?}"
-    );
+    assert_eq!(failure.kind, FailureKind::NotFound);
+}
+
+async fn only_admins_manage_tokens(store: Store) {
+    let engine = engine(&store);
+    let operator = crate::helpers::caller("github:olga", Role::Operator);
+    let failure = engine
+        .create_token(&operator, "ci", "admin")
+        .await
+        .expect_err("not an admin");
+    assert_eq!(failure.kind, FailureKind::Forbidden);
+    assert!(engine
+        .tokens(&Caller::cli())
+        .await
+        .expect("list")
+        .is_empty());
 }
 
 on_both_databases!(
@@ -216,6 +246,7 @@ on_both_databases!(
     an_admin_can_end_all_of_a_persons_sessions,
     a_token_is_shown_once_stored_as_a_hash_and_revocable,
     a_second_live_token_with_the_same_name_is_a_conflict,
-    a_bad_token_name_is_refused_and_nothing_is_stored,
+    a_bad_token_name_or_role_is_refused_and_nothing_is_stored,
     revoking_an_unknown_token_is_not_found,
+    only_admins_manage_tokens,
 );

@@ -30,21 +30,17 @@ async fn record_events(store: &Store, count: usize) {
 
 /// Runs raw SQL, standing in for someone editing the database behind nixdeck's back.
 async fn tamper(store: &Store, statement: &'static str) {
-    match store {
-        Store::Sqlite(pool) => sqlx::query(statement).execute(pool).await.map(drop),
-        Store::Postgres(pool) => sqlx::query(statement).execute(pool).await.map(drop),
-    }
-    .expect("tamper statement");
+    testkit::execute(store, statement).await;
 }
 
 async fn an_empty_log_verifies_as_intact(store: Store) {
-    let report = audit::verify(&store).await.expect("verify");
+    let report = audit::verify(&store, None).await.expect("verify");
     assert_eq!(report, ChainReport::Intact { events: 0 });
 }
 
 async fn recorded_events_form_an_intact_chain(store: Store) {
     record_events(&store, 5).await;
-    let report = audit::verify(&store).await.expect("verify");
+    let report = audit::verify(&store, None).await.expect("verify");
     assert_eq!(report, ChainReport::Intact { events: 5 });
 }
 
@@ -56,7 +52,7 @@ async fn an_event_in_a_rolled_back_transaction_leaves_no_trace(store: Store) {
         .expect("record");
     drop(tx);
     record_events(&store, 1).await;
-    let report = audit::verify(&store).await.expect("verify");
+    let report = audit::verify(&store, None).await.expect("verify");
     assert_eq!(report, ChainReport::Intact { events: 2 });
     let all = audit::list(&store, &AuditFilter::default(), 10)
         .await
@@ -71,7 +67,7 @@ async fn an_altered_event_is_named_by_verification(store: Store) {
         "update audit_events set actor = 'someone else' where id = 3",
     )
     .await;
-    let report = audit::verify(&store).await.expect("verify");
+    let report = audit::verify(&store, None).await.expect("verify");
     assert_eq!(
         report,
         ChainReport::Broken {
@@ -84,7 +80,7 @@ async fn an_altered_event_is_named_by_verification(store: Store) {
 async fn a_removed_event_is_named_by_verification(store: Store) {
     record_events(&store, 4).await;
     tamper(&store, "delete from audit_events where id = 2").await;
-    let report = audit::verify(&store).await.expect("verify");
+    let report = audit::verify(&store, None).await.expect("verify");
     assert_eq!(
         report,
         ChainReport::Broken {
@@ -97,7 +93,7 @@ async fn a_removed_event_is_named_by_verification(store: Store) {
 async fn cutting_off_the_newest_events_is_detected(store: Store) {
     record_events(&store, 4).await;
     tamper(&store, "delete from audit_events where id >= 3").await;
-    let report = audit::verify(&store).await.expect("verify");
+    let report = audit::verify(&store, None).await.expect("verify");
     assert_eq!(
         report,
         ChainReport::Broken {
@@ -115,7 +111,7 @@ async fn concurrent_writers_each_get_their_own_place_in_the_chain(store: Store) 
     for writer in writers.collect::<Vec<_>>() {
         writer.await.expect("writer task");
     }
-    let report = audit::verify(&store).await.expect("verify");
+    let report = audit::verify(&store, None).await.expect("verify");
     assert_eq!(report, ChainReport::Intact { events: 40 });
 }
 
@@ -152,4 +148,58 @@ on_both_databases!(
     cutting_off_the_newest_events_is_detected,
     concurrent_writers_each_get_their_own_place_in_the_chain,
     the_log_lists_newest_first_with_filters_and_pages,
+    the_head_recorded_outside_the_database_catches_a_rewound_tail,
 );
+
+/// Verification reads the head first: events committed while it walks are left for the
+/// next run, never reported missing.
+#[test]
+fn verifying_while_events_are_written_finds_the_log_intact() {
+    testkit::block_on(async {
+        let db = testkit::TestDb::sqlite().await;
+        let store = db.store.clone();
+        record_events(&store, 50).await;
+        let writer = {
+            let store = store.clone();
+            tokio::spawn(async move { record_events(&store, 200).await })
+        };
+        while !writer.is_finished() {
+            match audit::verify(&store, None).await.expect("verify") {
+                ChainReport::Intact { .. } => {}
+                broken => panic!("a live log verified as {broken:?}"),
+            }
+        }
+        writer.await.expect("writer");
+    })
+}
+
+async fn the_head_recorded_outside_the_database_catches_a_rewound_tail(store: Store) {
+    record_events(&store, 4).await;
+    let newest = audit::list(&store, &AuditFilter::default(), 1)
+        .await
+        .expect("list");
+    let anchor = (newest[0].id, newest[0].hash.clone());
+    assert_eq!(
+        audit::verify(&store, Some(anchor.clone()))
+            .await
+            .expect("verify"),
+        ChainReport::Intact { events: 4 }
+    );
+    tamper(&store, "delete from audit_events where id >= 3").await;
+    tamper(
+        &store,
+        "update audit_chain_head set last_id = 2, \
+         last_hash = (select hash from audit_events where id = 2)",
+    )
+    .await;
+    assert_eq!(
+        audit::verify(&store, None).await.expect("verify"),
+        ChainReport::Intact { events: 2 },
+        "the database alone cannot tell"
+    );
+    let report = audit::verify(&store, Some(anchor)).await.expect("verify");
+    let ChainReport::Broken { event_id, .. } = report else {
+        panic!("not noticed: {report:?}");
+    };
+    assert_eq!(event_id, 3);
+}

@@ -1,178 +1,218 @@
-//! The job queue on both engines: claiming respects the per-deployment lock and the
-//! deployer rule, leases are renewed and lapse, logs keep their order, clusters and jobs
-//! are audited.
+//! The job queue on both engines: claiming respects concurrency keys and exclusive jobs,
+//! leases are renewed, lapse and are taken over, a cancel reaches the worker.
 
 use engine::{
-    clusters::{self, Actor},
-    jobs,
-    model::{cluster::ClusterInput, job::JobState},
+    model::{failure::FailureKind, job::JobState},
     store::{
-        jobs::{self as queue, LogRow},
+        jobs::{self as queue, Lease},
         now_millis, Store,
     },
 };
 use testkit::on_both_databases;
 
-fn actor() -> Actor {
-    Actor {
-        login: "alice".to_owned(),
-        source_addr: Some("127.0.0.1".to_owned()),
-    }
-}
+use crate::helpers::{admin, engine, staging};
 
-async fn cluster(store: &Store, name: &str, index: i64) {
-    let input = ClusterInput {
-        name: name.to_owned(),
-        region: String::new(),
-        cluster_index: index,
-        env: "staging".to_owned(),
-        domain: format!("{name}.disciplina.io"),
-        dns_zone: "disciplina.io.".to_owned(),
-    };
-    clusters::create(store, &actor(), &input, &[])
-        .await
-        .expect("cluster");
-}
-
-async fn claim(store: &Store) -> Option<String> {
+async fn claim(store: &Store, worker: &str) -> Option<String> {
     let now = now_millis();
-    queue::claim(store, "worker-1", now, now + 30_000)
+    queue::claim(store, worker, now, now + 30_000)
         .await
         .expect("claim")
         .map(|job| job.id)
 }
 
-async fn jobs_of_one_deployment_run_one_at_a_time_in_order(store: Store) {
-    cluster(&store, "alpha", 1).await;
-    cluster(&store, "beta", 2).await;
-    let a1 = jobs::request_deploy(&store, &actor(), "alpha", false)
-        .await
-        .expect("a1")
-        .id;
-    let a2 = jobs::request_deploy(&store, &actor(), "alpha", true)
-        .await
-        .expect("a2")
-        .id;
-    let b1 = jobs::request_deploy(&store, &actor(), "beta", false)
-        .await
-        .expect("b1")
-        .id;
-    assert_eq!(claim(&store).await, Some(a1.clone()));
-    // alpha is busy: beta's job goes next, alpha's second waits.
-    assert_eq!(claim(&store).await, Some(b1.clone()));
-    assert_eq!(claim(&store).await, None);
+async fn finish(store: &Store, id: &str, worker: &str) {
     let mut tx = store.begin().await.expect("tx");
-    assert!(queue::finish(&mut tx, &a1, "succeeded", None, now_millis())
-        .await
-        .expect("finish"));
-    tx.commit().await.expect("commit");
-    assert_eq!(claim(&store).await, Some(a2));
-    let view = jobs::view(&store, &b1).await.expect("view");
-    assert_eq!(view.state, JobState::Running);
-    assert!(view.started_at.is_some());
-}
-
-async fn nothing_runs_beside_a_job_on_the_deployer_deployment(store: Store) {
-    cluster(&store, "alpha", 1).await;
-    let a = jobs::request_deploy(&store, &actor(), "alpha", false)
-        .await
-        .expect("a")
-        .id;
-    // A job on the deployer deployment itself, as maintenance of the deployer would queue.
-    testkit::execute(
-        &store,
-        "insert into jobs (id, kind, cluster, state, params, requested_by, created_at) \
-         select '00000000-0000-7000-8000-000000000000', 'info', 'deployer', 'queued', params, \
-         'alice', 0 from jobs limit 1",
-    )
-    .await;
-    // The deployer job is older, but cannot start beside nothing-yet; it goes first...
-    assert_eq!(
-        claim(&store).await.as_deref(),
-        Some("00000000-0000-7000-8000-000000000000")
-    );
-    // ...and while it runs, nothing else starts.
-    assert_eq!(claim(&store).await, None);
-    let mut tx = store.begin().await.expect("tx");
-    queue::finish(
+    assert!(queue::finish(
         &mut tx,
-        "00000000-0000-7000-8000-000000000000",
-        "succeeded",
+        id,
+        Some(worker),
+        JobState::Succeeded,
         None,
-        now_millis(),
+        now_millis()
     )
     .await
-    .expect("finish");
+    .expect("finish"));
     tx.commit().await.expect("commit");
-    assert_eq!(claim(&store).await, Some(a));
 }
 
-async fn leases_are_renewed_by_their_owner_and_lapsed_ones_found(store: Store) {
-    cluster(&store, "alpha", 1).await;
-    let id = jobs::request_deploy(&store, &actor(), "alpha", false)
+async fn jobs_of_one_deployment_run_one_at_a_time_in_order(store: Store) {
+    let engine = engine(&store);
+    engine
+        .create_cluster(&admin(), &staging("alpha", 1), &[])
+        .await
+        .expect("alpha");
+    engine
+        .create_cluster(&admin(), &staging("beta", 2), &[])
+        .await
+        .expect("beta");
+    let a1 = engine
+        .deploy(&admin(), "alpha", false)
+        .await
+        .expect("a1")
+        .job
+        .id;
+    let a2 = engine
+        .deploy(&admin(), "alpha", true)
+        .await
+        .expect("a2")
+        .job
+        .id;
+    let b1 = engine
+        .deploy(&admin(), "beta", false)
+        .await
+        .expect("b1")
+        .job
+        .id;
+    assert_eq!(claim(&store, "w1").await, Some(a1.clone()));
+    // alpha is busy: beta's job goes next, alpha's second waits.
+    assert_eq!(claim(&store, "w1").await, Some(b1.clone()));
+    assert_eq!(claim(&store, "w1").await, None);
+    finish(&store, &a1, "w1").await;
+    assert_eq!(claim(&store, "w1").await, Some(a2));
+    let job = engine.job(&admin(), &b1).await.expect("job").job;
+    assert_eq!(job.state, JobState::Running);
+    assert!(job.started_at.is_some());
+}
+
+async fn nothing_runs_beside_an_exclusive_job_on_its_host(store: Store) {
+    let engine = engine(&store);
+    engine
+        .create_cluster(&admin(), &staging("alpha", 1), &[])
+        .await
+        .expect("alpha");
+    let a = engine
+        .deploy(&admin(), "alpha", false)
+        .await
+        .expect("a")
+        .job
+        .id;
+    // A job on the deployer deployment itself, as maintenance of the deployer queues it:
+    // exclusive on its host, and older than alpha's.
+    testkit::execute(
+        &store,
+        "insert into jobs (id, kind, cluster, cluster_id, state, params, requested_by, \
+         requested_via, host, concurrency_key, exclusive, created_at) \
+         select '00000000-0000-7000-8000-000000000000', 'info', 'deployer', '', 'queued', \
+         params, 'github:alice', 'session', 'deployer', 'deployment:deployer', exclusive, 0 \
+         from jobs limit 1",
+    )
+    .await;
+    testkit::execute(
+        &store,
+        "update jobs set exclusive = (id = '00000000-0000-7000-8000-000000000000')",
+    )
+    .await;
+    assert_eq!(
+        claim(&store, "w1").await.as_deref(),
+        Some("00000000-0000-7000-8000-000000000000")
+    );
+    // While it runs, nothing else on its host starts.
+    assert_eq!(claim(&store, "w1").await, None);
+    finish(&store, "00000000-0000-7000-8000-000000000000", "w1").await;
+    assert_eq!(claim(&store, "w1").await, Some(a));
+}
+
+async fn leases_are_renewed_by_their_owner_and_lapsed_ones_taken_over(store: Store) {
+    let engine = engine(&store);
+    engine
+        .create_cluster(&admin(), &staging("alpha", 1), &[])
+        .await
+        .expect("alpha");
+    let id = engine
+        .deploy(&admin(), "alpha", false)
         .await
         .expect("job")
+        .job
         .id;
-    claim(&store).await.expect("claimed");
+    claim(&store, "w1").await.expect("claimed");
+    let until = now_millis() + 30_000;
     assert_eq!(
-        queue::renew(&store, &id, "worker-1", now_millis() + 30_000)
-            .await
-            .expect("renew"),
-        Some(false)
+        queue::renew(&store, &id, "w1", until).await.expect("renew"),
+        Lease::Held
     );
     assert_eq!(
-        queue::renew(&store, &id, "worker-2", now_millis() + 30_000)
-            .await
-            .expect("renew"),
-        None
+        queue::renew(&store, &id, "w2", until).await.expect("renew"),
+        Lease::Lost
     );
-    assert!(queue::orphans(&store, Some(now_millis()))
+    // A live lease is not taken over...
+    let now = now_millis();
+    assert!(queue::take_over(&store, "w2", now, now + 30_000)
         .await
-        .expect("orphans")
-        .is_empty());
-    assert_eq!(
-        queue::orphans(&store, None).await.expect("orphans").len(),
-        1
-    );
+        .expect("take")
+        .is_none());
+    // ...a lapsed one is, and the old owner learns it has lost the job.
     testkit::execute(&store, "update jobs set lease_expires_at = 1").await;
+    let taken = queue::take_over(&store, "w2", now, now + 30_000)
+        .await
+        .expect("take")
+        .expect("taken over");
+    assert_eq!(taken.id, id);
+    assert_eq!(taken.lease_owner.as_deref(), Some("w2"));
     assert_eq!(
-        queue::orphans(&store, Some(now_millis()))
-            .await
-            .expect("orphans")
-            .len(),
-        1
+        queue::renew(&store, &id, "w1", until).await.expect("renew"),
+        Lease::Lost
     );
 
-    let cancelled = jobs::cancel(&store, &actor(), &id).await.expect("cancel");
+    // A cancel reaches whoever holds the job.
+    let cancelled = engine.cancel(&admin(), &id).await.expect("cancel");
     assert_eq!(
         cancelled.state,
         JobState::Running,
-        "a running job stops when its worker sees it"
+        "it stops when its worker sees it"
     );
     assert_eq!(
-        queue::renew(&store, &id, "worker-1", now_millis() + 30_000)
-            .await
-            .expect("renew"),
-        Some(true)
+        queue::renew(&store, &id, "w2", until).await.expect("renew"),
+        Lease::CancelRequested
     );
 }
 
+async fn leases_are_released_for_the_next_start(store: Store) {
+    let engine = engine(&store);
+    engine
+        .create_cluster(&admin(), &staging("alpha", 1), &[])
+        .await
+        .expect("alpha");
+    engine.deploy(&admin(), "alpha", false).await.expect("job");
+    claim(&store, "w1").await.expect("claimed");
+    assert_eq!(
+        queue::release_leases(&store, Some("other"))
+            .await
+            .expect("release"),
+        0
+    );
+    assert_eq!(
+        queue::release_leases(&store, Some("w1"))
+            .await
+            .expect("release"),
+        1
+    );
+    let now = now_millis();
+    assert!(queue::take_over(&store, "w2", now, now + 30_000)
+        .await
+        .expect("take")
+        .is_some());
+}
+
 async fn a_queued_job_is_cancelled_at_once_and_audited(store: Store) {
-    cluster(&store, "alpha", 1).await;
-    let id = jobs::request_deploy(&store, &actor(), "alpha", false)
+    let engine = engine(&store);
+    engine
+        .create_cluster(&admin(), &staging("alpha", 1), &[])
+        .await
+        .expect("alpha");
+    let id = engine
+        .deploy(&admin(), "alpha", false)
         .await
         .expect("job")
+        .job
         .id;
-    let view = jobs::cancel(&store, &actor(), &id).await.expect("cancel");
+    let view = engine.cancel(&admin(), &id).await.expect("cancel");
     assert_eq!(view.state, JobState::Cancelled);
     assert!(view
         .steps
         .iter()
         .all(|s| s.state == engine::model::job::StepState::Cancelled));
-    assert!(matches!(
-        jobs::cancel(&store, &actor(), &id).await,
-        Err(jobs::JobError::Conflict(_))
-    ));
+    let again = engine.cancel(&admin(), &id).await.expect_err("ended");
+    assert_eq!(again.kind, FailureKind::Conflict);
     let events = engine::audit::list(&store, &engine::audit::AuditFilter::default(), 10)
         .await
         .expect("audit");
@@ -185,69 +225,53 @@ async fn a_queued_job_is_cancelled_at_once_and_audited(store: Store) {
             "job.cancel_requested"
         ]
     );
-}
-
-async fn log_lines_come_back_in_order_from_any_point(store: Store) {
-    cluster(&store, "alpha", 1).await;
-    let id = jobs::request_deploy(&store, &actor(), "alpha", false)
-        .await
-        .expect("job")
-        .id;
-    let lines: Vec<LogRow> = (1..=1234)
-        .map(|seq| LogRow {
-            seq,
-            stream: if seq % 2 == 0 { "stderr" } else { "stdout" }.to_owned(),
-            at: 1000 + seq,
-            text: format!("line {seq} with 'quotes' and \u{1b}[1;32mcolour\u{1b}[0m"),
-        })
-        .collect();
-    queue::append_log(&store, &id, &lines)
-        .await
-        .expect("append");
-    assert_eq!(queue::last_seq(&store, &id).await.expect("last"), 1234);
-    let after = queue::log_after(&store, &id, 1000, 100)
-        .await
-        .expect("after");
-    assert_eq!(after.len(), 100);
-    assert_eq!(after[0].seq, 1001);
-    assert_eq!(after[0].stream, "stdout");
-    let all = jobs::log(&store, &id).await.expect("log");
-    assert_eq!(all.len(), 1234);
-    assert!(all.windows(2).all(|w| w[1].seq == w[0].seq + 1));
-    assert_eq!(all[1233].text, lines[1233].text);
-    // A sequence number is used once.
-    assert!(queue::append_log(&store, &id, &lines[..1]).await.is_err());
+    // The cluster never reached the deployer: cancelling left it as it was.
+    let cluster = engine.cluster(&admin(), "alpha").await.expect("cluster");
+    assert_eq!(cluster.state, engine::model::cluster::ClusterState::New);
 }
 
 async fn jobs_are_listed_newest_first_per_cluster(store: Store) {
-    cluster(&store, "alpha", 1).await;
-    cluster(&store, "beta", 2).await;
-    let first = jobs::request_deploy(&store, &actor(), "alpha", false)
+    let engine = engine(&store);
+    engine
+        .create_cluster(&admin(), &staging("alpha", 1), &[])
+        .await
+        .expect("alpha");
+    engine
+        .create_cluster(&admin(), &staging("beta", 2), &[])
+        .await
+        .expect("beta");
+    let first = engine
+        .deploy(&admin(), "alpha", false)
         .await
         .expect("job")
+        .job
         .id;
-    let second = jobs::request_deploy(&store, &actor(), "alpha", true)
+    let second = engine
+        .deploy(&admin(), "alpha", true)
         .await
         .expect("job")
+        .job
         .id;
-    jobs::request_deploy(&store, &actor(), "beta", false)
-        .await
-        .expect("job");
-    let alpha: Vec<String> = jobs::list(&store, Some("alpha"), 10)
+    engine.deploy(&admin(), "beta", false).await.expect("job");
+    let alpha: Vec<String> = engine
+        .jobs(&admin(), Some("alpha"), 10)
         .await
         .expect("list")
         .into_iter()
         .map(|j| j.id)
         .collect();
     assert_eq!(alpha, [second, first]);
-    assert_eq!(jobs::list(&store, None, 10).await.expect("list").len(), 3);
+    assert_eq!(
+        engine.jobs(&admin(), None, 10).await.expect("list").len(),
+        3
+    );
 }
 
 on_both_databases!(
     jobs_of_one_deployment_run_one_at_a_time_in_order,
-    nothing_runs_beside_a_job_on_the_deployer_deployment,
-    leases_are_renewed_by_their_owner_and_lapsed_ones_found,
+    nothing_runs_beside_an_exclusive_job_on_its_host,
+    leases_are_renewed_by_their_owner_and_lapsed_ones_taken_over,
+    leases_are_released_for_the_next_start,
     a_queued_job_is_cancelled_at_once_and_audited,
-    log_lines_come_back_in_order_from_any_point,
     jobs_are_listed_newest_first_per_cluster,
 );

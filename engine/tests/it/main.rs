@@ -4,6 +4,11 @@
 
 mod access;
 mod audit_log;
+mod commands;
+mod helpers;
 mod jobs_queue;
+mod log_storage;
+mod prepare;
+mod schema;
 mod sign_in_attempts;
 mod store_basics;

@@ -101,6 +101,7 @@ async fn membership_checks_confirm_change_roles_and_end_sessions(store: Store) {
         role: Role::Admin,
         source_addr: None,
         provider_token: Some("sealed-token".to_owned()),
+        vouched_until: None,
     };
     let (cookie, _) = access::sign_in(&store, person).await.expect("sign in");
     let due = membership::sessions_due(&store, "github", 60 * 60 * 1000)
@@ -146,7 +147,7 @@ async fn membership_checks_confirm_change_roles_and_end_sessions(store: Store) {
     assert_eq!(
         summary,
         [
-            ("alice".to_owned(), "auth.sign_in".to_owned()),
+            ("github:alice".to_owned(), "auth.sign_in".to_owned()),
             ("nixdeck".to_owned(), "user.role_changed".to_owned()),
             ("nixdeck".to_owned(), "auth.membership_lost".to_owned()),
         ]

@@ -1,6 +1,6 @@
 //! Connecting, migrating and transactions.
 
-use engine::store::{DatabaseEngine, Store};
+use engine::store::{DatabaseEngine, Db, Store};
 
 use testkit::on_both_databases;
 
@@ -15,9 +15,9 @@ async fn a_closed_store_fails_its_ping(store: Store) {
 }
 
 async fn the_store_reports_its_engine(store: Store) {
-    let expected = match store {
-        Store::Sqlite(_) => DatabaseEngine::Sqlite,
-        Store::Postgres(_) => DatabaseEngine::Postgres,
+    let expected = match store.db() {
+        Db::Sqlite(_) => DatabaseEngine::Sqlite,
+        Db::Postgres(_) => DatabaseEngine::Postgres,
     };
     assert_eq!(store.engine(), expected);
 }

@@ -16,7 +16,14 @@ pub async fn run(config: Config, command: AuditCommand) -> Result<(), CommandErr
 
 async fn verify(config: Config) -> Result<(), CommandError> {
     let store = open_store(&config).await?;
-    let report = audit::verify(&store)
+    // The head recorded outside the database, read before the database is.
+    let anchor = audit::read_anchor(&config.audit_anchor).map_err(|error| {
+        CommandError::Refused(format!(
+            "cannot read the audit anchor {}: {error}",
+            config.audit_anchor.display()
+        ))
+    })?;
+    let report = audit::verify(&store, anchor)
         .await
         .map_err(|source| CommandError::Database {
             database: config.database_url.redacted(),

@@ -42,16 +42,34 @@ pub enum CommandError {
     Runtime(std::io::Error),
     #[error("{0}")]
     Refused(String),
-    #[error("{0}")]
-    Access(#[from] engine::access::AccessError),
+    /// A command the engine refused or failed; a value it names is the flag that gave it.
+    #[error("{}", flagged(.0))]
+    Failed(engine::model::failure::Failure),
 }
 
 impl CommandError {
     fn exit_code(&self) -> u8 {
         match self {
             CommandError::Config(_) => 2,
+            CommandError::Failed(failure) => failure.kind.exit_code(),
             _ => 1,
         }
+    }
+}
+
+/// A refusal as the command line says it: an invalid value names its flag (`--name`).
+fn flagged(failure: &engine::model::failure::Failure) -> String {
+    match (&failure.kind, &failure.field) {
+        (engine::model::failure::FailureKind::Invalid, Some(field)) => {
+            format!("invalid --{field}: {}", failure.message)
+        }
+        _ => failure.message.clone(),
+    }
+}
+
+impl From<engine::model::failure::Failure> for CommandError {
+    fn from(failure: engine::model::failure::Failure) -> CommandError {
+        CommandError::Failed(failure)
     }
 }
 
@@ -73,8 +91,8 @@ pub fn report_failure(error: &CommandError) -> ExitCode {
     ExitCode::from(error.exit_code())
 }
 
-/// Creates the data directory, connects and applies pending migrations: what `serve` and
-/// `migrate` both do before anything else.
+/// Creates the data directory, connects, applies pending migrations and opens the audit
+/// anchor: what every command that touches data does first.
 async fn open_store(config: &Config) -> Result<Store, CommandError> {
     std::fs::create_dir_all(&config.data_dir).map_err(|source| CommandError::DataDir {
         path: config.data_dir.display().to_string(),
@@ -88,5 +106,6 @@ async fn open_store(config: &Config) -> Result<Store, CommandError> {
         .await
         .map_err(database_error)?;
     store.migrate().await.map_err(database_error)?;
-    Ok(store)
+    let anchor = crate::application::open_anchor(config).map_err(CommandError::Refused)?;
+    Ok(store.with_anchor(std::sync::Arc::new(anchor)))
 }

@@ -1,29 +1,15 @@
-//! `nixdeck serve`: migrates, then serves the dashboard until asked to stop, finishing
-//! open requests first.
+//! `nixdeck serve`: migrates, then serves the dashboard until asked to stop. On SIGTERM or
+//! Ctrl-C it stops taking requests, ends live log streams (telling viewers to reconnect),
+//! lets go of running jobs without stopping their commands (the next start re-attaches),
+//! and exits.
 
-use app::state::AppState;
 use axum::serve::ListenerExt;
-use leptos::config::{Env, LeptosOptions};
+use engine::{commands::DEPLOYER_PROGRAMS, nixops::DEPLOYER_HOST};
 use tokio_util::sync::CancellationToken;
 
-use std::sync::Arc;
-
-use engine::{
-    exec::{Executor, LocalExecutor, SshExecutor},
-    jobs::{LogHub, Runner, RunnerConfig},
-};
-
-use crate::{
-    config::{Config, DeployerTarget},
-    http::router,
-    login::{membership_recheck, Providers},
-    shutdown,
-};
+use crate::{application::Application, config::Config, shutdown};
 
 use super::{open_store, CommandError};
-
-/// The base name of the built WebAssembly, JS and CSS files (`output-name` in Cargo.toml).
-const OUTPUT_NAME: &str = "nixdeck";
 
 pub async fn run(config: Config) -> Result<(), CommandError> {
     let store = open_store(&config).await?;
@@ -42,38 +28,25 @@ pub async fn run(config: Config) -> Result<(), CommandError> {
         }
     });
 
-    let providers = Arc::new(Providers::from_config(&config).map_err(CommandError::Refused)?);
-    let runner = Runner::new(store.clone(), LogHub::default(), runner_config(&config));
-    // SQLite means this is the only nixdeck on the database: every job still marked
-    // running was this process's before it stopped. PostgreSQL may have replicas, whose
-    // jobs are only taken over once their leases lapse.
-    let sole_instance = matches!(store, engine::store::Store::Sqlite(_));
-    let interrupted = runner
-        .recover(sole_instance)
-        .await
-        .map_err(|e| CommandError::Refused(e.to_string()))?;
-    if interrupted > 0 {
+    let stopping = CancellationToken::new();
+    let application = Application::assemble(&config, store.clone(), stopping.clone())
+        .map_err(CommandError::Refused)?;
+    let resumed = application.resume_left_jobs().await?;
+    if resumed > 0 {
         tracing::warn!(
-            interrupted,
-            "jobs left running by the previous run were marked interrupted"
+            resumed,
+            "jobs left running by the previous run are continued"
         );
     }
-    let state = AppState {
-        leptos_options: leptos_options(address),
-        store: store.clone(),
-        public_url: config.public_url_str(),
-        sign_in_methods: providers.sign_in_methods(),
-        jobs: runner.clone(),
-    };
-    let shutdown = CancellationToken::new();
-    shutdown::cancel_on_signal(shutdown.clone());
-    membership_recheck::spawn(store.clone(), providers.clone(), shutdown.clone());
-    let worker = runner.spawn(shutdown.clone());
+    warn_about_the_deployer(&application);
+    shutdown::cancel_on_signal(stopping.clone());
+    let background = application.start();
 
     tracing::info!(
         %address,
         public_url = %config.public_url_str(),
         database = %config.database_url.redacted(),
+        allowed_hosts = ?config.allowed_hosts.list(),
         "nixdeck is listening on http://{address}"
     );
     if config.local_mode() {
@@ -83,14 +56,17 @@ pub async fn run(config: Config) -> Result<(), CommandError> {
     }
     let served = axum::serve(
         listener,
-        router(state, providers).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        application
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+    .with_graceful_shutdown(stopping.clone().cancelled_owned())
     .await;
-    // Running jobs are stopped and marked interrupted before the database closes.
-    shutdown.cancel();
-    if worker.await.is_err() {
-        tracing::error!("the job worker panicked");
+    stopping.cancel();
+    for task in background {
+        if task.await.is_err() {
+            tracing::error!("a background task panicked");
+        }
     }
     store.close().await;
     served.map_err(CommandError::Serve)?;
@@ -98,33 +74,11 @@ pub async fn run(config: Config) -> Result<(), CommandError> {
     Ok(())
 }
 
-/// How the job worker reaches the deployer.
-fn runner_config(config: &Config) -> RunnerConfig {
-    let deployer = &config.deployer;
-    RunnerConfig {
-        nixops_root: deployer.nixops_root.clone(),
-        repo_url: deployer.repo_url.clone(),
-        executor: match &deployer.target {
-            DeployerTarget::Local => Executor::Local(LocalExecutor),
-            DeployerTarget::Ssh(target) => {
-                Executor::Ssh(Box::new(SshExecutor::new(target.as_ref().clone())))
-            }
-        },
-        worker_id: uuid::Uuid::new_v4().to_string(),
-        max_parallel: 4,
+/// Says at start what keeps deploys from running when the deployer is this machine.
+fn warn_about_the_deployer(application: &Application) {
+    if let Some(host) = application.engine.host(DEPLOYER_HOST) {
+        for problem in host.local_problems(&DEPLOYER_PROGRAMS) {
+            tracing::warn!("deploys cannot run: {problem}");
+        }
     }
-}
-
-/// Leptos's own settings, fixed by how the site is built rather than configured.
-fn leptos_options(address: std::net::SocketAddr) -> LeptosOptions {
-    LeptosOptions::builder()
-        .output_name(OUTPUT_NAME)
-        .site_pkg_dir("pkg")
-        .site_addr(address)
-        .env(if cfg!(debug_assertions) {
-            Env::DEV
-        } else {
-            Env::PROD
-        })
-        .build()
 }

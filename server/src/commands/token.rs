@@ -1,52 +1,60 @@
 //! `nixdeck token create|list|revoke`: API tokens managed from the server itself, where
-//! whoever can run the binary with its configuration is trusted as an admin. Recorded in
-//! the audit log with the actor `cli`.
+//! whoever can run the binary with its configuration is trusted as an admin. An adapter
+//! onto the same engine commands as the pages and the REST API, recorded with the actor
+//! `cli`.
 
 use std::io::Write;
 
-use engine::{
-    access::{self, AccessError},
-    model::access::Role,
-    store::StoreError,
-};
+use engine::{commands::Caller, store::Store, Engine, EngineConfig};
+use tokio_util::sync::CancellationToken;
 
 use super::{open_store, CommandError};
 use crate::{cli::TokenCommand, config::Config};
 
-/// The audit log's actor for changes made with the command line.
-const CLI_ACTOR: &str = "cli";
-
 pub async fn run(config: Config, command: TokenCommand) -> Result<(), CommandError> {
     let store = open_store(&config).await?;
+    let engine = cli_engine(&config, store.clone());
+    let caller = Caller::cli();
     let result = match command {
-        TokenCommand::Create { name, role } => create(&store, &name, &role).await,
-        TokenCommand::List => list(&store).await,
-        TokenCommand::Revoke { name } => revoke(&store, &name).await,
+        TokenCommand::Create { name, role } => create(&engine, &caller, &name, &role).await,
+        TokenCommand::List => list(&engine, &caller).await,
+        TokenCommand::Revoke { name } => revoke(&engine, &caller, &name).await,
     };
     store.close().await;
     result
 }
 
-async fn create(store: &engine::store::Store, name: &str, role: &str) -> Result<(), CommandError> {
-    let role = Role::parse(role)
-        .map_err(|problem| CommandError::Refused(format!("invalid --role: {problem}")))?;
-    let token = access::create_token(store, name, role, CLI_ACTOR, None)
-        .await
-        .map_err(|error| match error {
-            AccessError::Invalid(problem) => {
-                CommandError::Refused(format!("invalid --name: {problem}"))
-            }
-            AccessError::Store(StoreError::Conflict(what)) => CommandError::Refused(format!(
-                "{what} already exists; revoke it first or pick another name"
-            )),
-            other => CommandError::Access(other),
-        })?;
+/// An engine for one command: no hosts, no worker.
+fn cli_engine(config: &Config, store: Store) -> Engine {
+    Engine::new(
+        EngineConfig {
+            store,
+            hosts: Vec::new(),
+            deploys: engine::nixops::DeploySettings {
+                nixops_root: config.deployer.nixops_root.clone(),
+                repo_url: config.deployer.repo_url.clone(),
+            },
+            worker_id: "cli".to_owned(),
+            max_parallel: 1,
+            streams_per_person: 1,
+        },
+        CancellationToken::new(),
+    )
+}
+
+async fn create(
+    engine: &Engine,
+    caller: &Caller,
+    name: &str,
+    role: &str,
+) -> Result<(), CommandError> {
+    let token = engine.create_token(caller, name, role).await?;
     let _ = writeln!(std::io::stdout().lock(), "{}", token.expose());
     Ok(())
 }
 
-async fn list(store: &engine::store::Store) -> Result<(), CommandError> {
-    let tokens = access::list_tokens(store).await?;
+async fn list(engine: &Engine, caller: &Caller) -> Result<(), CommandError> {
+    let tokens = engine.tokens(caller).await?;
     let mut out = std::io::stdout().lock();
     let _ = writeln!(
         out,
@@ -76,15 +84,8 @@ async fn list(store: &engine::store::Store) -> Result<(), CommandError> {
     Ok(())
 }
 
-async fn revoke(store: &engine::store::Store, name: &str) -> Result<(), CommandError> {
-    access::revoke_token(store, name, CLI_ACTOR, None)
-        .await
-        .map_err(|error| match error {
-            AccessError::Store(StoreError::NotFound) => {
-                CommandError::Refused(format!("there is no live token named {name:?}"))
-            }
-            other => CommandError::Access(other),
-        })?;
+async fn revoke(engine: &Engine, caller: &Caller, name: &str) -> Result<(), CommandError> {
+    engine.revoke_token(caller, name).await?;
     let _ = writeln!(std::io::stdout().lock(), "revoked token {name:?}");
     Ok(())
 }

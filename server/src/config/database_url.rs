@@ -73,21 +73,33 @@ impl fmt::Debug for DatabaseUrl {
 }
 
 /// Replaces the password part of `scheme://user:password@host` with `***`. Works on any
-/// text, valid URL or not, so it is safe to use in error messages about malformed URLs.
+/// text, valid URL or not, so it is safe to use in error messages about malformed URLs. A
+/// password may itself hold '/', '?', '#' or '@': the user information runs up to the last
+/// '@', since a host name holds none. A token given as the user name (`https://TOKEN@host`)
+/// is hidden too, unless it reads as a plain user name.
 pub fn redact(raw: &str) -> String {
     let Some((scheme, rest)) = raw.split_once("://") else {
         return redact_password_parameter(raw);
     };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let tail = redact_password_parameter(tail);
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
-            None => format!("{scheme}://{authority}{tail}"),
-        },
-        None => format!("{scheme}://{authority}{tail}"),
+    let Some(at) = rest.rfind('@') else {
+        return format!("{scheme}://{}", redact_password_parameter(rest));
+    };
+    let (userinfo, host_and_tail) = (&rest[..at], &rest[at + 1..]);
+    let tail = redact_password_parameter(host_and_tail);
+    match userinfo.split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:***@{tail}"),
+        None if looks_like_a_user_name(userinfo) => format!("{scheme}://{userinfo}@{tail}"),
+        None => format!("{scheme}://***@{tail}"),
     }
+}
+
+/// Short names of letters, digits, '-', '_' and '.' are user names; anything longer or
+/// stranger may be a token.
+fn looks_like_a_user_name(text: &str) -> bool {
+    (1..=32).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 /// PostgreSQL also takes the password as a `password=` query parameter.
@@ -104,4 +116,30 @@ fn redact_password_parameter(text: &str) -> String {
         .collect::<Vec<_>>()
         .join("&");
     format!("{path}?{query}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_hidden_whatever_characters_they_hold() {
+        assert_eq!(
+            redact("postgres://nixdeck:pa/ss?w#rd@db.internal:5432/nixdeck"),
+            "postgres://nixdeck:***@db.internal:5432/nixdeck"
+        );
+        assert_eq!(
+            redact("postgres://nixdeck@db/nixdeck?password=x&sslmode=require"),
+            "postgres://nixdeck@db/nixdeck?password=***&sslmode=require"
+        );
+        assert_eq!(
+            redact("https://ghp_0123456789abcdef0123456789abcdef01234567@github.com/o/r.git"),
+            "https://***@github.com/o/r.git"
+        );
+        assert_eq!(
+            redact("sqlite://./data/nixdeck.db"),
+            "sqlite://./data/nixdeck.db"
+        );
+        assert_eq!(redact("127.0.0.1:3000"), "127.0.0.1:3000");
+    }
 }

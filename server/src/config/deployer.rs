@@ -2,14 +2,20 @@
 //! nixdeck is installed on the deployer itself (the default); and where NixOps keeps each
 //! cluster's clone.
 
-use std::path::PathBuf;
+use std::{path::PathBuf, time::Duration};
 
 use engine::exec::SshTarget;
 
-use super::{parse::Layers, ConfigError, Origin};
+use super::{
+    parse::{Layers, Report},
+    settings, ConfigError, Origin,
+};
 
 const DEFAULT_NIXOPS_ROOT: &str = "/var/lib/nixops";
 const DEFAULT_REPO_URL: &str = "https://github.com/DisciplinaOU/disciplina-nixops.git";
+/// Seconds between keepalives; a host that misses three in a row is given up on (and
+/// reconnected to).
+const DEFAULT_KEEPALIVE: u64 = 15;
 
 /// How to reach the deployer.
 #[derive(Debug, Clone)]
@@ -19,110 +25,135 @@ pub enum DeployerTarget {
     Ssh(Box<SshTarget>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DeployerSettings {
     pub target: DeployerTarget,
-    /// The address as configured (`local` or `user@host[:port]`), for `check-config`.
+    /// The address as configured (`local` or `user@host[:port]`).
     pub address: String,
     pub nixops_root: String,
     pub repo_url: String,
 }
 
+/// The repository URL may carry credentials: shown redacted.
+impl std::fmt::Debug for DeployerSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeployerSettings")
+            .field("target", &self.target)
+            .field("address", &self.address)
+            .field("nixops_root", &self.nixops_root)
+            .field("repo_url", &super::database_url::redact(&self.repo_url))
+            .finish()
+    }
+}
+
 impl Layers<'_> {
-    pub fn deployer(
-        &self,
-        origins: &mut Vec<(&'static str, Origin)>,
-    ) -> Result<DeployerSettings, ConfigError> {
-        let f = self.file;
-        let mut value = |variable: &'static str, key: &'static str, file: Option<&String>| {
-            self.raw(variable, file)
-                .filter(|raw| !raw.value.trim().is_empty())
-                .map(|raw| {
-                    origins.push((variable, raw.origin.clone()));
-                    (raw.value.trim().to_owned(), raw, variable, key)
-                })
-        };
-        let ssh = value(
-            "NIXDECK_DEPLOYER_SSH",
-            "deployer_ssh",
-            f.deployer_ssh.as_ref(),
-        );
-        let key = value(
-            "NIXDECK_DEPLOYER_SSH_KEY",
-            "deployer_ssh_key",
-            f.deployer_ssh_key.as_ref(),
-        );
-        let host_key = value(
-            "NIXDECK_DEPLOYER_HOST_KEY",
-            "deployer_host_key",
-            f.deployer_host_key.as_ref(),
-        );
-        let root = value("NIXDECK_NIXOPS_ROOT", "nixops_root", f.nixops_root.as_ref());
-        let repo = value(
-            "NIXDECK_NIXOPS_REPO_URL",
-            "nixops_repo_url",
-            f.nixops_repo_url.as_ref(),
-        );
+    pub fn deployer(&self, report: &mut Report) -> Result<DeployerSettings, ConfigError> {
+        let ssh = self.given(&settings::DEPLOYER_SSH);
+        let key = self.given(&settings::DEPLOYER_SSH_KEY);
+        let host_key = self.given(&settings::DEPLOYER_HOST_KEY);
+        let keepalive = self.given(&settings::DEPLOYER_KEEPALIVE);
+        let root = self.given(&settings::NIXOPS_ROOT);
+        let repo = self.given(&settings::NIXOPS_REPO_URL);
 
         let nixops_root = match &root {
-            Some((path, raw, variable, key)) => {
+            Some(raw) => {
+                let path = raw.text();
                 if !path.starts_with('/') || path.chars().any(char::is_control) {
-                    return Err(raw.invalid(
-                        variable,
-                        key,
-                        format!("{path:?} must be an absolute path"),
-                    ));
+                    return Err(raw.invalid(format!("{path:?} must be an absolute path")));
                 }
+                report.show_raw(raw);
                 path.trim_end_matches('/').to_owned()
             }
-            None => DEFAULT_NIXOPS_ROOT.to_owned(),
+            None => {
+                report.show(&settings::NIXOPS_ROOT, DEFAULT_NIXOPS_ROOT, Origin::Default);
+                DEFAULT_NIXOPS_ROOT.to_owned()
+            }
         };
         let repo_url = match &repo {
-            Some((url, raw, variable, key)) => {
+            Some(raw) => {
+                let url = raw.text();
                 // It reaches `git clone` as an argument: one starting with '-' would be an option.
                 let plausible = !url.starts_with('-')
                     && !url.chars().any(|c| c.is_whitespace() || c.is_control())
                     && (url.contains("://") || url.contains(':') || url.starts_with('/'));
                 if !plausible {
-                    return Err(raw.invalid(
-                        variable,
-                        key,
-                        format!("{url:?} is not a git URL (https://..., ssh://..., git@host:path or a path)"),
-                    ));
+                    return Err(raw.invalid(format!(
+                        "{:?} is not a git URL (https://..., ssh://..., git@host:path or a path)",
+                        super::database_url::redact(&url)
+                    )));
                 }
-                url.clone()
+                report.show_raw(raw);
+                url
             }
-            None => DEFAULT_REPO_URL.to_owned(),
+            None => {
+                report.show(
+                    &settings::NIXOPS_REPO_URL,
+                    DEFAULT_REPO_URL,
+                    Origin::Default,
+                );
+                DEFAULT_REPO_URL.to_owned()
+            }
         };
-        let (target, address) = match ssh {
-            None => (DeployerTarget::Local, "local".to_owned()),
-            Some((address, _, _, _)) if address == "local" => {
-                (DeployerTarget::Local, "local".to_owned())
-            }
-            Some((address, raw, variable, key_name)) => {
-                let Some((key_path, key_raw, key_variable, key_key)) = key else {
-                    return Err(ConfigError::Invalid {
-                        setting: "NIXDECK_DEPLOYER_SSH_KEY".to_owned(),
-                        problem: "is required when NIXDECK_DEPLOYER_SSH names a host".to_owned(),
-                    });
-                };
-                let Some((host_key_line, host_raw, host_variable, host_key_name)) = host_key else {
-                    return Err(ConfigError::Invalid {
-                        setting: "NIXDECK_DEPLOYER_HOST_KEY".to_owned(),
-                        problem:
-                            "is required when NIXDECK_DEPLOYER_SSH names a host (the deployer's \
-                                  public host key; nixdeck never accepts an unknown key)"
-                                .to_owned(),
-                    });
-                };
-                let target = SshTarget::parse(&address, &PathBuf::from(&key_path), &host_key_line)
-                    .map_err(|(which, problem)| match which {
-                        0 => raw.invalid(variable, key_name, problem),
-                        1 => key_raw.invalid(key_variable, key_key, problem),
-                        _ => host_raw.invalid(host_variable, host_key_name, problem),
+        let keepalive = match &keepalive {
+            Some(raw) => {
+                let seconds = raw
+                    .text()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|s| (1..=3600).contains(s))
+                    .ok_or_else(|| {
+                        raw.invalid("must be a number of seconds from 1 to 3600".to_owned())
                     })?;
-                (DeployerTarget::Ssh(Box::new(target)), address)
+                report.show_raw(raw);
+                seconds
             }
+            None => DEFAULT_KEEPALIVE,
+        };
+        let address = ssh
+            .as_ref()
+            .map_or_else(|| "local".to_owned(), |raw| raw.text());
+        let target = if address == "local" {
+            match &ssh {
+                Some(raw) => report.show_raw(raw),
+                None => report.show(&settings::DEPLOYER_SSH, "local", Origin::Default),
+            }
+            DeployerTarget::Local
+        } else {
+            let raw = ssh.as_ref().ok_or_else(|| ConfigError::Invalid {
+                setting: settings::DEPLOYER_SSH.variable.to_owned(),
+                problem: "is missing".to_owned(),
+            })?;
+            let Some(key) = key else {
+                return Err(ConfigError::Invalid {
+                    setting: settings::DEPLOYER_SSH_KEY.variable.to_owned(),
+                    problem: "is required when NIXDECK_DEPLOYER_SSH names a host".to_owned(),
+                });
+            };
+            let Some(host_key) = host_key else {
+                return Err(ConfigError::Invalid {
+                    setting: settings::DEPLOYER_HOST_KEY.variable.to_owned(),
+                    problem: "is required when NIXDECK_DEPLOYER_SSH names a host (the deployer's \
+                              public host key; nixdeck never accepts an unknown key)"
+                        .to_owned(),
+                });
+            };
+            let mut target =
+                SshTarget::parse(&address, &PathBuf::from(key.text()), &host_key.text()).map_err(
+                    |(which, problem)| match which {
+                        0 => raw.invalid(problem),
+                        1 => key.invalid(problem),
+                        _ => host_key.invalid(problem),
+                    },
+                )?;
+            target.keepalive_interval = Duration::from_secs(keepalive);
+            report.show_raw(raw);
+            report.show_raw(&key);
+            report.show(
+                &settings::DEPLOYER_HOST_KEY,
+                "(pinned)",
+                host_key.origin.clone(),
+            );
+            DeployerTarget::Ssh(Box::new(target))
         };
         Ok(DeployerSettings {
             target,

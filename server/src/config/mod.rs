@@ -7,8 +7,10 @@ mod database_url;
 mod deployer;
 mod error;
 mod file;
+mod network;
 mod parse;
 mod providers;
+pub mod settings;
 
 use std::{
     collections::HashMap,
@@ -21,6 +23,8 @@ pub use database_url::DatabaseUrl;
 pub use deployer::{DeployerSettings, DeployerTarget};
 pub use error::ConfigError;
 use file::FileConfig;
+pub use network::AllowedHosts;
+pub use parse::{Report, Shown};
 pub use providers::{GitHubSettings, OidcSettings};
 use url::Url;
 
@@ -50,10 +54,14 @@ pub struct Config {
     /// The URL people reach nixdeck at, used for links and OAuth redirects
     /// (`NIXDECK_PUBLIC_URL`). Never ends in a slash.
     pub public_url: Url,
+    /// The `Host` values requests may name (`NIXDECK_ALLOWED_HOSTS` and the above).
+    pub allowed_hosts: AllowedHosts,
     /// Where nixdeck keeps its files, the SQLite database by default (`NIXDECK_DATA_DIR`).
     pub data_dir: PathBuf,
     /// The database (`NIXDECK_DATABASE_URL`); may hold a password, so it redacts itself.
     pub database_url: DatabaseUrl,
+    /// Where each committed audit chain head is recorded (`NIXDECK_AUDIT_ANCHOR`).
+    pub audit_anchor: PathBuf,
     /// Sign-in with GitHub, if configured (`NIXDECK_GITHUB_*`).
     pub github: Option<GitHubSettings>,
     /// Sign-in with an OpenID Connect provider, if configured (`NIXDECK_OIDC_*`).
@@ -62,12 +70,9 @@ pub struct Config {
     pub deployer: DeployerSettings,
     /// The configuration file that was read, if any.
     pub file: Option<PathBuf>,
-    /// Where each setting came from, by variable name.
-    pub origins: HashMap<&'static str, Origin>,
+    /// Every effective value (secrets redacted) and where it came from.
+    pub report: Report,
 }
-
-/// What `describe` shows instead of a secret.
-const REDACTED: &str = "(redacted)";
 
 /// The file read when `--config` is not given, if it exists.
 pub const DEFAULT_FILE: &str = "nixdeck.toml";
@@ -99,25 +104,19 @@ impl Config {
             file_path: file,
             env,
         };
-        let mut origins = HashMap::new();
-
-        let (listen, origin) = layers.listen()?;
-        origins.insert("NIXDECK_LISTEN", origin);
-        let (data_dir, origin) = layers.data_dir()?;
-        origins.insert("NIXDECK_DATA_DIR", origin);
-        let (database_url, origin) = layers.database_url(&data_dir)?;
-        origins.insert("NIXDECK_DATABASE_URL", origin);
-        let (public_url, origin) = layers.public_url(listen)?;
-        origins.insert("NIXDECK_PUBLIC_URL", origin);
-        let mut provider_origins = Vec::new();
-        let github = layers.github(&mut provider_origins)?;
-        let oidc = layers.oidc(&mut provider_origins)?;
-        let deployer = layers.deployer(&mut provider_origins)?;
-        origins.extend(provider_origins);
+        let mut report = Report::default();
+        let listen = layers.listen(&mut report)?;
+        let public_url = layers.public_url(listen, &mut report)?;
+        let data_dir = layers.data_dir(&mut report)?;
+        let database_url = layers.database_url(&data_dir, &mut report)?;
+        let audit_anchor = layers.audit_anchor(&data_dir, &mut report)?;
+        let github = layers.github(&mut report)?;
+        let oidc = layers.oidc(&mut report)?;
+        let deployer = layers.deployer(&mut report)?;
         let local_mode = github.is_none() && oidc.is_none();
         if local_mode && !listen.ip().is_loopback() {
             return Err(ConfigError::Invalid {
-                setting: "NIXDECK_LISTEN".to_owned(),
+                setting: settings::LISTEN.variable.to_owned(),
                 problem: format!(
                     "{listen} is not a loopback address: with no sign-in provider configured, \
                      nixdeck runs in local mode, where anyone who can reach it is an admin, so it \
@@ -125,175 +124,72 @@ impl Config {
                 ),
             });
         }
-
+        let allowed_hosts = layers.allowed_hosts(&public_url, listen, local_mode, &mut report)?;
+        if let Some(filter) = env.get(settings::RUST_LOG.variable) {
+            report.show(
+                &settings::RUST_LOG,
+                filter,
+                Origin::Env(settings::RUST_LOG.variable),
+            );
+        }
         Ok(Config {
             listen,
             public_url,
+            allowed_hosts,
             data_dir,
             database_url,
+            audit_anchor,
             github,
             oidc,
             deployer,
             file: file.map(Path::to_path_buf),
-            origins,
+            report,
         })
     }
 
-    /// The configuration as TOML, secrets redacted, each line noting where its value came
-    /// from: what `nixdeck check-config` prints.
+    /// The configuration as TOML, by section, secrets redacted, each value noting where it
+    /// came from: what `nixdeck check-config` prints.
     pub fn describe(&self) -> String {
-        let origin = |variable: &str| {
-            self.origins
-                .get(variable)
-                .map_or_else(|| "default".to_owned(), ToString::to_string)
-        };
         let file = self
             .file
             .as_ref()
             .map_or_else(|| "none".to_owned(), |path| path.display().to_string());
-        let mut lines = vec![
-            format!("# nixdeck configuration (file: {file}; environment variables win)"),
-            format!(
-                "listen = {:?}  # NIXDECK_LISTEN, {}",
-                self.listen.to_string(),
-                origin("NIXDECK_LISTEN")
-            ),
-            format!(
-                "public_url = {:?}  # NIXDECK_PUBLIC_URL, {}",
-                self.public_url_str(),
-                origin("NIXDECK_PUBLIC_URL")
-            ),
-            format!(
-                "data_dir = {:?}  # NIXDECK_DATA_DIR, {}",
-                self.data_dir.display().to_string(),
-                origin("NIXDECK_DATA_DIR")
-            ),
-            format!(
-                "database_url = {:?}  # NIXDECK_DATABASE_URL, {}, {}",
-                self.database_url.redacted(),
-                origin("NIXDECK_DATABASE_URL"),
-                self.database_url.engine().as_str()
-            ),
-        ];
-        lines.extend(self.describe_providers(&origin));
-        lines.extend(self.describe_deployer(&origin));
+        let mut lines = vec![format!(
+            "# nixdeck configuration (file: {file}; environment variables win)"
+        )];
+        let mut section = None;
+        for setting in settings::SETTINGS {
+            let Some(shown) = self.report.shown.iter().find(|s| s.setting == setting) else {
+                continue;
+            };
+            if section != Some(setting.section) {
+                section = Some(setting.section);
+                lines.push(format!("# {}", setting.section.title()));
+            }
+            lines.push(format!(
+                "{} = {:?}  # {}, {}",
+                setting.key(),
+                shown.value,
+                setting.variable,
+                shown.origin
+            ));
+        }
+        if self.local_mode() {
+            lines.push(
+                "# no sign-in provider: local mode (a single local admin, loopback only)"
+                    .to_owned(),
+            );
+        }
         lines.join("\n")
     }
 
-    /// The sign-in providers' settings, secrets redacted, for `describe`.
-    fn describe_providers(&self, origin: &dyn Fn(&str) -> String) -> Vec<String> {
-        let line = |key: &str, variable: &str, value: Option<&str>| {
-            value.map(|value| format!("{key} = {value:?}  # {variable}, {}", origin(variable)))
-        };
-        let mut lines = Vec::new();
-        if let Some(github) = &self.github {
-            lines.extend([
-                line(
-                    "github_client_id",
-                    "NIXDECK_GITHUB_CLIENT_ID",
-                    Some(&github.client_id),
-                ),
-                line(
-                    "github_client_secret",
-                    "NIXDECK_GITHUB_CLIENT_SECRET",
-                    Some(REDACTED),
-                ),
-                line("github_org", "NIXDECK_GITHUB_ORG", Some(&github.org)),
-                line(
-                    "github_admin_team",
-                    "NIXDECK_GITHUB_ADMIN_TEAM",
-                    github.admin_team.as_deref(),
-                ),
-                line(
-                    "github_operator_team",
-                    "NIXDECK_GITHUB_OPERATOR_TEAM",
-                    github.operator_team.as_deref(),
-                ),
-                line(
-                    "github_url",
-                    "NIXDECK_GITHUB_URL",
-                    Some(github.web_url.as_str()),
-                ),
-                line(
-                    "github_api_url",
-                    "NIXDECK_GITHUB_API_URL",
-                    Some(github.api_url.as_str()),
-                ),
-            ]);
-        }
-        if let Some(oidc) = &self.oidc {
-            lines.extend([
-                line("oidc_issuer", "NIXDECK_OIDC_ISSUER", Some(&oidc.issuer)),
-                line(
-                    "oidc_client_id",
-                    "NIXDECK_OIDC_CLIENT_ID",
-                    Some(&oidc.client_id),
-                ),
-                line(
-                    "oidc_client_secret",
-                    "NIXDECK_OIDC_CLIENT_SECRET",
-                    Some(REDACTED),
-                ),
-                line(
-                    "oidc_admin_group",
-                    "NIXDECK_OIDC_ADMIN_GROUP",
-                    oidc.admin_group.as_deref(),
-                ),
-                line(
-                    "oidc_operator_group",
-                    "NIXDECK_OIDC_OPERATOR_GROUP",
-                    oidc.operator_group.as_deref(),
-                ),
-                line(
-                    "oidc_groups_claim",
-                    "NIXDECK_OIDC_GROUPS_CLAIM",
-                    Some(&oidc.groups_claim),
-                ),
-            ]);
-        }
-        if self.local_mode() {
-            lines.push(Some(
-                "# no sign-in provider: local mode (a single local admin, loopback only)"
-                    .to_owned(),
-            ));
-        }
-        lines.into_iter().flatten().collect()
-    }
-
-    /// The deployer's settings, for `describe` (the key file's path, never its contents).
-    fn describe_deployer(&self, origin: &dyn Fn(&str) -> String) -> Vec<String> {
-        let deployer = &self.deployer;
-        let line = |key: &str, variable: &str, value: &str| {
-            format!("{key} = {value:?}  # {variable}, {}", origin(variable))
-        };
-        let mut lines = vec![line(
-            "deployer_ssh",
-            "NIXDECK_DEPLOYER_SSH",
-            &deployer.address,
-        )];
-        if let DeployerTarget::Ssh(_) = deployer.target {
-            lines.push(line(
-                "deployer_ssh_key",
-                "NIXDECK_DEPLOYER_SSH_KEY",
-                "(set)",
-            ));
-            lines.push(line(
-                "deployer_host_key",
-                "NIXDECK_DEPLOYER_HOST_KEY",
-                "(pinned)",
-            ));
-        }
-        lines.push(line(
-            "nixops_root",
-            "NIXDECK_NIXOPS_ROOT",
-            &deployer.nixops_root,
-        ));
-        lines.push(line(
-            "nixops_repo_url",
-            "NIXDECK_NIXOPS_REPO_URL",
-            &deployer.repo_url,
-        ));
-        lines
+    /// Where a setting's value came from (`Default` for one not set).
+    pub fn origin_of(&self, variable: &str) -> Origin {
+        self.report
+            .shown
+            .iter()
+            .find(|shown| shown.setting.variable == variable)
+            .map_or(Origin::Default, |shown| shown.origin.clone())
     }
 
     /// No sign-in provider is configured, so a single local admin signs in, and nixdeck

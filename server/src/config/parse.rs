@@ -1,5 +1,5 @@
-//! Reading each setting from its layers and checking it. Each function returns the value
-//! with its origin, or an error that names the setting the way the person wrote it.
+//! Reading settings from their layers (the environment wins over the file), and recording
+//! each effective value with where it came from, for `check-config`.
 
 use std::{
     collections::HashMap,
@@ -9,7 +9,12 @@ use std::{
 
 use url::Url;
 
-use super::{file::FileConfig, ConfigError, DatabaseUrl, Origin};
+use super::{
+    database_url::redact,
+    file::FileConfig,
+    settings::{self, Setting},
+    ConfigError, DatabaseUrl, Origin,
+};
 
 /// Listen address used when nothing is configured.
 const DEFAULT_LISTEN: &str = "127.0.0.1:3000";
@@ -17,6 +22,11 @@ const DEFAULT_LISTEN: &str = "127.0.0.1:3000";
 const DEFAULT_DATA_DIR: &str = "./data";
 /// The SQLite file inside the data directory.
 const SQLITE_FILE: &str = "nixdeck.db";
+/// The audit anchor inside the data directory.
+const ANCHOR_FILE: &str = "audit-anchor";
+
+/// What `describe` shows instead of a secret.
+const REDACTED: &str = "(redacted)";
 
 /// The file's values and the environment, in the order they apply.
 pub struct Layers<'a> {
@@ -27,127 +37,200 @@ pub struct Layers<'a> {
 
 /// A raw value and where it came from.
 pub(super) struct Raw {
+    pub(super) setting: &'static Setting,
     pub(super) value: String,
     pub(super) origin: Origin,
 }
 
 impl Raw {
-    /// An error about this value, naming the variable or file key that gave it.
-    pub(super) fn invalid(&self, variable: &str, key: &str, problem: String) -> ConfigError {
+    /// An error about this value, naming the variable or the file key that gave it.
+    pub(super) fn invalid(&self, problem: String) -> ConfigError {
+        let variable = self.setting.variable;
         let setting = match &self.origin {
-            Origin::File(path) => format!("{key} in {} (or {variable})", path.display()),
+            Origin::File(path) => format!(
+                "{} in {} (or {variable})",
+                self.setting.key(),
+                path.display()
+            ),
             _ => variable.to_owned(),
         };
         ConfigError::Invalid { setting, problem }
+    }
+
+    pub(super) fn text(&self) -> String {
+        self.value.trim().to_owned()
+    }
+}
+
+/// One effective value as `check-config` shows it.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub setting: &'static Setting,
+    pub value: String,
+    pub origin: Origin,
+}
+
+/// The effective values shown so far, secrets redacted as they are recorded.
+#[derive(Debug, Default, Clone)]
+pub struct Report {
+    pub shown: Vec<Shown>,
+}
+
+impl Report {
+    /// Records a value; a secret setting's value is never kept, and credentials in URLs
+    /// are hidden.
+    pub(super) fn show(&mut self, setting: &'static Setting, value: &str, origin: Origin) {
+        let value = if setting.secret {
+            REDACTED.to_owned()
+        } else {
+            redact(value)
+        };
+        self.shown.push(Shown {
+            setting,
+            value,
+            origin,
+        });
+    }
+
+    pub(super) fn show_raw(&mut self, raw: &Raw) {
+        self.show(raw.setting, &raw.text(), raw.origin.clone());
     }
 }
 
 impl Layers<'_> {
     /// The environment variable if set, else the file's key if present.
-    pub(super) fn raw(&self, variable: &'static str, file_value: Option<&String>) -> Option<Raw> {
-        if let Some(value) = self.env.get(variable) {
+    pub(super) fn raw(&self, setting: &'static Setting) -> Option<Raw> {
+        if let Some(value) = self.env.get(setting.variable) {
             return Some(Raw {
+                setting,
                 value: value.clone(),
-                origin: Origin::Env(variable),
+                origin: Origin::Env(setting.variable),
             });
         }
-        file_value.map(|value| Raw {
+        self.file.get(setting.variable).map(|value| Raw {
+            setting,
             value: value.clone(),
             origin: Origin::File(self.file_path.map(Path::to_path_buf).unwrap_or_default()),
         })
     }
 
-    pub fn listen(&self) -> Result<(SocketAddr, Origin), ConfigError> {
-        let Some(raw) = self.raw("NIXDECK_LISTEN", self.file.listen.as_ref()) else {
-            return Ok((default_listen(), Origin::Default));
-        };
-        let address = raw.value.trim().parse::<SocketAddr>().map_err(|_| {
-            raw.invalid(
-                "NIXDECK_LISTEN",
-                "listen",
-                format!(
-                    "{:?} is not an IP address and port such as {DEFAULT_LISTEN}",
-                    raw.value
-                ),
-            )
-        })?;
-        Ok((address, raw.origin))
+    /// The same, when a blank value means "not set".
+    pub(super) fn given(&self, setting: &'static Setting) -> Option<Raw> {
+        self.raw(setting).filter(|raw| !raw.value.trim().is_empty())
     }
 
-    pub fn data_dir(&self) -> Result<(PathBuf, Origin), ConfigError> {
-        let Some(raw) = self.raw("NIXDECK_DATA_DIR", self.file.data_dir.as_ref()) else {
-            return Ok((PathBuf::from(DEFAULT_DATA_DIR), Origin::Default));
+    pub fn listen(&self, report: &mut Report) -> Result<SocketAddr, ConfigError> {
+        let Some(raw) = self.raw(&settings::LISTEN) else {
+            report.show(&settings::LISTEN, DEFAULT_LISTEN, Origin::Default);
+            return Ok(SocketAddr::from(([127, 0, 0, 1], 3000)));
         };
-        let value = raw.value.trim();
+        let address = raw.value.trim().parse::<SocketAddr>().map_err(|_| {
+            raw.invalid(format!(
+                "{:?} is not an IP address and port such as {DEFAULT_LISTEN}",
+                raw.value
+            ))
+        })?;
+        report.show_raw(&raw);
+        Ok(address)
+    }
+
+    pub fn data_dir(&self, report: &mut Report) -> Result<PathBuf, ConfigError> {
+        let Some(raw) = self.raw(&settings::DATA_DIR) else {
+            report.show(&settings::DATA_DIR, DEFAULT_DATA_DIR, Origin::Default);
+            return Ok(PathBuf::from(DEFAULT_DATA_DIR));
+        };
+        let value = raw.text();
         if value.is_empty() {
-            return Err(raw.invalid(
-                "NIXDECK_DATA_DIR",
-                "data_dir",
-                "must not be empty".to_owned(),
-            ));
+            return Err(raw.invalid("must not be empty".to_owned()));
         }
         if value.contains(['?', '#']) {
-            return Err(raw.invalid(
-                "NIXDECK_DATA_DIR",
-                "data_dir",
-                format!("{value:?} must not contain '?' or '#'"),
-            ));
+            return Err(raw.invalid(format!("{value:?} must not contain '?' or '#'")));
         }
-        Ok((PathBuf::from(value), raw.origin))
+        report.show_raw(&raw);
+        Ok(PathBuf::from(value))
     }
 
     /// The database URL, or an SQLite file in the data directory by default.
-    pub fn database_url(&self, data_dir: &Path) -> Result<(DatabaseUrl, Origin), ConfigError> {
-        let Some(raw) = self.raw("NIXDECK_DATABASE_URL", self.file.database_url.as_ref()) else {
+    pub fn database_url(
+        &self,
+        data_dir: &Path,
+        report: &mut Report,
+    ) -> Result<DatabaseUrl, ConfigError> {
+        let Some(raw) = self.raw(&settings::DATABASE_URL) else {
             let url = format!("sqlite://{}", data_dir.join(SQLITE_FILE).display());
             let parsed = DatabaseUrl::parse(&url).map_err(|problem| ConfigError::Invalid {
-                setting: "NIXDECK_DATA_DIR".to_owned(),
+                setting: settings::DATA_DIR.variable.to_owned(),
                 problem,
             })?;
-            return Ok((parsed, Origin::Default));
+            report.show(&settings::DATABASE_URL, &url, Origin::Default);
+            return Ok(parsed);
         };
-        let parsed = DatabaseUrl::parse(raw.value.trim())
-            .map_err(|problem| raw.invalid("NIXDECK_DATABASE_URL", "database_url", problem))?;
-        Ok((parsed, raw.origin))
+        let parsed =
+            DatabaseUrl::parse(raw.value.trim()).map_err(|problem| raw.invalid(problem))?;
+        report.show(
+            &settings::DATABASE_URL,
+            &parsed.redacted(),
+            raw.origin.clone(),
+        );
+        Ok(parsed)
+    }
+
+    /// The audit anchor file, `DATA_DIR/audit-anchor` by default.
+    pub fn audit_anchor(
+        &self,
+        data_dir: &Path,
+        report: &mut Report,
+    ) -> Result<PathBuf, ConfigError> {
+        let Some(raw) = self.given(&settings::AUDIT_ANCHOR) else {
+            let path = data_dir.join(ANCHOR_FILE);
+            report.show(
+                &settings::AUDIT_ANCHOR,
+                &path.display().to_string(),
+                Origin::Default,
+            );
+            return Ok(path);
+        };
+        let value = raw.text();
+        if value.chars().any(char::is_control) {
+            return Err(raw.invalid("must be a file path".to_owned()));
+        }
+        report.show_raw(&raw);
+        Ok(PathBuf::from(value))
     }
 
     /// The public URL, or `http://` plus the listen address by default.
-    pub fn public_url(&self, listen: SocketAddr) -> Result<(Url, Origin), ConfigError> {
-        let Some(raw) = self.raw("NIXDECK_PUBLIC_URL", self.file.public_url.as_ref()) else {
+    pub fn public_url(&self, listen: SocketAddr, report: &mut Report) -> Result<Url, ConfigError> {
+        let Some(raw) = self.raw(&settings::PUBLIC_URL) else {
             let url =
                 Url::parse(&format!("http://{listen}")).map_err(|e| ConfigError::Invalid {
-                    setting: "NIXDECK_LISTEN".to_owned(),
+                    setting: settings::LISTEN.variable.to_owned(),
                     problem: e.to_string(),
                 })?;
-            return Ok((url, Origin::Default));
+            report.show(
+                &settings::PUBLIC_URL,
+                url.as_str().trim_end_matches('/'),
+                Origin::Default,
+            );
+            return Ok(url);
         };
-        let invalid = |problem: String| raw.invalid("NIXDECK_PUBLIC_URL", "public_url", problem);
         let url = Url::parse(raw.value.trim())
-            .map_err(|e| invalid(format!("{:?} is not a URL: {e}", raw.value)))?;
+            .map_err(|e| raw.invalid(format!("{:?} is not a URL: {e}", raw.value)))?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(invalid(format!(
+            return Err(raw.invalid(format!(
                 "{:?} must start with http:// or https://",
                 raw.value
             )));
         }
         if url.host_str().is_none_or(str::is_empty) {
-            return Err(invalid(format!("{:?} names no host", raw.value)));
+            return Err(raw.invalid(format!("{:?} names no host", raw.value)));
         }
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(invalid(format!(
-                "{:?} must not have a query or fragment",
-                raw.value
-            )));
+            return Err(raw.invalid(format!("{:?} must not have a query or fragment", raw.value)));
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(invalid(
-                "must not contain a user name or password".to_owned(),
-            ));
+            return Err(raw.invalid("must not contain a user name or password".to_owned()));
         }
-        Ok((url, raw.origin))
+        report.show_raw(&raw);
+        Ok(url)
     }
-}
-
-fn default_listen() -> SocketAddr {
-    SocketAddr::from(([127, 0, 0, 1], 3000))
 }

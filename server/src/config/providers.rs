@@ -6,7 +6,8 @@ use secrecy::SecretString;
 use url::Url;
 
 use super::{
-    parse::{Layers, Raw},
+    parse::{Layers, Raw, Report},
+    settings::{self, Setting},
     ConfigError, Origin,
 };
 
@@ -46,69 +47,16 @@ pub struct OidcSettings {
     pub groups_claim: String,
 }
 
-/// A value read from the layers with the variable and file key it is known by.
-struct Setting {
-    variable: &'static str,
-    key: &'static str,
-    raw: Raw,
-}
-
-impl Setting {
-    fn invalid(&self, problem: String) -> ConfigError {
-        self.raw.invalid(self.variable, self.key, problem)
-    }
-
-    fn text(&self) -> String {
-        self.raw.value.trim().to_owned()
-    }
-}
-
 impl Layers<'_> {
-    fn setting(
-        &self,
-        variable: &'static str,
-        key: &'static str,
-        file_value: Option<&String>,
-    ) -> Option<Setting> {
-        self.raw(variable, file_value)
-            .filter(|raw| !raw.value.trim().is_empty())
-            .map(|raw| Setting { variable, key, raw })
-    }
-
     /// GitHub sign-in, if any of its required settings is given.
-    pub fn github(
-        &self,
-        origins: &mut Vec<(&'static str, Origin)>,
-    ) -> Result<Option<GitHubSettings>, ConfigError> {
-        let f = self.file;
-        let client_id = self.setting(
-            "NIXDECK_GITHUB_CLIENT_ID",
-            "github_client_id",
-            f.github_client_id.as_ref(),
-        );
-        let client_secret = self.setting(
-            "NIXDECK_GITHUB_CLIENT_SECRET",
-            "github_client_secret",
-            f.github_client_secret.as_ref(),
-        );
-        let org = self.setting("NIXDECK_GITHUB_ORG", "github_org", f.github_org.as_ref());
-        let admin_team = self.setting(
-            "NIXDECK_GITHUB_ADMIN_TEAM",
-            "github_admin_team",
-            f.github_admin_team.as_ref(),
-        );
-        let operator_team = self.setting(
-            "NIXDECK_GITHUB_OPERATOR_TEAM",
-            "github_operator_team",
-            f.github_operator_team.as_ref(),
-        );
-        let web_url_setting =
-            self.setting("NIXDECK_GITHUB_URL", "github_url", f.github_url.as_ref());
-        let api_url = self.setting(
-            "NIXDECK_GITHUB_API_URL",
-            "github_api_url",
-            f.github_api_url.as_ref(),
-        );
+    pub fn github(&self, report: &mut Report) -> Result<Option<GitHubSettings>, ConfigError> {
+        let client_id = self.given(&settings::GITHUB_CLIENT_ID);
+        let client_secret = self.given(&settings::GITHUB_CLIENT_SECRET);
+        let org = self.given(&settings::GITHUB_ORG);
+        let admin_team = self.given(&settings::GITHUB_ADMIN_TEAM);
+        let operator_team = self.given(&settings::GITHUB_OPERATOR_TEAM);
+        let web_url_setting = self.given(&settings::GITHUB_URL);
+        let api_url = self.given(&settings::GITHUB_API_URL);
         let required = [&client_id, &client_secret, &org];
         if required.iter().all(|s| s.is_none()) {
             let optional = [&admin_team, &operator_team, &web_url_setting, &api_url];
@@ -119,22 +67,28 @@ impl Layers<'_> {
             }
             return Ok(None);
         }
-        let client_id = require(client_id, "NIXDECK_GITHUB_CLIENT_ID", "GitHub")?;
-        let client_secret = require(client_secret, "NIXDECK_GITHUB_CLIENT_SECRET", "GitHub")?;
-        let org = require(org, "NIXDECK_GITHUB_ORG", "GitHub")?;
+        let client_id = require(client_id, &settings::GITHUB_CLIENT_ID, "GitHub")?;
+        let client_secret = require(client_secret, &settings::GITHUB_CLIENT_SECRET, "GitHub")?;
+        let org = require(org, &settings::GITHUB_ORG, "GitHub")?;
         check_github_name(&org, 39)?;
         for team in admin_team.iter().chain(operator_team.iter()) {
             check_github_name(team, 100)?;
         }
         let web_url = match &web_url_setting {
             Some(setting) => provider_url(setting)?,
-            None => Url::parse(GITHUB_URL).map_err(|e| internal(e.to_string()))?,
+            None => {
+                report.show(&settings::GITHUB_URL, GITHUB_URL, Origin::Default);
+                Url::parse(GITHUB_URL).map_err(|e| internal(e.to_string()))?
+            }
         };
         let api_url_value = match &api_url {
             Some(setting) => provider_url(setting)?,
-            None => Url::parse(GITHUB_API_URL).map_err(|e| internal(e.to_string()))?,
+            None => {
+                report.show(&settings::GITHUB_API_URL, GITHUB_API_URL, Origin::Default);
+                Url::parse(GITHUB_API_URL).map_err(|e| internal(e.to_string()))?
+            }
         };
-        for setting in [
+        for raw in [
             Some(&client_id),
             Some(&client_secret),
             Some(&org),
@@ -146,7 +100,7 @@ impl Layers<'_> {
         .into_iter()
         .flatten()
         {
-            origins.push((setting.variable, setting.raw.origin.clone()));
+            report.show_raw(raw);
         }
         Ok(Some(GitHubSettings {
             client_id: client_id.text(),
@@ -160,37 +114,13 @@ impl Layers<'_> {
     }
 
     /// OpenID Connect sign-in, if any of its required settings is given.
-    pub fn oidc(
-        &self,
-        origins: &mut Vec<(&'static str, Origin)>,
-    ) -> Result<Option<OidcSettings>, ConfigError> {
-        let f = self.file;
-        let issuer = self.setting("NIXDECK_OIDC_ISSUER", "oidc_issuer", f.oidc_issuer.as_ref());
-        let client_id = self.setting(
-            "NIXDECK_OIDC_CLIENT_ID",
-            "oidc_client_id",
-            f.oidc_client_id.as_ref(),
-        );
-        let client_secret = self.setting(
-            "NIXDECK_OIDC_CLIENT_SECRET",
-            "oidc_client_secret",
-            f.oidc_client_secret.as_ref(),
-        );
-        let admin_group = self.setting(
-            "NIXDECK_OIDC_ADMIN_GROUP",
-            "oidc_admin_group",
-            f.oidc_admin_group.as_ref(),
-        );
-        let operator_group = self.setting(
-            "NIXDECK_OIDC_OPERATOR_GROUP",
-            "oidc_operator_group",
-            f.oidc_operator_group.as_ref(),
-        );
-        let groups_claim = self.setting(
-            "NIXDECK_OIDC_GROUPS_CLAIM",
-            "oidc_groups_claim",
-            f.oidc_groups_claim.as_ref(),
-        );
+    pub fn oidc(&self, report: &mut Report) -> Result<Option<OidcSettings>, ConfigError> {
+        let issuer = self.given(&settings::OIDC_ISSUER);
+        let client_id = self.given(&settings::OIDC_CLIENT_ID);
+        let client_secret = self.given(&settings::OIDC_CLIENT_SECRET);
+        let admin_group = self.given(&settings::OIDC_ADMIN_GROUP);
+        let operator_group = self.given(&settings::OIDC_OPERATOR_GROUP);
+        let groups_claim = self.given(&settings::OIDC_GROUPS_CLAIM);
         let required = [&issuer, &client_id, &client_secret];
         if required.iter().all(|s| s.is_none()) {
             let optional = [&admin_group, &operator_group, &groups_claim];
@@ -201,11 +131,11 @@ impl Layers<'_> {
             }
             return Ok(None);
         }
-        let issuer = require(issuer, "NIXDECK_OIDC_ISSUER", "OIDC")?;
-        let client_id = require(client_id, "NIXDECK_OIDC_CLIENT_ID", "OIDC")?;
-        let client_secret = require(client_secret, "NIXDECK_OIDC_CLIENT_SECRET", "OIDC")?;
+        let issuer = require(issuer, &settings::OIDC_ISSUER, "OIDC")?;
+        let client_id = require(client_id, &settings::OIDC_CLIENT_ID, "OIDC")?;
+        let client_secret = require(client_secret, &settings::OIDC_CLIENT_SECRET, "OIDC")?;
         provider_url(&issuer)?;
-        for setting in [
+        for raw in [
             Some(&issuer),
             Some(&client_id),
             Some(&client_secret),
@@ -216,7 +146,14 @@ impl Layers<'_> {
         .into_iter()
         .flatten()
         {
-            origins.push((setting.variable, setting.raw.origin.clone()));
+            report.show_raw(raw);
+        }
+        if groups_claim.is_none() {
+            report.show(
+                &settings::OIDC_GROUPS_CLAIM,
+                DEFAULT_GROUPS_CLAIM,
+                Origin::Default,
+            );
         }
         Ok(Some(OidcSettings {
             issuer: issuer.text(),
@@ -230,13 +167,9 @@ impl Layers<'_> {
     }
 }
 
-fn require(
-    setting: Option<Setting>,
-    variable: &'static str,
-    provider: &str,
-) -> Result<Setting, ConfigError> {
-    setting.ok_or_else(|| ConfigError::Invalid {
-        setting: variable.to_owned(),
+fn require(raw: Option<Raw>, setting: &Setting, provider: &str) -> Result<Raw, ConfigError> {
+    raw.ok_or_else(|| ConfigError::Invalid {
+        setting: setting.variable.to_owned(),
         problem: format!(
             "is required for {provider} sign-in (some of its other settings are given)"
         ),
@@ -244,7 +177,7 @@ fn require(
 }
 
 /// Organisation logins and team slugs: letters, digits, '-', '_' and '.', as GitHub allows.
-fn check_github_name(setting: &Setting, max_len: usize) -> Result<(), ConfigError> {
+fn check_github_name(setting: &Raw, max_len: usize) -> Result<(), ConfigError> {
     let value = setting.text();
     let valid = !value.is_empty()
         && value.len() <= max_len
@@ -262,7 +195,7 @@ fn check_github_name(setting: &Setting, max_len: usize) -> Result<(), ConfigErro
 
 /// A provider's base URL: https, or http only on a loopback host (a provider stand-in on the
 /// same machine), since codes and tokens travel over it.
-fn provider_url(setting: &Setting) -> Result<Url, ConfigError> {
+fn provider_url(setting: &Raw) -> Result<Url, ConfigError> {
     let value = setting.text();
     let url =
         Url::parse(&value).map_err(|e| setting.invalid(format!("{value:?} is not a URL: {e}")))?;

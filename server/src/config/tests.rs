@@ -53,11 +53,11 @@ fn environment_variables_win_over_the_file() {
     assert_eq!(config.listen.to_string(), "127.0.0.1:5000");
     assert_eq!(config.data_dir, PathBuf::from("/srv/nixdeck"));
     assert_eq!(
-        config.origins["NIXDECK_LISTEN"],
+        config.origin_of("NIXDECK_LISTEN"),
         Origin::Env("NIXDECK_LISTEN")
     );
     assert_eq!(
-        config.origins["NIXDECK_DATA_DIR"],
+        config.origin_of("NIXDECK_DATA_DIR"),
         Origin::File(file.path().to_path_buf())
     );
 }
@@ -147,6 +147,60 @@ fn the_description_redacts_the_database_password() {
         "{text}"
     );
     assert!(!format!("{config:?}").contains("s3cret"));
+}
+
+#[test]
+fn passwords_and_tokens_never_show_whatever_characters_they_hold() {
+    let config = Config::from_sources(
+        None,
+        &env(&[
+            (
+                "NIXDECK_DATABASE_URL",
+                // Unencoded, a numeric start of the password reads as a port: the URL is
+                // well-formed, and everything after the host's colon is the secret.
+                "postgres://nixdeck:2024/pa?ss#w@db.internal:5432/nixdeck",
+            ),
+            (
+                "NIXDECK_NIXOPS_REPO_URL",
+                "https://bot:ghp_repo_token@github.com/acme/disciplina-nixops.git",
+            ),
+        ]),
+    )
+    .expect("config");
+    let text = config.describe();
+    for secret in ["2024", "pa?ss", "ss#w", "ghp_repo_token"] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+    assert!(
+        text.contains("postgres://nixdeck:***@db.internal:5432/nixdeck"),
+        "{text}"
+    );
+    assert!(
+        text.contains("https://bot:***@github.com/acme/disciplina-nixops.git"),
+        "{text}"
+    );
+    let debugged = format!("{config:?}");
+    assert!(
+        !debugged.contains("pa?ss") && !debugged.contains("ghp_repo_token"),
+        "{debugged}"
+    );
+}
+
+#[test]
+fn every_setting_is_shown_with_where_it_came_from() {
+    let config =
+        Config::from_sources(None, &env(&[("NIXDECK_LISTEN", "127.0.0.1:4000")])).expect("config");
+    let text = config.describe();
+    assert!(
+        text.contains("listen = \"127.0.0.1:4000\"  # NIXDECK_LISTEN, from NIXDECK_LISTEN"),
+        "{text}"
+    );
+    assert!(
+        text.contains("audit_anchor = \"./data/audit-anchor\"  # NIXDECK_AUDIT_ANCHOR, default"),
+        "{text}"
+    );
+    assert!(text.contains("deployer_ssh = \"local\""), "{text}");
+    assert!(text.contains("# the deployer"), "{text}");
 }
 
 #[test]

@@ -11,7 +11,7 @@ use axum::{
 use engine::model::health::HealthStatus;
 
 pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    let report = engine::health::check(&state.store).await;
+    let report = engine::health::check(state.engine.store()).await;
     let status = match report.status {
         HealthStatus::Ok => StatusCode::OK,
         HealthStatus::Unavailable => StatusCode::SERVICE_UNAVAILABLE,

@@ -11,21 +11,33 @@ use axum::{
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::trace::TraceLayer;
 
-use crate::login::Providers;
+use crate::{config::AllowedHosts, login::Providers};
 
-use super::{api, auth, health, security_headers::security_headers, site_assets, theme_preference};
+use super::{
+    api, auth, health, host_check::require_known_host, security_headers::security_headers,
+    site_assets, theme_preference, RefusalLog, SignInLimiter,
+};
 
 /// The dashboard's routes, collected once per process. Collecting renders the app in a
 /// special mode that must not overlap a real render, so it is never repeated while
 /// requests are being served (the tests build many routers in one process).
 static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
 
+/// What the router needs beside the app's state.
+#[derive(Debug, Clone)]
+pub struct RouterParts {
+    pub providers: Arc<Providers>,
+    pub allowed_hosts: Arc<AllowedHosts>,
+    pub refusals: RefusalLog,
+    pub sign_in_limiter: SignInLimiter,
+}
+
 /// The complete router: plain endpoints, sign-in routes and the REST API first, then the
 /// dashboard's pages and server functions, and last the static site (WebAssembly, JS, CSS,
 /// images), whose misses render the dashboard's 404 page. Every request passes, outermost
-/// first: tracing, security headers, identification, cross-origin protection and the
-/// sign-in gate.
-pub fn router(state: AppState, providers: Arc<Providers>) -> Router {
+/// first: tracing, the host check, security headers, identification, cross-origin
+/// protection and the sign-in gate.
+pub fn router(state: AppState, parts: RouterParts) -> Router {
     let routes = ROUTES.clone();
     let options = state.leptos_options.clone();
     Router::new()
@@ -38,14 +50,17 @@ pub fn router(state: AppState, providers: Arc<Providers>) -> Router {
         .nest("/api/v1", api::routes())
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(site_assets::static_file_or_not_found)
-        .layer(Extension(providers))
         .layer(from_fn(auth::require_sign_in))
         .layer(from_fn_with_state(
             state.clone(),
             auth::cross_origin_protection,
         ))
         .layer(from_fn_with_state(state.clone(), auth::identify))
-        .layer(from_fn(security_headers))
+        .layer(Extension(parts.providers))
+        .layer(Extension(parts.refusals))
+        .layer(Extension(parts.sign_in_limiter))
+        .layer(from_fn_with_state(state.clone(), security_headers))
+        .layer(from_fn_with_state(parts.allowed_hosts, require_known_host))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

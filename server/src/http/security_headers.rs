@@ -1,9 +1,11 @@
 //! Security headers on every response. Pages set their own Content-Security-Policy (it
 //! carries the per-request nonce of the page's scripts, see the app's root); everything else
-//! gets one that allows nothing, which is right for JSON and files.
+//! gets one that allows nothing, which is right for JSON and files. When people reach
+//! nixdeck over https, browsers are told to use nothing else (HSTS).
 
+use app::state::AppState;
 use axum::{
-    extract::Request,
+    extract::{Request, State},
     http::{header, HeaderValue},
     middleware::Next,
     response::Response,
@@ -11,9 +13,22 @@ use axum::{
 
 const DEFAULT_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// A year: long enough to matter, the usual value for sites that are https only.
+const HSTS: &str = "max-age=31536000";
+
+pub async fn security_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if state.secure_cookies() {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         headers.insert(
             header::CONTENT_SECURITY_POLICY,

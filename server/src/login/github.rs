@@ -135,6 +135,7 @@ impl GitHubLogin {
             login: user.login,
             role,
             sealed_token: Some(sealed_token),
+            vouched_until: None,
         })
     }
 

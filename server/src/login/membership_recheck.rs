@@ -78,11 +78,15 @@ pub async fn recheck_due(
 }
 
 /// Runs the re-check now and every few minutes until `shutdown`, when GitHub sign-in is on.
-pub fn spawn(store: Store, providers: Arc<Providers>, shutdown: CancellationToken) {
-    if providers.github.is_none() {
-        return;
-    }
+pub fn spawn(
+    store: Store,
+    providers: Arc<Providers>,
+    shutdown: CancellationToken,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        if providers.github.is_none() {
+            return;
+        }
         let mut ticks = tokio::time::interval(SWEEP_EVERY);
         loop {
             tokio::select! {
@@ -100,5 +104,5 @@ pub fn spawn(store: Store, providers: Arc<Providers>, shutdown: CancellationToke
                 Err(error) => tracing::warn!(%error, "membership re-check failed"),
             }
         }
-    });
+    })
 }

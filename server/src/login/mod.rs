@@ -105,6 +105,9 @@ pub struct Identity {
     pub role: Role,
     /// The provider's access token, sealed, when membership is re-checked later.
     pub sealed_token: Option<String>,
+    /// When the provider's word about the person lapses (milliseconds since the epoch):
+    /// the session ends then at the latest.
+    pub vouched_until: Option<i64>,
 }
 
 /// Why a sign-in did not produce an identity: what the person is told (`refusal`), and

@@ -165,8 +165,15 @@ impl OidcLogin {
                 .map(str::to_owned)
         };
         let subject = text("sub").unwrap_or_default();
+        // An address the provider has not verified is anyone's to claim: it names nobody.
+        let verified_email = claims
+            .get("email_verified")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+            .then(|| text("email"))
+            .flatten();
         let login = text("preferred_username")
-            .or_else(|| text("email"))
+            .or(verified_email)
             .unwrap_or_else(|| subject.clone());
         let groups: Vec<String> = match claims.get(&self.settings.groups_claim) {
             Some(Value::Array(items)) => items
@@ -195,6 +202,12 @@ impl OidcLogin {
             login,
             role,
             sealed_token: None,
+            // The provider vouches for the person, and their groups, until the ID token
+            // expires; the session ends then and they sign in again.
+            vouched_until: claims
+                .get("exp")
+                .and_then(Value::as_i64)
+                .map(|seconds| seconds.saturating_mul(1000)),
         }
     }
 

@@ -132,9 +132,10 @@ fn token_create_prints_the_token_alone_and_list_never_shows_it() {
         ],
         &[],
     );
-    assert_eq!(again.status.code(), Some(1));
+    // A conflict exits 5, an invalid value 3 (see the README's exit codes).
+    assert_eq!(again.status.code(), Some(5));
     assert!(
-        text(&again.stderr).contains("already exists"),
+        text(&again.stderr).contains("exists already"),
         "{}",
         text(&again.stderr)
     );
@@ -157,7 +158,7 @@ fn token_create_refuses_a_bad_name_or_role_and_stores_nothing() {
             &["token", "create", "--name", name, "--role", role],
             &[],
         );
-        assert_eq!(output.status.code(), Some(1));
+        assert_eq!(output.status.code(), Some(3));
         assert!(
             text(&output.stderr).contains(expected),
             "{}",
@@ -204,5 +205,44 @@ fn audit_verify_proves_the_log_whole_and_names_an_altered_event() {
     assert_eq!(
         text(&broken.stderr).trim_end(),
         "nixdeck: audit log broken: event 2 was altered"
+    );
+}
+
+#[test]
+fn audit_verify_notices_the_newest_events_removed_and_the_chain_head_rewound() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for name in ["a", "b", "c", "d"] {
+        let output = nixdeck(
+            dir.path(),
+            &["token", "create", "--name", name, "--role", "viewer"],
+            &[],
+        );
+        assert!(output.status.success());
+    }
+    let anchor = std::fs::read_to_string(dir.path().join("data/audit-anchor")).expect("anchor");
+    assert_eq!(anchor.lines().count(), 4, "{anchor}");
+
+    // Someone who can write the database removes the newest events and rewinds the
+    // chain's head to match: the database alone looks whole.
+    testkit::block_on(async {
+        let url = format!("sqlite://{}/data/nixdeck.db", dir.path().display());
+        let pool = sqlx::SqlitePool::connect(&url)
+            .await
+            .expect("open the database");
+        for statement in [
+            "delete from audit_events where id >= 3",
+            "update audit_chain_head set last_id = 2, \
+             last_hash = (select hash from audit_events where id = 2)",
+        ] {
+            sqlx::query(statement).execute(&pool).await.expect("tamper");
+        }
+        pool.close().await;
+    });
+    let broken = nixdeck(dir.path(), &["audit", "verify"], &[]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert_eq!(
+        text(&broken.stderr).trim_end(),
+        "nixdeck: audit log broken: event 3 is missing: the chain ends at event 2, but event 4 \
+         was recorded outside the database"
     );
 }

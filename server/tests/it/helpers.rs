@@ -1,158 +1,147 @@
-//! `TestApp`: the server's router over a fresh database, answered in-process.
+//! `TestApp`: the application as `serve` assembles it (the same builder, from a
+//! configuration read from an environment), over a fresh database, answered in-process.
 
-use std::sync::Arc;
+use std::collections::HashMap;
 
-use app::state::AppState;
 use axum::{
     body::Body,
-    http::{Request, Response},
+    http::{header, Request, Response},
     Router,
 };
-use engine::{
-    exec::{Executor, LocalExecutor, SshExecutor, SshTarget},
-    jobs::{LogHub, Runner, RunnerConfig},
-    store::Store,
-};
+use engine::{store::Store, Engine};
 use http_body_util::BodyExt;
-use leptos::config::LeptosOptions;
-use nixdeck_server::login::Providers;
+use nixdeck_server::{application::Application, config::Config};
+use testkit::deployer::Deployer;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 
 /// The public URL every test app believes it has (providers redirect back to it).
 pub const PUBLIC_URL: &str = "http://127.0.0.1:3000";
+/// The `Host` a browser sends for it.
+pub const HOST: &str = "127.0.0.1:3000";
 
-fn idle_runner_config() -> RunnerConfig {
-    RunnerConfig {
-        nixops_root: "/nonexistent".to_owned(),
-        repo_url: "/nonexistent.git".to_owned(),
-        executor: Executor::Local(LocalExecutor),
-        worker_id: "idle".to_owned(),
-        max_parallel: 1,
-    }
-}
-
-pub fn ssh_runner_config(deployer: &testkit::deployer::Deployer) -> RunnerConfig {
-    let mut target = SshTarget::parse(&deployer.address(), &deployer.key_path, &deployer.host_key)
-        .expect("the fixture's SSH settings");
-    // Quick to notice a frozen deployer.
-    target.keepalive_interval = std::time::Duration::from_secs(1);
-    target.keepalive_max = 2;
-    target.connect_timeout = std::time::Duration::from_secs(5);
-    RunnerConfig {
-        nixops_root: deployer.nixops_root.clone(),
-        repo_url: deployer.repo_url.clone(),
-        executor: Executor::Ssh(Box::new(SshExecutor::new(target))),
-        worker_id: uuid::Uuid::new_v4().to_string(),
-        max_parallel: 4,
-    }
-}
-
-/// The router under test and the store it uses.
+/// The router under test and what it runs on.
 pub struct TestApp {
     pub router: Router,
     pub store: Store,
-    /// Stops the worker (if one runs) when the app is dropped.
-    _worker: Option<tokio_util::sync::DropGuard>,
-    /// Keeps a database this app created alive (and its SQLite file on disk) as long as
-    /// the app.
+    pub engine: Engine,
+    pub application: Application,
+    stopping: CancellationToken,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// Keeps a database this app created alive (and its SQLite file on disk).
     _db: Option<testkit::TestDb>,
+    /// The data directory (the audit anchor lives there).
+    pub _data_dir: tempfile::TempDir,
+}
+
+/// The settings of the deployer fixture, as an operator would write them; `port` replaces
+/// the fixture's (a proxy in front of it).
+pub fn deployer_env(deployer: &Deployer, port: Option<u16>) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "NIXDECK_DEPLOYER_SSH",
+            format!(
+                "{}@127.0.0.1:{}",
+                deployer.user,
+                port.unwrap_or(deployer.port)
+            ),
+        ),
+        (
+            "NIXDECK_DEPLOYER_SSH_KEY",
+            deployer.key_path.display().to_string(),
+        ),
+        ("NIXDECK_DEPLOYER_HOST_KEY", deployer.host_key.clone()),
+        ("NIXDECK_DEPLOYER_KEEPALIVE", "1".to_owned()),
+        ("NIXDECK_NIXOPS_ROOT", deployer.nixops_root.clone()),
+        ("NIXDECK_NIXOPS_REPO_URL", deployer.repo_url.clone()),
+    ]
 }
 
 impl TestApp {
-    /// An app over a fresh SQLite database that it owns.
+    /// A local-mode app over a fresh SQLite database that it owns; its worker is not
+    /// started (queued jobs stay queued).
     pub async fn on_sqlite() -> TestApp {
         let db = testkit::TestDb::sqlite().await;
-        let mut app = TestApp::new(db.store.clone());
-        app._db = Some(db);
-        app
+        TestApp::owning(db, &[])
     }
 
-    /// An app offering sign-in through `providers`, over a database it owns.
-    pub fn owning(db: testkit::TestDb, providers: Providers) -> TestApp {
-        let mut app = TestApp::with_providers(db.store.clone(), providers);
-        app._db = Some(db);
-        app
-    }
-
-    /// An app in local mode over `store`, which the caller keeps alive.
+    /// A local-mode app over `store`, which the caller keeps alive.
     pub fn new(store: Store) -> TestApp {
-        TestApp::with_providers(store, Providers::default())
+        TestApp::with_env(store, &[])
     }
 
-    /// An app offering sign-in through `providers`.
-    pub fn with_providers(store: Store, providers: Providers) -> TestApp {
-        // A worker that is never started: requests queue jobs that stay queued.
-        let runner = Runner::new(store.clone(), LogHub::default(), idle_runner_config());
-        TestApp::assemble(store, providers, runner, None)
+    /// An app configured by `env` (as environment variables), over a database it owns.
+    pub fn owning(db: testkit::TestDb, env: &[(&str, String)]) -> TestApp {
+        let mut app = TestApp::with_env(db.store.clone(), env);
+        app._db = Some(db);
+        app
+    }
+
+    /// An app configured by `env`, over `store`.
+    pub fn with_env(store: Store, env: &[(&str, String)]) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("data directory");
+        let mut variables: HashMap<String, String> = env
+            .iter()
+            .map(|(key, value)| ((*key).to_owned(), value.clone()))
+            .collect();
+        variables
+            .entry("NIXDECK_DATA_DIR".to_owned())
+            .or_insert_with(|| data_dir.path().display().to_string());
+        variables
+            .entry("NIXDECK_NIXOPS_ROOT".to_owned())
+            .or_insert_with(|| "/nonexistent".to_owned());
+        let config = Config::from_sources(None, &variables).expect("test configuration");
+        let stopping = CancellationToken::new();
+        let application =
+            Application::assemble(&config, store, stopping.clone()).expect("assemble");
+        TestApp {
+            router: application.router.clone(),
+            store: application.engine.store().clone(),
+            engine: application.engine.clone(),
+            application,
+            stopping,
+            tasks: Vec::new(),
+            _db: None,
+            _data_dir: data_dir,
+        }
     }
 
     /// A local-mode app whose worker runs jobs on `deployer` over SSH.
-    pub async fn with_deployer(deployer: &testkit::deployer::Deployer) -> TestApp {
+    pub async fn with_deployer(deployer: &Deployer) -> TestApp {
         let db = testkit::TestDb::sqlite().await;
-        let mut app = TestApp::with_deployer_on(db.store.clone(), deployer);
-        app._db = Some(db);
+        let mut app = TestApp::owning(db, &deployer_env(deployer, None));
+        app.start();
         app
     }
 
     /// The same over a store the caller keeps alive.
-    pub fn with_deployer_on(store: Store, deployer: &testkit::deployer::Deployer) -> TestApp {
-        let runner = Runner::new(
-            store.clone(),
-            LogHub::default(),
-            ssh_runner_config(deployer),
-        );
-        let worker = CancellationToken::new();
-        runner.spawn(worker.clone());
-        TestApp::assemble(
-            store,
-            Providers::default(),
-            runner,
-            Some(worker.drop_guard()),
-        )
+    pub fn with_deployer_on(store: Store, deployer: &Deployer) -> TestApp {
+        let mut app = TestApp::with_env(store, &deployer_env(deployer, None));
+        app.start();
+        app
     }
 
-    /// A local-mode app whose worker runs with `config`, over a store the caller keeps.
-    pub fn with_runner_config(store: Store, config: RunnerConfig) -> TestApp {
-        let runner = Runner::new(store.clone(), LogHub::default(), config);
-        let worker = CancellationToken::new();
-        runner.spawn(worker.clone());
-        TestApp::assemble(
-            store,
-            Providers::default(),
-            runner,
-            Some(worker.drop_guard()),
-        )
+    /// Starts what `serve` starts beside the requests (the worker among them).
+    pub fn start(&mut self) {
+        self.tasks = self.application.start();
     }
 
-    /// A local-mode app using `runner`, whose worker the caller starts and stops.
-    pub fn with_runner(store: Store, runner: Runner) -> TestApp {
-        TestApp::assemble(store, Providers::default(), runner, None)
-    }
-
-    fn assemble(
-        store: Store,
-        providers: Providers,
-        runner: Runner,
-        worker: Option<tokio_util::sync::DropGuard>,
-    ) -> TestApp {
-        let state = AppState {
-            leptos_options: LeptosOptions::builder().output_name("nixdeck").build(),
-            store: store.clone(),
-            public_url: PUBLIC_URL.to_owned(),
-            sign_in_methods: providers.sign_in_methods(),
-            jobs: runner.clone(),
-        };
-        TestApp {
-            router: nixdeck_server::http::router(state, Arc::new(providers)),
-            store,
-            _worker: worker,
-            _db: None,
+    /// Stops as `serve` does on SIGTERM: streams end, the worker lets go of its jobs.
+    pub async fn stop(&mut self) {
+        self.stopping.cancel();
+        for task in self.tasks.drain(..) {
+            task.await.expect("a background task ends");
         }
     }
 
-    /// Sends one request and returns the response with its body read to the end.
-    pub async fn send(&self, request: Request<Body>) -> (Response<()>, String) {
+    /// Sends one request (as a browser would, with the `Host` of the public URL unless it
+    /// names another) and returns the response with its body read to the end.
+    pub async fn send(&self, mut request: Request<Body>) -> (Response<()>, String) {
+        if !request.headers().contains_key(header::HOST) {
+            request
+                .headers_mut()
+                .insert(header::HOST, header::HeaderValue::from_static(HOST));
+        }
         let response = self
             .router
             .clone()
@@ -208,5 +197,11 @@ impl TestApp {
                 .expect("request"),
         )
         .await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.stopping.cancel();
     }
 }

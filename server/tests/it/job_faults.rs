@@ -1,45 +1,54 @@
-//! Faults between nixdeck and the deployer, and nixdeck's own stops: a cut connection, a
-//! frozen host, a wrong host key, and jobs left running by a worker that went away.
+//! Faults between nixdeck and the deployer, and nixdeck's own stops. A command runs
+//! detached on the deployer, so a cut connection, a frozen host or a stop of nixdeck leaves
+//! it running: nixdeck reconnects or comes back, re-attaches, and the job goes on. In
+//! every case the deployment's `nixops` calls never overlap and no line is lost or stored
+//! twice; a cancel stops the command's whole process group, with KILL if TERM is ignored.
+
+use std::time::Duration;
 
 use axum::http::Method;
-use engine::{
-    exec::{Executor, SshExecutor, SshTarget},
-    jobs::{LogHub, Runner},
-    store::now_millis,
-};
 use testkit::{deployer::Deployer, proxy::FaultyProxy};
-use tokio_util::sync::CancellationToken;
 
 use crate::{
-    helpers::{ssh_runner_config, TestApp},
+    helpers::{deployer_env, TestApp},
+    job_checks::{
+        assert_calls_never_overlap, assert_calls_never_overlap_given, assert_every_line_once,
+    },
     job_helpers::{call, create_and_deploy, log_text, wait_for, wait_until_final},
 };
 
-/// A worker that reaches the deployer through `proxy`.
+/// Lines each deploy pass prints, and how fast: a pass takes about four seconds.
+const LINES: usize = 120;
+const CONTROLS: [&str; 2] = ["NIXOPS_STANDIN_LINES=120", "NIXOPS_STANDIN_RATE=30"];
+
+/// An app whose worker reaches the deployer through `proxy`.
 fn app_through(proxy: &FaultyProxy, deployer: &Deployer, store: engine::store::Store) -> TestApp {
-    let mut config = ssh_runner_config(deployer);
-    let mut target = SshTarget::parse(
-        &format!("{}@127.0.0.1:{}", deployer.user, proxy.port),
-        &deployer.key_path,
-        &deployer.host_key,
-    )
-    .expect("target");
-    target.keepalive_interval = std::time::Duration::from_secs(1);
-    target.keepalive_max = 2;
-    config.executor = Executor::Ssh(Box::new(SshExecutor::new(target)));
-    TestApp::with_runner_config(store, config)
+    let mut app = TestApp::with_env(store, &deployer_env(deployer, Some(proxy.port)));
+    app.start();
+    app
 }
 
+/// Waits until deploy pass 1 (step 6 of a create) has run for a moment.
 async fn running_pass_one(app: &TestApp, cookie: &str, id: &str) {
     wait_for(app, cookie, id, |job| job["steps"][5]["state"] == "running").await;
-    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+}
+
+/// The job succeeded, its deployment's calls never overlapped, and each pass's lines are
+/// in the log once.
+async fn assert_whole(app: &TestApp, cookie: &str, id: &str, deployer: &Deployer) {
+    let job = wait_until_final(app, cookie, id).await;
+    let log = log_text(app, cookie, id).await;
+    assert_eq!(job["state"], "succeeded", "{job:#}\n{log}");
+    assert_calls_never_overlap(deployer, "alpha");
+    assert_every_line_once(&log, LINES, 3);
 }
 
 #[test]
-fn a_connection_cut_mid_command_fails_the_job_and_says_why() {
+fn a_connection_cut_mid_command_is_followed_by_a_reattach_and_the_job_goes_on() {
     testkit::block_on(async {
         let deployer = Deployer::start().await;
-        deployer.control(&["NIXOPS_STANDIN_SLEEP=30"]);
+        deployer.control(&CONTROLS);
         let proxy = FaultyProxy::start(deployer.port).await;
         let db = testkit::TestDb::sqlite().await;
         let app = app_through(&proxy, &deployer, db.store.clone());
@@ -47,40 +56,159 @@ fn a_connection_cut_mid_command_fails_the_job_and_says_why() {
         let id = create_and_deploy(&app, &cookie).await;
         running_pass_one(&app, &cookie, &id).await;
         proxy.cut();
-        let job = wait_until_final(&app, &cookie, &id).await;
-        assert_eq!(job["state"], "failed", "{job:#}");
-        let error = job["error"].as_str().expect("error");
-        assert!(error.starts_with("step \"deploy pass 1 (network, keys, DNS)\": the connection to the deployer was lost"), "{error}");
-        assert_eq!(job["steps"][5]["state"], "failed");
-        drop(db);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let job = crate::job_helpers::job(&app, &cookie, &id).await;
+        assert_eq!(
+            job["state"], "running",
+            "a lost connection ends nothing: {job:#}"
+        );
+        proxy.restore();
+        assert_whole(&app, &cookie, &id, &deployer).await;
+        let log = log_text(&app, &cookie, &id).await;
+        assert!(log.contains("the connection to deployer"), "{log}");
+        assert!(
+            log.contains("answers again: following the command"),
+            "{log}"
+        );
     })
 }
 
 #[test]
-fn a_frozen_deployer_is_given_up_on_after_the_keepalives() {
+fn a_frozen_deployer_keeps_the_deployment_locked_until_it_answers_again() {
     testkit::block_on(async {
         let deployer = Deployer::start().await;
-        deployer.control(&["NIXOPS_STANDIN_SLEEP=30"]);
+        deployer.control(&CONTROLS);
         let proxy = FaultyProxy::start(deployer.port).await;
         let db = testkit::TestDb::sqlite().await;
         let app = app_through(&proxy, &deployer, db.store.clone());
         let cookie = app.sign_in().await;
         let id = create_and_deploy(&app, &cookie).await;
         running_pass_one(&app, &cookie, &id).await;
-        let frozen_at = now_millis();
         proxy.freeze();
-        let job = wait_until_final(&app, &cookie, &id).await;
-        assert_eq!(job["state"], "failed", "{job:#}");
+        // A second deploy waits: the first one's command may still be running.
+        let second = crate::job_helpers::deploy(&app, &cookie, "alpha").await;
+        tokio::time::sleep(Duration::from_secs(7)).await;
+        let job = crate::job_helpers::job(&app, &cookie, &id).await;
+        assert_eq!(job["state"], "running", "{job:#}");
+        let waiting = crate::job_helpers::job(&app, &cookie, &second).await;
+        assert_eq!(waiting["state"], "queued", "{waiting:#}");
+        proxy.restore();
+        assert_whole(&app, &cookie, &id, &deployer).await;
+        let second = wait_until_final(&app, &cookie, &second).await;
+        assert_eq!(second["state"], "succeeded", "{second:#}");
+        assert_calls_never_overlap(&deployer, "alpha");
+    })
+}
+
+#[test]
+fn a_job_left_running_when_nixdeck_stops_is_continued_by_the_next_start() {
+    testkit::block_on(async {
+        let deployer = Deployer::start().await;
+        deployer.control(&CONTROLS);
+        let db = testkit::TestDb::sqlite().await;
+        let mut first = TestApp::with_deployer_on(db.store.clone(), &deployer);
+        let cookie = first.sign_in().await;
+        let id = create_and_deploy(&first, &cookie).await;
+        running_pass_one(&first, &cookie, &id).await;
+        // nixdeck stops (SIGTERM): it lets go of the job, the command runs on.
+        first.stop().await;
+        let job = crate::job_helpers::job(&first, &cookie, &id).await;
+        assert_eq!(job["state"], "running", "{job:#}");
+        let exits = deployer.exits();
         assert!(
-            job["error"]
-                .as_str()
-                .is_some_and(|e| e.contains("connection to the deployer was lost")),
-            "{job:#}"
+            !exits.iter().any(|exit| exit["reason"] != "exit"),
+            "nothing was signalled: {exits:?}"
         );
-        let waited = job["finished_at"].as_i64().unwrap_or(0) - frozen_at;
-        // Keepalive every second, given up after two unanswered: well before the command's 30 s.
-        assert!(waited < 15_000, "gave up after {waited} ms");
-        drop(db);
+
+        let mut next = TestApp::with_env(db.store.clone(), &deployer_env(&deployer, None));
+        assert_eq!(
+            next.application.resume_left_jobs().await.expect("resume"),
+            1
+        );
+        next.start();
+        assert_whole(&next, &cookie, &id, &deployer).await;
+        drop(first);
+    })
+}
+
+#[test]
+fn a_quiet_command_is_followed_to_its_end() {
+    testkit::block_on(async {
+        let deployer = Deployer::start().await;
+        // Twelve seconds without a byte of output, over a connection whose keepalives
+        // come every second.
+        deployer.control(&["NIXOPS_STANDIN_SLEEP=12", "NIXOPS_STANDIN_QUIET=1"]);
+        let app = TestApp::with_deployer(&deployer).await;
+        let cookie = app.sign_in().await;
+        let (status, body) = call(
+            &app,
+            &cookie,
+            Method::POST,
+            "/api/v1/clusters",
+            Some(crate::job_helpers::alpha(2)),
+        )
+        .await;
+        assert_eq!(status, axum::http::StatusCode::CREATED, "{body}");
+        let id = crate::job_helpers::deploy(&app, &cookie, "alpha").await;
+        let job = wait_until_final(&app, &cookie, &id).await;
+        assert_eq!(job["state"], "succeeded", "{job:#}");
+        let log = log_text(&app, &cookie, &id).await;
+        assert!(!log.contains("connection to deployer was lost"), "{log}");
+        assert_calls_never_overlap(&deployer, "alpha");
+    })
+}
+
+#[test]
+fn a_cancel_kills_a_command_that_ignores_term_and_waits_for_it_to_be_gone() {
+    testkit::block_on(async {
+        let deployer = Deployer::start().await;
+        deployer.control(&[
+            "NIXOPS_STANDIN_SLEEP=120",
+            "NIXOPS_STANDIN_ON_SIGNAL=ignore",
+        ]);
+        let app = TestApp::with_deployer(&deployer).await;
+        let cookie = app.sign_in().await;
+        let id = create_and_deploy(&app, &cookie).await;
+        running_pass_one(&app, &cookie, &id).await;
+        let pid = deployer
+            .calls()
+            .iter()
+            .rev()
+            .find(|call| call["argv"][0] == "deploy")
+            .and_then(|call| call["pid"].as_i64())
+            .expect("the pass's pid");
+        let (status, body) = call(
+            &app,
+            &cookie,
+            Method::POST,
+            &format!("/api/v1/jobs/{id}/cancel"),
+            None,
+        )
+        .await;
+        assert_eq!(status, axum::http::StatusCode::OK, "{body}");
+        let job = wait_until_final(&app, &cookie, &id).await;
+        assert_eq!(job["state"], "cancelled", "{job:#}");
+        let seen_gone = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs_f64();
+        assert!(
+            !std::path::Path::new(&format!("/proc/{pid}")).exists()
+                || std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                    .is_ok_and(|stat| stat.contains(") Z ")),
+            "nixops {pid} still runs after the job ended"
+        );
+        let log = log_text(&app, &cookie, &id).await;
+        assert!(log.contains("sent TERM"), "{log}");
+        assert!(log.contains("sent KILL"), "{log}");
+        // The next job may start only now, and does.
+        deployer.control(&[]);
+        let next = crate::job_helpers::deploy(&app, &cookie, "alpha").await;
+        assert_eq!(
+            wait_until_final(&app, &cookie, &next).await["state"],
+            "succeeded"
+        );
+        assert_calls_never_overlap_given(&deployer, "alpha", &[(pid, seen_gone)]);
     })
 }
 
@@ -89,93 +217,27 @@ fn a_deployer_showing_another_host_key_is_refused() {
     testkit::block_on(async {
         let deployer = Deployer::start().await;
         let db = testkit::TestDb::sqlite().await;
-        let mut config = ssh_runner_config(&deployer);
         // Any other valid key: the client's own public key.
-        let other = std::fs::read_to_string(deployer.key_path.with_extension("pub"))
-            .or_else(|_| std::fs::read_to_string(format!("{}.pub", deployer.key_path.display())))
+        let other = std::fs::read_to_string(format!("{}.pub", deployer.key_path.display()))
             .expect("the client's public key");
-        let target = SshTarget::parse(&deployer.address(), &deployer.key_path, other.trim())
-            .expect("target");
-        config.executor = Executor::Ssh(Box::new(SshExecutor::new(target)));
-        let app = TestApp::with_runner_config(db.store.clone(), config);
+        let mut env = deployer_env(&deployer, None);
+        for (key, value) in &mut env {
+            if *key == "NIXDECK_DEPLOYER_HOST_KEY" {
+                *value = other.trim().to_owned();
+            }
+        }
+        let mut app = TestApp::owning(db, &env);
+        app.start();
         let cookie = app.sign_in().await;
         let id = create_and_deploy(&app, &cookie).await;
         let job = wait_until_final(&app, &cookie, &id).await;
         assert_eq!(job["state"], "failed");
-        assert_eq!(
-            job["error"],
-            "step \"prepare\": the deployer's host key does not match NIXDECK_DEPLOYER_HOST_KEY; refusing to connect"
+        let error = job["error"].as_str().expect("error");
+        assert!(
+            error.starts_with("step \"prepare\": the host key of deployer (")
+                && error.ends_with("does not match its pinned key; refusing to connect"),
+            "{error}"
         );
         assert!(deployer.calls().is_empty(), "nothing ran");
-        drop(db);
-    })
-}
-
-#[test]
-fn a_job_left_running_is_marked_interrupted_at_the_next_start() {
-    testkit::block_on(async {
-        let deployer = Deployer::start().await;
-        deployer.control(&["NIXOPS_STANDIN_SLEEP=30"]);
-        let db = testkit::TestDb::sqlite().await;
-        let worker = CancellationToken::new();
-        let runner = Runner::new(
-            db.store.clone(),
-            LogHub::default(),
-            ssh_runner_config(&deployer),
-        );
-        let handle = runner.spawn(worker.clone());
-        let app = TestApp::with_runner(db.store.clone(), runner);
-        let cookie = app.sign_in().await;
-        let id = create_and_deploy(&app, &cookie).await;
-        running_pass_one(&app, &cookie, &id).await;
-
-        // nixdeck stops: the worker signals the command and marks the job interrupted.
-        worker.cancel();
-        handle.await.expect("the worker ends");
-        let job = wait_until_final(&app, &cookie, &id).await;
-        assert_eq!(job["state"], "interrupted", "{job:#}");
-        assert_eq!(job["error"], "nixdeck stopped while the job ran");
-        let exits = deployer.exits();
-        assert!(
-            exits
-                .iter()
-                .any(|e| e["argv"][0] == "deploy" && e["reason"] == "signal:TERM"),
-            "{exits:?}"
-        );
-
-        // A crash leaves a job marked running with nobody renewing its lease; the next
-        // start finds it.
-        testkit::execute(
-            &app.store,
-            &format!(
-                "update jobs set state = 'running', finished_at = null, lease_owner = 'gone', \
-                 lease_expires_at = {} where id = '{id}'",
-                now_millis() - 60_000
-            ),
-        )
-        .await;
-        let next = Runner::new(
-            db.store.clone(),
-            LogHub::default(),
-            ssh_runner_config(&deployer),
-        );
-        assert_eq!(next.recover(false).await.expect("recover"), 1);
-        let job = wait_until_final(&app, &cookie, &id).await;
-        assert_eq!(job["state"], "interrupted");
-        let log = log_text(&app, &cookie, &id).await;
-        assert!(
-            log.ends_with("nixdeck stopped while this job ran; marked interrupted\n"),
-            "{log}"
-        );
-        let (_, events) = call(
-            &app,
-            &cookie,
-            Method::GET,
-            "/api/v1/audit?action=job.finished",
-            None,
-        )
-        .await;
-        assert!(events.to_string().contains("interrupted"), "{events}");
-        drop(db);
     })
 }

@@ -99,10 +99,10 @@ pub async fn wait_for(
         if done(&job) {
             return job;
         }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "job never got there: {job:#}"
-        );
+        if tokio::time::Instant::now() >= deadline {
+            let log = log_text(app, cookie, id).await;
+            panic!("job never got there: {job:#}\n{log}");
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

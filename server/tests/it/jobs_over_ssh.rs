@@ -272,7 +272,7 @@ fn a_failing_command_fails_its_step_and_the_job() {
         assert_eq!(job["state"], "failed");
         assert_eq!(
             job["error"],
-            "step \"deploy pass 2 (route table associations)\" failed (exit status 1)"
+            "step \"deploy pass 2 (route table associations)\": the command failed (exit status 1)"
         );
         let states: Vec<&str> = job["steps"]
             .as_array()
@@ -283,9 +283,33 @@ fn a_failing_command_fails_its_step_and_the_job() {
         assert_eq!(&states[5..], ["succeeded", "failed", "cancelled"]);
         let log = log_text(&app, &cookie, &id).await;
         assert!(log.contains("job failed"), "{log}");
-        // A create that failed leaves the cluster new: the next deploy is a create again.
+        // The create failed after `nixops create` succeeded: the deployment exists on the
+        // deployer, so the cluster shows as failed (with why), and removing it destroys it.
         let (_, cluster) = call(&app, &cookie, Method::GET, "/api/v1/clusters/alpha", None).await;
-        assert_eq!(cluster["state"], "new");
+        assert_eq!(cluster["state"], "failed", "{cluster}");
+        assert_eq!(cluster["on_deployer"], true);
+        assert_eq!(cluster["last_error"], job["error"]);
+        deployer.control(&[]);
+        let (status, body) = call(
+            &app,
+            &cookie,
+            Method::DELETE,
+            "/api/v1/clusters/alpha",
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        let destroy = body["job_id"].as_str().expect("destroy job").to_owned();
+        let destroyed = wait_until_final(&app, &cookie, &destroy).await;
+        assert_eq!(destroyed["state"], "succeeded", "{destroyed:#}");
+        let lines = argv_lines(&deployer.calls());
+        assert!(
+            lines.contains(&"destroy -d alpha --confirm".to_owned()),
+            "{lines:?}"
+        );
+        assert!(lines.contains(&"delete -d alpha".to_owned()), "{lines:?}");
+        let (status, _) = call(&app, &cookie, Method::GET, "/api/v1/clusters/alpha", None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "gone once destroyed");
     })
 }
 

@@ -45,7 +45,9 @@ fn the_groups_claim_decides_the_role() {
             assert_eq!(me["login"], format!("{role}-person"));
             assert_eq!(me["role"], role);
         }
-        let people = engine::access::list_people(&app.store)
+        let people = app
+            .engine
+            .people(&engine::commands::Caller::cli())
             .await
             .expect("people");
         assert_eq!(people.len(), 3);
@@ -145,18 +147,56 @@ fn a_wrong_pkce_verifier_is_refused() {
 fn an_unreachable_provider_is_explained_not_crashed_on() {
     testkit::block_on(async {
         let oidc = Oidc::start().await;
-        let login = oidc.login();
+        let env = oidc.env();
         drop(oidc);
         let db = testkit::TestDb::sqlite().await;
-        let app = TestApp::owning(
-            db,
-            nixdeck_server::login::Providers {
-                github: None,
-                oidc: Some(login),
-            },
-        );
+        let app = TestApp::owning(db, &env);
         let mut browser = Browser::default();
         let (response, _) = browser.get(&app, "/auth/oidc?next=/").await;
         assert_eq!(location(&response), "/signin?refused=provider_unavailable");
+    })
+}
+
+#[test]
+fn only_a_verified_email_names_a_person_and_the_session_lasts_as_long_as_the_id_token() {
+    testkit::block_on(async {
+        let oidc = Oidc::start().await;
+        let app = oidc.app().await;
+        oidc.next(
+            json!({"sub": "subject-1", "email": "boss@corp.example", "email_verified": false}),
+            None,
+        )
+        .await;
+        let (mut browser, _) = sign_in(&oidc, &app).await;
+        let who = me(&mut browser, &app).await.expect("signed in");
+        assert_eq!(
+            who["login"], "subject-1",
+            "an unverified address names nobody"
+        );
+        assert_eq!(who["actor"], "oidc:subject-1");
+
+        oidc.next(
+            json!({"sub": "subject-2", "email": "ops@corp.example", "email_verified": true}),
+            None,
+        )
+        .await;
+        let (mut browser, _) = sign_in(&oidc, &app).await;
+        let who = me(&mut browser, &app).await.expect("signed in");
+        assert_eq!(who["login"], "ops@corp.example");
+
+        // The provider vouched for the person (and their groups) until the ID token
+        // expires, an hour from now: the session ends then, not in seven days.
+        let expiries = testkit::query_strings(
+            &app.store,
+            "select cast(expires_at - created_at as text) from sessions",
+        )
+        .await;
+        for lifetime in expiries {
+            let lifetime: i64 = lifetime.parse().expect("milliseconds");
+            assert!(
+                (50 * 60 * 1000..=70 * 60 * 1000).contains(&lifetime),
+                "the session lasts {lifetime} ms"
+            );
+        }
     })
 }

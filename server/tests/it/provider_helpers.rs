@@ -9,10 +9,7 @@ use axum::{
     http::{header, Request, Response, StatusCode},
 };
 use engine::audit::{self, AuditFilter, AuditRow};
-use nixdeck_server::{
-    config::{GitHubSettings, OidcSettings},
-    login::{GitHubLogin, OidcLogin, Providers},
-};
+use nixdeck_server::{config::GitHubSettings, login::GitHubLogin};
 use secrecy::SecretString;
 use serde_json::{json, Value};
 use testkit::counterpart::Counterpart;
@@ -82,13 +79,28 @@ impl GitHub {
         .expect("GitHub login")
     }
 
+    /// The settings as environment variables.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("NIXDECK_GITHUB_CLIENT_ID", GITHUB_CLIENT_ID.to_owned()),
+            (
+                "NIXDECK_GITHUB_CLIENT_SECRET",
+                GITHUB_CLIENT_SECRET.to_owned(),
+            ),
+            ("NIXDECK_GITHUB_ORG", "acme".to_owned()),
+            ("NIXDECK_GITHUB_ADMIN_TEAM", "platform-admins".to_owned()),
+            ("NIXDECK_GITHUB_OPERATOR_TEAM", "deployers".to_owned()),
+            ("NIXDECK_GITHUB_URL", self.server.url.clone()),
+            (
+                "NIXDECK_GITHUB_API_URL",
+                format!("{}/api/v3", self.server.url),
+            ),
+        ]
+    }
+
     pub async fn app(&self) -> TestApp {
         let db = testkit::TestDb::sqlite().await;
-        let providers = Providers {
-            github: Some(self.login()),
-            oidc: None,
-        };
-        TestApp::owning(db, providers)
+        TestApp::owning(db, &self.env())
     }
 
     /// Replaces the stand-in's people (tokens stay valid).
@@ -152,28 +164,26 @@ impl Oidc {
         }
     }
 
-    pub fn login(&self) -> OidcLogin {
-        OidcLogin::new(
-            OidcSettings {
-                issuer: self.server.url.clone(),
-                client_id: OIDC_CLIENT_ID.to_owned(),
-                client_secret: SecretString::from("oidc-client-secret".to_owned()),
-                admin_group: Some("nixdeck-admins".to_owned()),
-                operator_group: Some("nixdeck-operators".to_owned()),
-                groups_claim: "groups".to_owned(),
-            },
-            &format!("{PUBLIC_URL}/auth/oidc/callback"),
-        )
-        .expect("OIDC login")
+    /// The settings as environment variables.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("NIXDECK_OIDC_ISSUER", self.server.url.clone()),
+            ("NIXDECK_OIDC_CLIENT_ID", OIDC_CLIENT_ID.to_owned()),
+            (
+                "NIXDECK_OIDC_CLIENT_SECRET",
+                "oidc-client-secret".to_owned(),
+            ),
+            ("NIXDECK_OIDC_ADMIN_GROUP", "nixdeck-admins".to_owned()),
+            (
+                "NIXDECK_OIDC_OPERATOR_GROUP",
+                "nixdeck-operators".to_owned(),
+            ),
+        ]
     }
 
     pub async fn app(&self) -> TestApp {
         let db = testkit::TestDb::sqlite().await;
-        let providers = Providers {
-            github: None,
-            oidc: Some(self.login()),
-        };
-        TestApp::owning(db, providers)
+        TestApp::owning(db, &self.env())
     }
 
     /// Who signs in next, and how the next ID token is spoiled (if at all).
@@ -307,7 +317,9 @@ pub async fn audit_log(app: &TestApp) -> Vec<AuditRow> {
 
 /// How many sessions exist at all (a refused sign-in must create none).
 pub async fn session_count(app: &TestApp) -> i64 {
-    let people = engine::access::list_people(&app.store)
+    let people = app
+        .engine
+        .people(&engine::commands::Caller::cli())
         .await
         .expect("people");
     people.iter().map(|p| p.live_sessions).sum()

@@ -8,20 +8,17 @@ use crate::api::ApiError;
 #[server]
 pub async fn list_audit_events(query: AuditQuery) -> Result<AuditEventsPage, ApiError> {
     use engine::{
-        audit::{self, AuditFilter},
-        model::{access::Action, audit::AuditEventView},
+        audit::AuditFilter,
+        model::{audit::AuditEventView, failure::Failure},
     };
 
     /// Events per page on the Audit page.
     const PAGE_SIZE: i64 = 50;
 
-    crate::api::auth::require(Action::Read).await?;
+    let (engine, caller) = crate::api::door::caller().await?;
     let range = query
         .range()
-        .map_err(|(field, message)| ApiError::Invalid {
-            field: field.to_owned(),
-            message,
-        })?;
+        .map_err(|(field, message)| crate::api::door::refused(Failure::invalid(field, message)))?;
     let text = |value: &str| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
     let filter = AuditFilter {
         actor: text(&query.actor),
@@ -31,11 +28,9 @@ pub async fn list_audit_events(query: AuditQuery) -> Result<AuditEventsPage, Api
         until_millis: range.until_millis,
         before_id: query.before,
     };
-    let state = expect_context::<crate::state::AppState>();
     // One more than a page tells whether an older page exists.
-    let mut rows = audit::list(&state.store, &filter, PAGE_SIZE + 1)
-        .await
-        .map_err(|error| ApiError::internal(&error))?;
+    let mut rows =
+        crate::api::door::answer(engine.audit_events(&caller, &filter, PAGE_SIZE + 1).await)?;
     let has_older = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     let older_than = has_older.then(|| rows.last().map(|row| row.id)).flatten();

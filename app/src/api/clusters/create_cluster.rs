@@ -7,14 +7,7 @@ use crate::api::ApiError;
 
 #[server]
 pub async fn create_cluster(input: ClusterInput) -> Result<String, ApiError> {
-    use engine::model::access::Action;
-
-    use super::{actor, cluster_error};
-
-    let principal = crate::api::auth::require(Action::ManageClusters).await?;
-    let state = expect_context::<crate::state::AppState>();
-    let view = engine::clusters::create(&state.store, &actor(&principal).await, &input, &[])
-        .await
-        .map_err(cluster_error)?;
+    let (engine, caller) = crate::api::door::caller().await?;
+    let view = crate::api::door::answer(engine.create_cluster(&caller, &input, &[]).await)?;
     Ok(view.args.name)
 }

@@ -1,6 +1,7 @@
-//! One cluster, its job history, and what the viewer may do with it.
+//! One cluster, its job history, and who is looking (the page asks the same permission
+//! table what they may do).
 
-use engine::model::{cluster::ClusterView, job::JobView};
+use engine::model::{access::Principal, cluster::ClusterView, job::JobView};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -11,34 +12,19 @@ pub struct ClusterPage {
     pub cluster: ClusterView,
     /// Newest first.
     pub jobs: Vec<JobView>,
-    pub may_manage: bool,
-    pub may_deploy: bool,
-    pub may_preview: bool,
-    /// May run `info`/`check` (like a preview), `stop` and `start` (like a deploy).
-    pub may_operate: bool,
+    pub principal: Principal,
 }
 
 #[server]
 pub async fn get_cluster(name: String) -> Result<ClusterPage, ApiError> {
-    use engine::model::access::Action;
+    use crate::api::door::answer;
 
-    use super::{cluster_error, job_error};
-
-    let principal = crate::api::auth::require(Action::Read).await?;
-    let state = expect_context::<crate::state::AppState>();
-    let cluster = engine::clusters::find(&state.store, &name)
-        .await
-        .map_err(cluster_error)?;
-    let jobs = engine::jobs::list(&state.store, Some(&name), 50)
-        .await
-        .map_err(job_error)?;
-    let env = cluster.args.env;
+    let (engine, caller) = crate::api::door::caller().await?;
+    let cluster = answer(engine.cluster(&caller, &name).await)?;
+    let jobs = answer(engine.cluster_jobs(&caller, &name, 50).await)?;
     Ok(ClusterPage {
-        may_manage: principal.may(Action::ManageClusters),
-        may_deploy: principal.may(Action::Deploy(env)),
-        may_preview: principal.may(Action::Preview(env)),
-        may_operate: principal.may(Action::Deploy(env)),
         cluster,
         jobs,
+        principal: caller.principal,
     })
 }

@@ -1,6 +1,6 @@
 //! Every cluster with its latest job, and what a new cluster's form needs.
 
-use engine::model::{cluster::ClusterView, job::JobView};
+use engine::model::{access::Principal, cluster::ClusterView, job::JobView};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -17,25 +17,18 @@ pub struct ClustersPage {
     pub clusters: Vec<ClusterRow>,
     /// Indexes in use on this deployer (the form suggests the lowest free one).
     pub taken_indexes: Vec<u8>,
-    pub may_manage: bool,
+    pub principal: Principal,
 }
 
 #[server]
 pub async fn list_clusters() -> Result<ClustersPage, ApiError> {
-    use engine::model::access::Action;
+    use crate::api::door::answer;
 
-    use super::{cluster_error, job_error};
-
-    let principal = crate::api::auth::require(Action::Read).await?;
-    let state = expect_context::<crate::state::AppState>();
-    let clusters = engine::clusters::list(&state.store)
-        .await
-        .map_err(cluster_error)?;
+    let (engine, caller) = crate::api::door::caller().await?;
+    let clusters = answer(engine.clusters(&caller).await)?;
     let mut rows = Vec::new();
     for cluster in clusters {
-        let latest_job = engine::jobs::list(&state.store, Some(cluster.name()), 1)
-            .await
-            .map_err(job_error)?
+        let latest_job = answer(engine.cluster_jobs(&caller, cluster.name(), 1).await)?
             .into_iter()
             .next();
         rows.push(ClusterRow {
@@ -49,6 +42,6 @@ pub async fn list_clusters() -> Result<ClustersPage, ApiError> {
             .map(|row| row.cluster.args.cluster_index)
             .collect(),
         clusters: rows,
-        may_manage: principal.may(Action::ManageClusters),
+        principal: caller.principal,
     })
 }

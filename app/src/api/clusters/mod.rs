@@ -1,8 +1,6 @@
 //! Server functions for the Clusters pages.
 
 mod create_cluster;
-#[cfg(feature = "ssr")]
-mod errors;
 mod get_cluster;
 mod list_clusters;
 mod remove_cluster;
@@ -12,8 +10,6 @@ mod start_operation;
 mod update_cluster;
 
 pub use create_cluster::{create_cluster, CreateCluster};
-#[cfg(feature = "ssr")]
-pub use errors::{actor, cluster_error, job_error};
 pub use get_cluster::{get_cluster, ClusterPage, GetCluster};
 pub use list_clusters::{list_clusters, ClusterRow, ClustersPage, ListClusters};
 pub use remove_cluster::{remove_cluster, RemoveCluster};

@@ -11,18 +11,7 @@ pub async fn set_versions(
     name: String,
     versions: BTreeMap<String, String>,
 ) -> Result<(), ApiError> {
-    use engine::model::access::Action;
-
-    use super::{actor, cluster_error};
-
-    let principal = crate::api::auth::require(Action::ManageClusters).await?;
-    let state = expect_context::<crate::state::AppState>();
-    let changes: Vec<(String, String)> = versions
-        .into_iter()
-        .map(|(dep, git_ref)| (dep, git_ref.trim().to_owned()))
-        .collect();
-    engine::clusters::set_versions(&state.store, &actor(&principal).await, &name, &changes)
-        .await
-        .map_err(cluster_error)?;
-    Ok(())
+    let (engine, caller) = crate::api::door::caller().await?;
+    let changes: Vec<(String, String)> = versions.into_iter().collect();
+    crate::api::door::answer(engine.set_versions(&caller, &name, &changes).await).map(drop)
 }

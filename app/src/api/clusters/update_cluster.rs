@@ -7,14 +7,10 @@ use crate::api::ApiError;
 
 #[server]
 pub async fn update_cluster(input: ClusterInput) -> Result<(), ApiError> {
-    use engine::model::access::Action;
+    use engine::commands::ClusterUpdate;
 
-    use super::{actor, cluster_error};
-
-    let principal = crate::api::auth::require(Action::ManageClusters).await?;
-    let state = expect_context::<crate::state::AppState>();
-    engine::clusters::update(&state.store, &actor(&principal).await, &input.name, &input)
-        .await
-        .map_err(cluster_error)?;
-    Ok(())
+    let (engine, caller) = crate::api::door::caller().await?;
+    let name = input.name.clone();
+    let update = ClusterUpdate::from_input(input);
+    crate::api::door::answer(engine.update_cluster(&caller, &name, update).await).map(drop)
 }

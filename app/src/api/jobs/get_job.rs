@@ -1,6 +1,9 @@
-//! A job, what changed since its cluster's previous deploy, and its log so far.
+//! A job, what changed since its cluster's previous deploy, and who is looking.
 
-use engine::model::job::{JobView, LogLine};
+use engine::model::{
+    access::{Environment, Principal},
+    job::JobView,
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -10,35 +13,20 @@ use crate::api::ApiError;
 pub struct JobPage {
     pub job: JobView,
     pub changes: Vec<String>,
-    /// The stored lines; a live viewer continues after the last one.
-    pub log: Vec<LogLine>,
-    pub may_cancel: bool,
-    pub may_redeploy: bool,
+    /// The environment of the job's cluster as it is now (it decides who may cancel or
+    /// redeploy); `None` once the cluster is gone.
+    pub cluster_env: Option<Environment>,
+    pub principal: Principal,
 }
 
 #[server]
 pub async fn get_job(id: String) -> Result<JobPage, ApiError> {
-    use engine::model::access::Action;
-
-    use crate::api::clusters::job_error;
-
-    let principal = crate::api::auth::require(Action::Read).await?;
-    let state = expect_context::<crate::state::AppState>();
-    let job = engine::jobs::view(&state.store, &id)
-        .await
-        .map_err(job_error)?;
-    let changes = engine::jobs::changes_since_previous(&state.store, &job)
-        .await
-        .map_err(job_error)?;
-    let log = engine::jobs::log(&state.store, &id)
-        .await
-        .map_err(job_error)?;
-    let env = job.params.args.env;
+    let (engine, caller) = crate::api::door::caller().await?;
+    let details = crate::api::door::answer(engine.job(&caller, &id).await)?;
     Ok(JobPage {
-        may_cancel: principal.may(Action::CancelJob(env)),
-        may_redeploy: principal.may(Action::Deploy(env)),
-        job,
-        changes,
-        log,
+        job: details.job,
+        changes: details.changes,
+        cluster_env: details.cluster_env,
+        principal: caller.principal,
     })
 }

@@ -2,8 +2,10 @@
 
 mod cancel_job;
 mod get_job;
+mod get_job_log;
 mod redeploy_job;
 
 pub use cancel_job::{cancel_job, CancelJob};
 pub use get_job::{get_job, GetJob, JobPage};
+pub use get_job_log::{get_job_log, GetJobLog};
 pub use redeploy_job::{redeploy_job, RedeployJob};

@@ -1,4 +1,5 @@
-//! Repeats a past deploy with its exact arguments and versions; returns the new job's id.
+//! Repeats a past deploy (its versions, the cluster's current arguments); returns the new
+//! job's id.
 
 use leptos::prelude::*;
 
@@ -6,19 +7,7 @@ use crate::api::ApiError;
 
 #[server]
 pub async fn redeploy_job(id: String) -> Result<String, ApiError> {
-    use engine::model::access::Action;
-
-    use crate::api::clusters::{actor, job_error};
-
-    crate::api::auth::require(Action::Read).await?;
-    let state = expect_context::<crate::state::AppState>();
-    let past = engine::jobs::view(&state.store, &id)
-        .await
-        .map_err(job_error)?;
-    let principal = crate::api::auth::require(Action::Deploy(past.params.args.env)).await?;
-    let job = engine::jobs::redeploy(&state.store, &actor(&principal).await, &id)
-        .await
-        .map_err(job_error)?;
-    state.jobs.wake();
-    Ok(job.id)
+    let (engine, caller) = crate::api::door::caller().await?;
+    let requested = crate::api::door::answer(engine.redeploy(&caller, &id).await)?;
+    Ok(requested.job.id)
 }

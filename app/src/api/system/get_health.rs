@@ -8,7 +8,6 @@ use crate::api::ApiError;
 /// Probes the database the same way `GET /healthz` does.
 #[server]
 pub async fn get_health() -> Result<HealthReport, ApiError> {
-    crate::api::auth::require(engine::model::access::Action::Read).await?;
-    let state = expect_context::<crate::state::AppState>();
-    Ok(engine::health::check(&state.store).await)
+    let (engine, caller) = crate::api::door::caller().await?;
+    crate::api::door::answer(engine.health(&caller).await)
 }

@@ -14,11 +14,15 @@ pub struct SessionView {
     pub sign_in_methods: Vec<SignInMethod>,
 }
 
+/// Open to everyone: the sign-in page asks it too, and learns that nobody is signed in.
 #[server]
 pub async fn get_session() -> Result<SessionView, ApiError> {
     let state = expect_context::<crate::state::AppState>();
+    let principal = crate::api::door::signed_caller()
+        .await
+        .map(|caller| caller.principal);
     Ok(SessionView {
-        principal: crate::api::auth::current_principal().await,
+        principal,
         local_mode: state.local_mode(),
         sign_in_methods: state.sign_in_methods.clone(),
     })

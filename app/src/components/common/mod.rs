@@ -1,9 +1,17 @@
-//! Small building blocks used by many pages.
+//! Small building blocks every page uses, so each look is written once.
 
+mod badge;
+mod button;
 mod empty_state;
 mod error_notice;
+mod loaded;
 mod page_header;
+mod table;
 
+pub use badge::{ClusterStateBadge, JobStateBadge};
+pub use button::{button_class, Button, ButtonTone};
 pub use empty_state::EmptyState;
 pub use error_notice::ErrorNotice;
+pub use loaded::Loaded;
 pub use page_header::PageHeader;
+pub use table::{ItemList, Table, CELL};

@@ -2,6 +2,7 @@
 
 mod detail;
 mod form;
+mod history;
 mod list;
 mod new;
 mod versions;

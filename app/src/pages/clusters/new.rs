@@ -7,8 +7,8 @@ use leptos_router::hooks::use_navigate;
 
 use super::form::ClusterFields;
 use crate::{
-    api::clusters::{list_clusters, CreateCluster},
-    components::common::{ErrorNotice, PageHeader},
+    api::clusters::{list_clusters, ClustersPage, CreateCluster},
+    components::common::{Button, ErrorNotice, Loaded, PageHeader},
 };
 
 #[component]
@@ -26,31 +26,22 @@ pub fn NewClusterPage() -> impl IntoView {
             title="New cluster"
             summary="A NixOps deployment of deployments/cluster.nix, created on the deployer by its first deploy."
         />
-        <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => {
-                        let suggested = lowest_free_index(&page.taken_indexes).unwrap_or(1);
-                        let initial = ClusterInput {
-                            cluster_index: i64::from(suggested),
-                            ..ClusterInput::default()
-                        };
-                        view! {
-                            <ActionForm action=create attr:class="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
-                                <ClusterFields initial editing=false />
-                                <p class="mt-1 text-xs text-slate-500">
-                                    {format!("Index {suggested} is the lowest one free on this deployer.")}
-                                </p>
-                                <button type="submit" class="mt-4 rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
-                                    "Create cluster"
-                                </button>
-                            </ActionForm>
-                        }.into_any()
-                    }
-                    Err(error) => view! { <ErrorNotice message=error.to_string() /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=page view={move |page: ClustersPage| {
+            let suggested = lowest_free_index(&page.taken_indexes).unwrap_or(1);
+            let initial = ClusterInput {
+                cluster_index: i64::from(suggested),
+                ..ClusterInput::default()
+            };
+            view! {
+                <ActionForm action=create attr:class="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+                    <ClusterFields initial editing=false />
+                    <p class="mt-1 text-xs text-slate-500">
+                        {format!("Index {suggested} is the lowest one free on this deployer.")}
+                    </p>
+                    <div class="mt-4"><Button>"Create cluster"</Button></div>
+                </ActionForm>
+            }
+        }} />
         {move || create.value().get().and_then(Result::err).map(|error| view! {
             <div class="mt-4"><ErrorNotice message=error.to_string() /></div>
         })}

@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use engine::model::dependencies::{validate_git_ref, DEPENDENCIES};
 use leptos::prelude::*;
 
-use crate::{api::clusters::SetVersions, components::common::ErrorNotice};
+use crate::{
+    api::clusters::SetVersions,
+    components::common::{Button, ButtonTone, ErrorNotice},
+};
 
 #[component]
 pub fn Versions(
@@ -60,9 +63,7 @@ pub fn Versions(
                     </tbody>
                 </table>
                 {may_edit.then(|| view! {
-                    <button type="submit" class="mt-3 rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800">
-                        "Save versions"
-                    </button>
+                    <div class="mt-3"><Button tone=ButtonTone::Quiet>"Save versions"</Button></div>
                 })}
             </ActionForm>
             {move || set.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice message=error.to_string() /> })}

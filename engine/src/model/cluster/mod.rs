@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::access::Environment;
 
 mod view;
-pub use view::{ClusterState, ClusterView};
+pub use view::{cluster_after, ClusterChange, ClusterState, ClusterView};
 
 /// The deployer's own NixOps deployment; no cluster may take its name.
 pub const DEPLOYER_DEPLOYMENT: &str = "deployer";
@@ -131,13 +131,9 @@ impl ClusterInput {
         };
         let cluster_index = validate_cluster_index(self.cluster_index)?;
         let env = match self.env.trim() {
-            "" | "staging" => Environment::Staging,
-            "production" => Environment::Production,
+            "" => Environment::Staging,
             other => {
-                return Err(FieldError::new(
-                    "env",
-                    format!("{other:?} is not an environment: use staging or production"),
-                ))
+                Environment::parse(other).map_err(|message| FieldError::new("env", message))?
             }
         };
         let dns = match env {

@@ -1,8 +1,9 @@
 //! The runbook's operations as plans of named steps.
 
-use crate::model::{cluster::ClusterArgs, dependencies::PinnedDependency};
-
-use super::Command;
+use crate::{
+    exec::Command,
+    model::{cluster::ClusterArgs, dependencies::PinnedDependency},
+};
 
 /// The machines the first two deploy passes leave out (the runbook's `scripts/deploy.sh`).
 const LATER_MACHINES: [&str; 7] = [
@@ -90,13 +91,18 @@ pub fn exists_probe(root: &str, cluster: &str) -> Command {
     nixops(root, cluster, words(&["info", "-d", cluster]))
 }
 
-/// Step 1: the cluster's directory and its clone of disciplina-nixops at the chosen ref.
-/// One `sh -c` script with every value passed as a positional argument, never spliced in.
+/// Step 1: the cluster's directory and its clone of disciplina-nixops at the chosen ref:
+/// the fetched commit itself (`origin/REF` for a branch, else the tag or commit), checked
+/// out detached, so a clone made earlier never stays on a stale local branch. One `sh -c`
+/// script with every value passed as a positional argument, never spliced in.
 fn prepare(root: &str, cluster: &str, repo_url: &str, nixops_ref: &str) -> Step {
     const SCRIPT: &str = "set -e; mkdir -p \"$1\"; cd \"$1\"; \
-        if [ -d disciplina-nixops/.git ]; then git -C disciplina-nixops fetch --quiet origin; \
+        if [ -d disciplina-nixops/.git ]; then \
+        git -C disciplina-nixops fetch --quiet --force --tags origin; \
         else git clone --quiet \"$2\" disciplina-nixops; fi; \
-        git -C disciplina-nixops checkout --quiet \"$3\"";
+        if git -C disciplina-nixops rev-parse --verify --quiet \"refs/remotes/origin/$3^{commit}\" \
+        >/dev/null; then target=\"origin/$3\"; else target=\"$3\"; fi; \
+        git -C disciplina-nixops checkout --quiet --detach \"$target^{commit}\"";
     let dir = cluster_dir(root, cluster);
     step(
         "prepare",

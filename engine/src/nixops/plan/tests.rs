@@ -1,10 +1,11 @@
 //! Golden tests: the commands are exactly the runbook's.
 
 use super::*;
-use crate::{
-    model::{cluster::ClusterInput, dependencies::pin_dependencies},
-    nixops::shell_line,
-};
+use crate::model::{cluster::ClusterInput, dependencies::pin_dependencies};
+
+fn shell_line(command: &crate::exec::Command) -> String {
+    command.display()
+}
 
 const ROOT: &str = "/var/lib/nixops";
 const REPO: &str = "https://github.com/DisciplinaOU/disciplina-nixops.git";

@@ -3,23 +3,27 @@
 //! `limit` (at most 500). `GET /api/v1/audit/export?format=csv|json` with the same filters:
 //! every matching event, as a download.
 
-use app::state::{AppState, RequestPrincipal};
+use app::state::AppState;
 use axum::{
+    body::Body,
     extract::{Query, State},
     http::header,
     response::{IntoResponse, Response},
-    Extension, Json,
+    Json,
 };
+use bytes::Bytes;
 use engine::{
-    audit::{self, AuditFilter, AuditRow},
-    model::{access::Action, time::format_utc},
+    audit::{AuditFilter, AuditRow},
+    model::{failure::Failure, time::format_utc},
 };
 use serde::Deserialize;
-use serde_json::{json, Value};
+use tokio_stream::{wrappers::ReceiverStream, StreamExt};
 
-use super::{authorize, ApiError};
-
-const MAX_LIMIT: i64 = 500;
+use super::{
+    caller::RequestCaller,
+    resources::{AuditEvent, AuditEvents},
+    ApiError,
+};
 
 #[derive(Debug, Deserialize)]
 pub struct AuditQuery {
@@ -47,70 +51,53 @@ impl AuditQuery {
     }
 }
 
-fn event_json(row: AuditRow) -> Value {
-    json!({
-        "id": row.id,
-        "time": row.created_at,
-        "actor": row.actor,
-        "action": row.action,
-        "target": row.target,
-        "details": serde_json::from_str::<Value>(&row.details).unwrap_or(Value::Null),
-        "source": row.source_addr,
-        "hash": row.hash,
-    })
-}
-
 pub async fn list_audit_events(
     State(state): State<AppState>,
-    Extension(principal): Extension<RequestPrincipal>,
+    RequestCaller(caller): RequestCaller,
     Query(query): Query<AuditQuery>,
-) -> Result<Response, ApiError> {
-    authorize(&principal, Action::Read)?;
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::invalid(
-            "limit",
-            format!("limit must be between 1 and {MAX_LIMIT}"),
-        ));
-    }
-    let rows = audit::list(&state.store, &query.filter(), limit)
-        .await
-        .map_err(|error| ApiError::internal(&error))?;
-    let events: Vec<Value> = rows.into_iter().map(event_json).collect();
-    Ok(Json(json!({ "events": events })).into_response())
+) -> Result<Json<AuditEvents>, ApiError> {
+    let rows = state
+        .engine
+        .audit_events(&caller, &query.filter(), query.limit.unwrap_or(100))
+        .await?;
+    Ok(Json(AuditEvents {
+        events: rows.into_iter().map(AuditEvent::from).collect(),
+    }))
 }
 
-/// Events are read in batches of this many while exporting.
-const EXPORT_BATCH: i64 = 1000;
-
+/// Every matching event as a download, streamed batch by batch.
 pub async fn export_audit_events(
     State(state): State<AppState>,
-    Extension(principal): Extension<RequestPrincipal>,
+    RequestCaller(caller): RequestCaller,
     Query(query): Query<AuditQuery>,
 ) -> Result<Response, ApiError> {
-    authorize(&principal, Action::Read)?;
     let format = query.format.as_deref().unwrap_or("json");
-    if !matches!(format, "csv" | "json") {
-        return Err(ApiError::invalid("format", "format must be csv or json"));
-    }
-    let mut filter = query.filter();
-    let mut rows: Vec<AuditRow> = Vec::new();
-    loop {
-        let batch = audit::list(&state.store, &filter, EXPORT_BATCH)
-            .await
-            .map_err(|error| ApiError::internal(&error))?;
-        let done = (batch.len() as i64) < EXPORT_BATCH;
-        filter.before_id = batch.last().map(|row| row.id);
-        rows.extend(batch);
-        if done {
-            break;
+    let csv = match format {
+        "csv" => true,
+        "json" => false,
+        _ => {
+            return Err(ApiError(Failure::invalid(
+                "format",
+                "format must be csv or json",
+            )))
         }
-    }
-    let (content_type, body) = if format == "csv" {
-        ("text/csv; charset=utf-8", audit_csv(&rows))
+    };
+    let batches = state.engine.audit_export(&caller, query.filter()).await?;
+    let mut first = true;
+    let body = ReceiverStream::new(batches).map(move |batch| {
+        let rows = batch.map_err(|failure| std::io::Error::other(failure.message))?;
+        let text = if csv {
+            audit_csv(&rows, std::mem::take(&mut first))
+        } else {
+            audit_json(rows, std::mem::take(&mut first))
+        };
+        Ok::<_, std::io::Error>(Bytes::from(text))
+    });
+    let tail = tokio_stream::once(Ok(Bytes::from_static(if csv { b"" } else { b"]}" })));
+    let content_type = if csv {
+        "text/csv; charset=utf-8"
     } else {
-        let events: Vec<Value> = rows.into_iter().map(event_json).collect();
-        ("application/json", json!({ "events": events }).to_string())
+        "application/json"
     };
     Ok((
         [
@@ -120,15 +107,31 @@ pub async fn export_audit_events(
                 format!("attachment; filename=\"nixdeck-audit.{format}\""),
             ),
         ],
-        body,
+        Body::from_stream(body.chain(tail)),
     )
         .into_response())
 }
 
+/// A batch of events as part of `{"events": [...]}`, opened by the first batch.
+fn audit_json(rows: Vec<AuditRow>, first: bool) -> String {
+    let mut out = String::from(if first { "{\"events\":[" } else { "" });
+    for (index, row) in rows.into_iter().enumerate() {
+        if !(first && index == 0) {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(&AuditEvent::from(row)).unwrap_or_default());
+    }
+    out
+}
+
 /// RFC 4180 CSV. A cell that a spreadsheet would run as a formula gets a leading quote
 /// mark, so an exported log cannot attack whoever opens it.
-fn audit_csv(rows: &[AuditRow]) -> String {
-    let mut out = String::from("id,time,actor,action,target,details,source,hash\r\n");
+fn audit_csv(rows: &[AuditRow], first: bool) -> String {
+    let mut out = if first {
+        String::from("id,time,actor,action,target,details,source,hash\r\n")
+    } else {
+        String::new()
+    };
     for row in rows {
         let cells = [
             row.id.to_string(),

@@ -1,71 +1,39 @@
-//! The REST API's error: a status and `{"error": "...", "field": "..."}`. Unexpected
-//! failures are logged once with their cause and answered with an opaque 500.
+//! The REST API's error: the engine's `Failure` with its kind's status, as
+//! `{"error": "...", "field": "..."}`.
 
 use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
     Json,
 };
-use serde_json::json;
+use engine::model::failure::Failure;
+use serde::Serialize;
 
 #[derive(Debug)]
-pub struct ApiError {
-    status: StatusCode,
-    message: String,
-    field: Option<String>,
+pub struct ApiError(pub Failure);
+
+/// The body of every error answer.
+#[derive(Debug, Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
 }
 
-impl ApiError {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status,
-            message: message.into(),
-            field: None,
-        }
-    }
-
-    /// Invalid input in one field: 422 naming it.
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            message: message.into(),
-            field: Some(field.into()),
-        }
-    }
-
-    /// A conflict with what exists (a taken name or index): 409, naming the field if any.
-    pub fn conflict(field: Option<String>, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status: StatusCode::CONFLICT,
-            message: message.into(),
-            field,
-        }
-    }
-
-    pub fn not_found(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, message)
-    }
-
-    pub fn forbidden() -> ApiError {
-        ApiError::new(StatusCode::FORBIDDEN, "your role does not allow this")
-    }
-
-    /// Logs the cause and hides it from the client.
-    pub fn internal(error: &dyn std::error::Error) -> ApiError {
-        tracing::error!(error = %error, source = ?error.source(), "request failed");
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "something went wrong on the server; the details are in its log",
-        )
+impl From<Failure> for ApiError {
+    fn from(failure: Failure) -> ApiError {
+        ApiError(failure)
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = match self.field {
-            Some(field) => json!({ "error": self.message, "field": field }),
-            None => json!({ "error": self.message }),
+        let status = StatusCode::from_u16(self.0.kind.http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = ErrorBody {
+            error: &self.0.message,
+            field: self.0.field.as_deref(),
         };
-        (self.status, Json(body)).into_response()
+        (status, Json(body)).into_response()
     }
 }

@@ -11,8 +11,12 @@ use std::{
 };
 
 use bytes::Bytes;
-use engine::jobs::LogEvent;
-use serde_json::json;
+use engine::model::job::JobState;
+use engine::{
+    commands::LogStream,
+    jobs::{LogEvent, ViewerSlot},
+};
+use serde::Serialize;
 use tokio::sync::mpsc;
 use tokio_stream::Stream;
 
@@ -23,33 +27,48 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 pub struct EventFrames {
     events: mpsc::Receiver<LogEvent>,
+    /// The viewer's place among their open streams, given back when the stream ends or the
+    /// client goes away (the body is dropped).
+    _slot: ViewerSlot,
     keep_alive: tokio::time::Interval,
     ended: bool,
 }
 
 impl EventFrames {
-    pub fn new(events: mpsc::Receiver<LogEvent>) -> EventFrames {
+    pub fn new(stream: LogStream) -> EventFrames {
+        let LogStream { events, slot } = stream;
         let mut keep_alive = tokio::time::interval(KEEP_ALIVE);
         keep_alive.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         keep_alive.reset();
         EventFrames {
             events,
+            _slot: slot,
             keep_alive,
             ended: false,
         }
     }
 }
 
+/// The `end` event's data.
+#[derive(Serialize)]
+struct JobEnd {
+    state: JobState,
+}
+
 /// One event in the SSE wire format.
 pub fn render(event: &LogEvent, out: &mut String) {
     match event {
         LogEvent::Line(line) => {
-            let data =
-                json!({ "seq": line.seq, "stream": line.stream, "at": line.at, "text": line.text });
+            let data = serde_json::to_string(line).unwrap_or_default();
             let _ = write!(out, "id: {}\nevent: line\ndata: {data}\n\n", line.seq);
         }
         LogEvent::End(state) => {
-            let _ = write!(out, "event: end\ndata: {}\n\n", json!({ "state": state }));
+            let data = serde_json::to_string(&JobEnd { state: *state }).unwrap_or_default();
+            let _ = write!(out, "event: end\ndata: {data}\n\n");
+        }
+        LogEvent::Restart => {
+            // The browser reconnects by itself when the stream ends, sending the last id.
+            let _ = write!(out, "event: restart\ndata: {{}}\n\n");
         }
     }
 }
@@ -78,7 +97,7 @@ impl Stream for EventFrames {
         let mut count = 0;
         while let Some(event) = next.take() {
             render(&event, &mut out);
-            if matches!(event, LogEvent::End(_)) {
+            if matches!(event, LogEvent::End(_) | LogEvent::Restart) {
                 self.ended = true;
                 break;
             }

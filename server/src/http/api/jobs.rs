@@ -1,50 +1,22 @@
 //! `/api/v1/jobs`: list and read jobs, read or follow their logs, cancel and redeploy.
 
-use app::state::{AppState, RequestPrincipal, SourceAddr};
+use app::state::AppState;
 use axum::{
     body::Body,
     extract::{Path, Query, State},
-    http::{header, HeaderMap, StatusCode},
+    http::{header, HeaderMap},
     response::{IntoResponse, Response},
-    Extension, Json,
+    Json,
 };
-use engine::{
-    jobs::{self, LogEvent},
-    model::{access::Action, job::JobView},
-};
+use bytes::Bytes;
+use engine::model::job::{JobView, Stream};
 use serde::Deserialize;
-use serde_json::{json, Value};
-use tokio::sync::mpsc;
+use tokio_stream::{wrappers::ReceiverStream, StreamExt};
 
 use super::{
-    authorize,
-    clusters::{actor, job_error},
-    event_stream::EventFrames,
+    caller::RequestCaller, clusters::queued, event_stream::EventFrames, resources::JobResource,
     ApiError,
 };
-
-/// A job as the API shows it.
-pub fn job_json(job: &JobView) -> Value {
-    json!({
-        "id": job.id,
-        "kind": job.kind,
-        "cluster": job.cluster,
-        "state": job.state,
-        "steps": job.steps.iter().map(|step| json!({
-            "name": step.name,
-            "state": step.state,
-            "started_at": step.started_at,
-            "finished_at": step.finished_at,
-        })).collect::<Vec<_>>(),
-        "requested_by": job.requested_by,
-        "created_at": job.created_at,
-        "started_at": job.started_at,
-        "finished_at": job.finished_at,
-        "error": job.error,
-        "redeploy_of": job.redeploy_of,
-        "params": job.params,
-    })
-}
 
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
@@ -54,30 +26,28 @@ pub struct ListQuery {
 
 pub async fn list_jobs(
     State(state): State<AppState>,
-    Extension(principal): Extension<RequestPrincipal>,
+    RequestCaller(caller): RequestCaller,
     Query(query): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
-    authorize(&principal, Action::Read)?;
-    let limit = query.limit.unwrap_or(50).clamp(1, 500);
-    let jobs = jobs::list(&state.store, query.cluster.as_deref(), limit)
-        .await
-        .map_err(job_error)?;
-    Ok(Json(Value::Array(jobs.iter().map(job_json).collect())))
+) -> Result<Json<Vec<JobView>>, ApiError> {
+    let limit = query.limit.unwrap_or(50);
+    Ok(Json(
+        state
+            .engine
+            .jobs(&caller, query.cluster.as_deref(), limit)
+            .await?,
+    ))
 }
 
 pub async fn get_job(
     State(state): State<AppState>,
-    Extension(principal): Extension<RequestPrincipal>,
+    RequestCaller(caller): RequestCaller,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    authorize(&principal, Action::Read)?;
-    let job = jobs::view(&state.store, &id).await.map_err(job_error)?;
-    let mut value = job_json(&job);
-    let changes = jobs::changes_since_previous(&state.store, &job)
-        .await
-        .map_err(job_error)?;
-    value["changes"] = json!(changes);
-    Ok(Json(value))
+) -> Result<Json<JobResource>, ApiError> {
+    let details = state.engine.job(&caller, &id).await?;
+    Ok(Json(JobResource {
+        job: details.job,
+        changes: details.changes,
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -86,19 +56,18 @@ pub struct LogQuery {
     after: Option<i64>,
 }
 
-/// The whole log as text, or, with `Accept: text/event-stream`, the stored lines and then
-/// the live ones as Server-Sent Events (`id` is the line's sequence number, so a reconnect
-/// with `Last-Event-ID` continues where it stopped), ending with an `end` event.
+/// The log as text, streamed in batches (however long, memory stays flat); or, with
+/// `Accept: text/event-stream`, the stored lines and then the live ones as Server-Sent
+/// Events (`id` is the line's sequence number, so a reconnect with `Last-Event-ID`
+/// continues where it stopped), ending with an `end` event, or a `restart` event when
+/// nixdeck stops (reconnect).
 pub async fn job_log(
     State(state): State<AppState>,
-    Extension(principal): Extension<RequestPrincipal>,
+    RequestCaller(caller): RequestCaller,
     Path(id): Path<String>,
     Query(query): Query<LogQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    authorize(&principal, Action::Read)?;
-    // 404 for an unknown job, before any stream starts.
-    jobs::view(&state.store, &id).await.map_err(job_error)?;
     let wants_stream = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
@@ -108,63 +77,54 @@ pub async fn job_log(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<i64>().ok());
     let after = resume_from.or(query.after).unwrap_or(0).max(0);
-    if !wants_stream {
-        let lines = jobs::log(&state.store, &id).await.map_err(job_error)?;
-        let text: String = lines
-            .iter()
-            .filter(|line| line.seq > after)
-            .map(|line| format!("{}\n", line.text))
-            .collect();
-        return Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response());
+    if wants_stream {
+        let stream = state.engine.follow_log(&caller, &id, after).await?;
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "text/event-stream"),
+                (header::CACHE_CONTROL, "no-cache"),
+            ],
+            Body::from_stream(EventFrames::new(stream)),
+        )
+            .into_response());
     }
-    let (events, receiver) = mpsc::channel::<LogEvent>(1024);
-    let store = state.store.clone();
-    let hub = state.jobs.hub().clone();
-    let job_id = id.clone();
-    tokio::spawn(async move {
-        if let Err(error) = jobs::follow(&store, &hub, &job_id, after, events).await {
-            tracing::warn!(%error, job = %job_id, "following a job's log failed");
+    let batches = state.engine.log_batches(&caller, &id, after).await?;
+    let text = ReceiverStream::new(batches).map(|batch| match batch {
+        Ok(lines) => {
+            let mut text = String::new();
+            for line in lines {
+                if line.stream == Stream::Step {
+                    text.push_str("▶ ");
+                }
+                text.push_str(&line.text);
+                text.push('\n');
+            }
+            Ok(Bytes::from(text))
         }
+        Err(failure) => Err(std::io::Error::other(failure.message)),
     });
     Ok((
-        [
-            (header::CONTENT_TYPE, "text/event-stream"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        Body::from_stream(EventFrames::new(receiver)),
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        Body::from_stream(text),
     )
         .into_response())
 }
 
-/// Cancels a queued or running job; the cluster's environment decides who may.
+/// Cancels a queued or running job; the cluster's current environment decides who may.
 pub async fn cancel_job(
     State(state): State<AppState>,
-    Extension(principal): Extension<RequestPrincipal>,
-    Extension(source): Extension<SourceAddr>,
+    RequestCaller(caller): RequestCaller,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    authorize(&principal, Action::Read)?;
-    let job = jobs::view(&state.store, &id).await.map_err(job_error)?;
-    let principal = authorize(&principal, Action::CancelJob(job.params.args.env))?;
-    let job = jobs::cancel(&state.store, &actor(principal, &source), &id)
-        .await
-        .map_err(job_error)?;
-    Ok(Json(job_json(&job)))
+) -> Result<Json<JobView>, ApiError> {
+    Ok(Json(state.engine.cancel(&caller, &id).await?))
 }
 
-/// Repeats a past deploy with its exact arguments and versions: 202 with the new job.
+/// Repeats a past deploy with its versions and the cluster's current arguments: 202 with
+/// the new job and what it will change.
 pub async fn redeploy_job(
     State(state): State<AppState>,
-    Extension(principal): Extension<RequestPrincipal>,
-    Extension(source): Extension<SourceAddr>,
+    RequestCaller(caller): RequestCaller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    authorize(&principal, Action::Read)?;
-    let past = jobs::view(&state.store, &id).await.map_err(job_error)?;
-    let principal = authorize(&principal, Action::Deploy(past.params.args.env))?;
-    let job = jobs::redeploy(&state.store, &actor(principal, &source), &id)
-        .await
-        .map_err(job_error)?;
-    state.jobs.wake();
-    Ok((StatusCode::ACCEPTED, Json(json!({ "job_id": job.id }))).into_response())
+    Ok(queued(state.engine.redeploy(&caller, &id).await?))
 }

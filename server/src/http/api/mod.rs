@@ -1,22 +1,23 @@
-//! The REST API under `/api/v1`: JSON in and out, with a session or a bearer token, under
-//! the same permissions as the pages.
+//! The REST API under `/api/v1`: JSON in and out, with a session or a bearer token. Each
+//! handler is an adapter: parse, call one engine command, map its failure.
 
 mod audit_events;
+mod body;
+mod caller;
 mod clusters;
 mod error;
 mod event_stream;
 mod jobs;
 mod me;
+mod resources;
 
 pub use error::ApiError;
 
-use app::state::{AppState, RequestPrincipal};
+use app::state::AppState;
 use axum::{
-    http::StatusCode,
     routing::{get, post, put},
     Router,
 };
-use engine::model::access::{Action, Principal};
 
 /// The API's routes, nested under `/api/v1` by the main router.
 pub fn routes() -> Router<AppState> {
@@ -42,14 +43,4 @@ pub fn routes() -> Router<AppState> {
         .route("/jobs/{id}/log", get(jobs::job_log))
         .route("/jobs/{id}/cancel", post(jobs::cancel_job))
         .route("/jobs/{id}/redeploy", post(jobs::redeploy_job))
-}
-
-/// The request's principal if it may perform `action`: 401 when nobody is signed in, 403
-/// when the role does not allow it (the permission table decides).
-pub fn authorize(principal: &RequestPrincipal, action: Action) -> Result<&Principal, ApiError> {
-    match &principal.0 {
-        None => Err(ApiError::new(StatusCode::UNAUTHORIZED, "not signed in")),
-        Some(principal) if principal.may(action) => Ok(principal),
-        Some(_) => Err(ApiError::forbidden()),
-    }
 }

@@ -1,17 +1,19 @@
 //! Protection against cross-site request forgery for every state-changing request that
 //! relies on the session cookie (forms, server functions, the REST API). Browsers say where
 //! a request comes from (`Sec-Fetch-Site`, or at least `Origin`); a request from another
-//! site is refused. Requests with a bearer token carry no ambient credential and need no
-//! check; requests with neither header come from non-browser clients, which cannot be
-//! tricked into sending a person's cookie.
+//! site is refused. Requests identified by a valid bearer token carry no ambient credential
+//! and need no check (any other `Authorization` header changes nothing: such a request
+//! still counts as the cookie's); requests with neither header come from non-browser
+//! clients, which cannot be tricked into sending a person's cookie.
 
-use app::state::AppState;
+use app::state::{AppState, RequestPrincipal};
 use axum::{
     extract::{Request, State},
-    http::{header, HeaderMap, Method, StatusCode},
+    http::{HeaderMap, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use engine::model::access::Via;
 
 pub async fn cross_origin_protection(
     State(state): State<AppState>,
@@ -22,10 +24,12 @@ pub async fn cross_origin_protection(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if safe_method
-        || request.headers().contains_key(header::AUTHORIZATION)
-        || is_same_origin(request.headers(), &state.public_url)
-    {
+    let by_token = request
+        .extensions()
+        .get::<RequestPrincipal>()
+        .and_then(|principal| principal.0.as_ref())
+        .is_some_and(|principal| principal.via == Via::Token);
+    if safe_method || by_token || is_same_origin(request.headers(), &state.public_url) {
         return next.run(request).await;
     }
     (

@@ -16,12 +16,20 @@ use axum::{
     Json,
 };
 use engine::access;
+use engine::model::failure::Failure;
 use serde_json::json;
 
-use super::cookie::{cleared_session_cookie, cookie_value, header_value, SESSION_COOKIE};
+use super::{
+    cookie::{cleared_session_cookie, cookie_value, header_value, SESSION_COOKIE},
+    refusals::RefusalLog,
+};
 use crate::http::{api::ApiError, is_site_asset};
 
 pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let Some(refusals) = request.extensions().get::<RefusalLog>().cloned() else {
+        return internal_error("the refusal log is not installed");
+    };
+    let store = state.engine.store().clone();
     let source = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -29,19 +37,19 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     let mut stale = None;
     let principal = match bearer_token(&request) {
         _ if is_site_asset(request.uri().path()) => None,
-        Some(token) => match access::resolve_token(&state.store, token).await {
+        Some(token) => match access::resolve_token(&store, token).await {
             Ok(Some(principal)) => Some(principal),
-            Ok(None) => return refuse_token(&state, source).await,
-            Err(error) => return ApiError::internal(&error).into_response(),
+            Ok(None) => return refuse_token(&refusals, source).await,
+            Err(error) => return internal_error(&error.to_string()),
         },
         None => match cookie_value(request.headers(), SESSION_COOKIE) {
-            Some(value) => match access::check_session(&state.store, value).await {
+            Some(value) => match access::check_session(&store, value).await {
                 Ok(Ok(principal)) => Some(principal),
                 Ok(Err(problem)) => {
                     stale = Some(problem);
                     None
                 }
-                Err(error) => return ApiError::internal(&error).into_response(),
+                Err(error) => return internal_error(&error.to_string()),
             },
             None => None,
         },
@@ -49,16 +57,11 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     if let Some(problem) = stale {
         // The value is never recorded: it may be someone's live cookie, mistyped.
         let details = json!({ "reason": problem.describe() });
-        let recorded = access::record_refusal(
-            &state.store,
-            "anonymous",
-            "auth.session_refused",
-            details,
-            source.clone(),
-        )
-        .await;
+        let recorded = refusals
+            .record("anonymous", "auth.session_refused", details, source.clone())
+            .await;
         if let Err(error) = recorded {
-            return ApiError::internal(&error).into_response();
+            return internal_error(&error.to_string());
         }
         request.extensions_mut().insert(StaleSession);
     }
@@ -90,18 +93,18 @@ fn bearer_token(request: &Request) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-async fn refuse_token(state: &AppState, source: Option<String>) -> Response {
+async fn refuse_token(refusals: &RefusalLog, source: Option<String>) -> Response {
     // The presented value is never recorded: it may be a real token pasted by mistake.
-    if let Err(error) = access::record_refusal(
-        &state.store,
-        "anonymous",
-        "auth.token_refused",
-        json!({ "reason": "unknown or revoked API token" }),
-        source,
-    )
-    .await
+    if let Err(error) = refusals
+        .record(
+            "anonymous",
+            "auth.token_refused",
+            json!({ "reason": "unknown or revoked API token" }),
+            source,
+        )
+        .await
     {
-        return ApiError::internal(&error).into_response();
+        return internal_error(&error.to_string());
     }
     (
         StatusCode::UNAUTHORIZED,
@@ -109,4 +112,9 @@ async fn refuse_token(state: &AppState, source: Option<String>) -> Response {
         Json(json!({ "error": "the API token is not valid or has been revoked" })),
     )
         .into_response()
+}
+
+fn internal_error(cause: &str) -> Response {
+    tracing::error!(cause, "identifying a request failed");
+    ApiError(Failure::internal()).into_response()
 }

@@ -11,15 +11,15 @@ use axum::{
 };
 use engine::{
     access::{self, SignIn},
-    model::access::Role,
+    model::{access::Role, failure::Failure},
 };
 use serde::Deserialize;
 
 use super::cookie::{header_value, session_cookie};
 use crate::http::{api::ApiError, local_path};
 
-/// The local admin's login, as the audit log records it.
-pub const LOCAL_ADMIN: &str = "local-admin";
+/// The local admin's login; the audit log records it as `local:admin`.
+pub const LOCAL_ADMIN: &str = "admin";
 
 #[derive(Debug, Deserialize)]
 pub struct SignInForm {
@@ -46,8 +46,9 @@ pub async fn sign_in_locally(
         role: Role::Admin,
         source_addr: source,
         provider_token: None,
+        vouched_until: None,
     };
-    match access::sign_in(&state.store, sign_in).await {
+    match access::sign_in(state.engine.store(), sign_in).await {
         Ok((credential, _)) => (
             StatusCode::SEE_OTHER,
             [
@@ -62,6 +63,9 @@ pub async fn sign_in_locally(
             ],
         )
             .into_response(),
-        Err(error) => ApiError::internal(&error).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "cannot open the local admin's session");
+            ApiError(Failure::internal()).into_response()
+        }
     }
 }

@@ -8,6 +8,8 @@ mod gate;
 mod identify;
 mod local_sign_in;
 mod provider_sign_in;
+mod rate_limit;
+mod refusals;
 mod sign_out;
 
 pub use cross_origin::cross_origin_protection;
@@ -15,4 +17,6 @@ pub use gate::require_sign_in;
 pub use identify::identify;
 pub use local_sign_in::sign_in_locally;
 pub use provider_sign_in::{finish_sign_in, start_sign_in};
+pub use rate_limit::SignInLimiter;
+pub use refusals::RefusalLog;
 pub use sign_out::sign_out;

@@ -15,15 +15,19 @@ use axum::{
 };
 use engine::{
     access::{self, Attempt, Credential, SignIn, ATTEMPT_LIFETIME_MS},
-    model::sign_in::Refusal,
+    model::{failure::Failure, sign_in::Refusal},
 };
 use oauth2::PkceCodeChallenge;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::cookie::{
-    cleared_sign_in_cookie, cookie_value, header_value, session_cookie, sign_in_cookie,
-    SIGN_IN_COOKIE,
+use super::{
+    cookie::{
+        cleared_sign_in_cookie, cookie_value, header_value, session_cookie, sign_in_cookie,
+        SIGN_IN_COOKIE,
+    },
+    rate_limit::SignInLimiter,
+    refusals::RefusalLog,
 };
 use crate::{
     http::{api::ApiError, local_path},
@@ -42,30 +46,42 @@ pub struct CallbackQuery {
     error: Option<String>,
 }
 
-/// `GET /auth/{provider}`.
+/// `GET /auth/{provider}`. Each start stores an attempt, so one address may start only so
+/// many per minute.
 pub async fn start_sign_in(
     State(state): State<AppState>,
     Extension(providers): Extension<Arc<Providers>>,
+    Extension(limiter): Extension<SignInLimiter>,
+    Extension(SourceAddr(source)): Extension<SourceAddr>,
     Path(provider): Path<String>,
     Query(query): Query<StartQuery>,
 ) -> Response {
-    match ProviderKind::parse(&provider) {
-        Some(kind) => start(kind, &state, &providers, query).await,
-        None => unknown_provider(),
+    let Some(kind) = ProviderKind::parse(&provider) else {
+        return unknown_provider();
+    };
+    if !limiter.allow(source.as_deref()) {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "60")],
+            "too many sign-ins started from this address; try again in a minute",
+        )
+            .into_response();
     }
+    start(kind, &state, &providers, query).await
 }
 
 /// `GET /auth/{provider}/callback`.
 pub async fn finish_sign_in(
     State(state): State<AppState>,
     Extension(providers): Extension<Arc<Providers>>,
+    Extension(refusals): Extension<RefusalLog>,
     Extension(SourceAddr(source)): Extension<SourceAddr>,
     Path(provider): Path<String>,
     headers: HeaderMap,
     Query(query): Query<CallbackQuery>,
 ) -> Response {
     match ProviderKind::parse(&provider) {
-        Some(kind) => callback(kind, &state, &providers, source, &headers, query).await,
+        Some(kind) => callback(kind, &state, &providers, &refusals, source, &headers, query).await,
         None => unknown_provider(),
     }
 }
@@ -104,8 +120,8 @@ async fn start(
         Credential::generate(""),
     );
     let (Ok(state_value), Ok(binding), Ok(nonce)) = secrets else {
-        return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "no randomness available")
-            .into_response();
+        tracing::error!("no randomness available for a sign-in");
+        return ApiError(Failure::internal()).into_response();
     };
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let authorize_url = match kind {
@@ -136,14 +152,15 @@ async fn start(
         next_path: local_path(query.next.as_deref()).to_owned(),
     };
     if let Err(error) = access::begin_attempt(
-        &state.store,
+        state.engine.store(),
         state_value.expose(),
         binding.expose(),
         &attempt,
     )
     .await
     {
-        return ApiError::internal(&error).into_response();
+        tracing::error!(%error, "cannot store a sign-in attempt");
+        return ApiError(Failure::internal()).into_response();
     }
     (
         StatusCode::SEE_OTHER,
@@ -166,6 +183,7 @@ async fn callback(
     kind: ProviderKind,
     state: &AppState,
     providers: &Providers,
+    refusals: &RefusalLog,
     source: Option<String>,
     headers: &HeaderMap,
     query: CallbackQuery,
@@ -176,7 +194,7 @@ async fn callback(
     let outcome = vouch(kind, state, providers, headers, query).await;
     let (identity, next_path) = match outcome {
         Ok(found) => found,
-        Err(failure) => return refuse(kind, state, source, failure).await,
+        Err(failure) => return refuse(kind, state, refusals, source, failure).await,
     };
     let sign_in = SignIn {
         provider: kind.as_str().to_owned(),
@@ -186,8 +204,9 @@ async fn callback(
         role: identity.role,
         source_addr: source,
         provider_token: identity.sealed_token,
+        vouched_until: identity.vouched_until,
     };
-    match access::sign_in(&state.store, sign_in).await {
+    match access::sign_in(state.engine.store(), sign_in).await {
         Ok((credential, _)) => {
             let secure = state.secure_cookies();
             let mut response = (
@@ -206,7 +225,10 @@ async fn callback(
             );
             response
         }
-        Err(error) => ApiError::internal(&error).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "cannot open a session");
+            ApiError(Failure::internal()).into_response()
+        }
     }
 }
 
@@ -225,7 +247,7 @@ async fn vouch(
         ));
     };
     let binding = cookie_value(headers, SIGN_IN_COOKIE);
-    let attempt = access::take_attempt(&state.store, kind.as_str(), state_value, binding)
+    let attempt = access::take_attempt(state.engine.store(), kind.as_str(), state_value, binding)
         .await
         .map_err(|e| LoginFailure::new(Refusal::ProviderUnavailable, format!("storage: {e}")))?
         .map_err(|problem| LoginFailure::new(Refusal::InvalidState, problem.describe()))?;
@@ -276,19 +298,25 @@ async fn vouch(
 async fn refuse(
     kind: ProviderKind,
     state: &AppState,
+    refusals: &RefusalLog,
     source: Option<String>,
     failure: LoginFailure,
 ) -> Response {
-    let actor = failure.login.as_deref().unwrap_or("anonymous");
+    let actor = failure.login.as_deref().map_or_else(
+        || "anonymous".to_owned(),
+        |login| format!("{}:{login}", kind.as_str()),
+    );
     let details = json!({
         "provider": kind.as_str(),
         "reason": failure.refusal.code(),
         "detail": failure.detail,
     });
-    if let Err(error) =
-        access::record_refusal(&state.store, actor, "auth.refused", details, source).await
+    if let Err(error) = refusals
+        .record(&actor, "auth.refused", details, source)
+        .await
     {
-        return ApiError::internal(&error).into_response();
+        tracing::error!(%error, "cannot record a refused sign-in");
+        return ApiError(Failure::internal()).into_response();
     }
     to_sign_in_page(failure.refusal, state.secure_cookies())
 }

@@ -19,8 +19,9 @@ pub async fn sign_out(
     headers: HeaderMap,
 ) -> Response {
     if let Some(value) = cookie_value(&headers, SESSION_COOKIE) {
-        if let Err(error) = access::sign_out(&state.store, value, source).await {
-            return ApiError::internal(&error).into_response();
+        if let Err(error) = access::sign_out(state.engine.store(), value, source).await {
+            tracing::error!(%error, "cannot end a session");
+            return ApiError(engine::model::failure::Failure::internal()).into_response();
         }
     }
     (

@@ -1,0 +1,46 @@
+//! What every server function does around its one engine command: find the caller of the
+//! request being handled, and answer a refusal with its kind's HTTP status (never a bare
+//! 500), so the browser, scripts and proxies see the same status the REST API gives.
+
+use engine::{commands::Caller, model::failure::Failure, Engine};
+use leptos::prelude::*;
+
+use super::ApiError;
+use crate::state::{AppState, RequestPrincipal, SourceAddr};
+
+/// The engine and the request's caller; a request nobody signed is refused.
+pub async fn caller() -> Result<(Engine, Caller), ApiError> {
+    let state = expect_context::<AppState>();
+    match signed_caller().await {
+        Some(caller) => Ok((state.engine, caller)),
+        None => Err(refused(Failure::unauthenticated())),
+    }
+}
+
+/// The request's caller, if anyone signed it.
+pub async fn signed_caller() -> Option<Caller> {
+    let principal = leptos_axum::extract::<axum::Extension<RequestPrincipal>>()
+        .await
+        .map(|axum::Extension(principal)| principal)
+        .unwrap_or_default();
+    let source = leptos_axum::extract::<axum::Extension<SourceAddr>>()
+        .await
+        .map(|axum::Extension(source)| source)
+        .unwrap_or_default();
+    principal.caller(&source)
+}
+
+/// A command's answer as a server function's.
+pub fn answer<T>(result: Result<T, Failure>) -> Result<T, ApiError> {
+    result.map_err(refused)
+}
+
+/// The failure, with the response's status set to its kind's.
+pub fn refused(failure: Failure) -> ApiError {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(status) = http::StatusCode::from_u16(failure.kind.http_status()) {
+            response.set_status(status);
+        }
+    }
+    ApiError::Refused(failure)
+}

@@ -1,0 +1,5 @@
+//! The audit log.
+
+mod events;
+
+pub use events::AuditPage;

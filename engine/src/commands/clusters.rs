@@ -1,0 +1,267 @@
+//! Cluster commands: list and read; create, edit, pin versions and remove, each change
+//! checked against `model::cluster` and audited in the transaction that makes it.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::{require, Caller};
+use crate::{
+    audit,
+    clusters::{current, find, no_cluster, pinned, row_of, view_of},
+    engine::Engine,
+    model::{
+        access::Action,
+        cluster::{ClusterInput, ClusterState, ClusterView},
+        failure::Failure,
+        job::{JobKind, JobView},
+    },
+    store::{clusters, jobs as stored_jobs, now_millis, StoreError},
+};
+
+/// What a change of arguments sets; `None` keeps the current value. The name cannot change
+/// (it names the NixOps deployment).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClusterUpdate {
+    pub region: Option<String>,
+    pub cluster_index: Option<i64>,
+    pub env: Option<String>,
+    pub domain: Option<String>,
+    pub dns_zone: Option<String>,
+}
+
+impl ClusterUpdate {
+    /// Every field of a complete form.
+    pub fn from_input(input: ClusterInput) -> ClusterUpdate {
+        ClusterUpdate {
+            region: Some(input.region),
+            cluster_index: Some(input.cluster_index),
+            env: Some(input.env),
+            domain: Some(input.domain),
+            dns_zone: Some(input.dns_zone),
+        }
+    }
+}
+
+/// How a removal went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClusterRemoval {
+    /// Nothing of it existed on the deployer: it is gone.
+    Forgotten,
+    /// Its deployment exists on the deployer: a destroy job was queued.
+    Destroying(JobView),
+}
+
+impl Engine {
+    /// Every cluster, by name.
+    pub async fn clusters(&self, caller: &Caller) -> Result<Vec<ClusterView>, Failure> {
+        require(caller, Action::Read)?;
+        clusters::list(self.store())
+            .await?
+            .into_iter()
+            .map(view_of)
+            .collect()
+    }
+
+    pub async fn cluster(&self, caller: &Caller, name: &str) -> Result<ClusterView, Failure> {
+        require(caller, Action::Read)?;
+        find(self.store(), name).await
+    }
+
+    /// Creates a cluster in nixdeck (its first deploy creates the NixOps deployment).
+    pub async fn create_cluster(
+        &self,
+        caller: &Caller,
+        input: &ClusterInput,
+        version_overrides: &[(String, String)],
+    ) -> Result<ClusterView, Failure> {
+        require(caller, Action::ManageClusters)?;
+        let args = input.validate()?;
+        let versions = pinned(version_overrides)?;
+        let now = now_millis();
+        let id = uuid::Uuid::now_v7().to_string();
+        let row = row_of(
+            &id,
+            &args,
+            &versions,
+            ClusterState::New,
+            caller.actor(),
+            now,
+            now,
+        )?;
+        let mut tx = self.store().begin().await?;
+        if clusters::find_in(&mut tx, &args.name).await?.is_some() {
+            return Err(Failure::conflict_on(
+                "name",
+                format!("a cluster named {:?} exists already", args.name),
+            ));
+        }
+        clusters::insert(&mut tx, &row)
+            .await
+            .map_err(index_conflict)?;
+        audit::record(
+            &mut tx,
+            caller.event(
+                "cluster.created",
+                format!("cluster:{}", args.name),
+                json!({ "args": &args, "versions": &versions }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        view_of(row)
+    }
+
+    /// Changes some of a cluster's arguments; the others keep their values.
+    pub async fn update_cluster(
+        &self,
+        caller: &Caller,
+        name: &str,
+        update: ClusterUpdate,
+    ) -> Result<ClusterView, Failure> {
+        require(caller, Action::ManageClusters)?;
+        let mut tx = self.store().begin().await?;
+        let (row, before) = current(&mut tx, name).await?;
+        let was = before.args.to_input();
+        let input = ClusterInput {
+            name: name.to_owned(),
+            region: update.region.unwrap_or(was.region),
+            cluster_index: update.cluster_index.unwrap_or(was.cluster_index),
+            env: update.env.unwrap_or(was.env),
+            domain: update.domain.unwrap_or(was.domain),
+            dns_zone: update.dns_zone.unwrap_or(was.dns_zone),
+        };
+        let args = input.validate()?;
+        let mut changed = row_of(
+            &row.id,
+            &args,
+            &before.versions,
+            row.state,
+            &row.created_by,
+            row.created_at,
+            now_millis(),
+        )?;
+        changed.on_deployer = row.on_deployer;
+        changed.last_error = row.last_error.clone();
+        clusters::update(&mut tx, &changed)
+            .await
+            .map_err(index_conflict)?;
+        audit::record(
+            &mut tx,
+            caller.event(
+                "cluster.updated",
+                format!("cluster:{name}"),
+                json!({ "from": &before.args, "to": &args }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        view_of(changed)
+    }
+
+    /// Pins the cluster's dependencies: the refs given replace those named, the rest stay.
+    pub async fn set_versions(
+        &self,
+        caller: &Caller,
+        name: &str,
+        changes: &[(String, String)],
+    ) -> Result<ClusterView, Failure> {
+        require(caller, Action::ManageClusters)?;
+        let mut tx = self.store().begin().await?;
+        let (row, before) = current(&mut tx, name).await?;
+        let mut overrides: Vec<(String, String)> = before.versions.clone().into_iter().collect();
+        overrides.extend(
+            changes
+                .iter()
+                .map(|(dep, git_ref)| (dep.clone(), git_ref.trim().to_owned())),
+        );
+        let versions = pinned(&overrides)?;
+        let mut changed = row.clone();
+        changed.versions = serde_json::to_string(&versions)
+            .map_err(|e| super::unreadable("cluster versions", &e))?;
+        changed.updated_at = now_millis();
+        clusters::update(&mut tx, &changed).await?;
+        let differences: BTreeMap<&String, String> = versions
+            .iter()
+            .filter(|(dep, git_ref)| before.versions.get(*dep) != Some(git_ref))
+            .map(|(dep, git_ref)| {
+                let old = before.versions.get(dep).cloned().unwrap_or_default();
+                (dep, format!("{old} → {git_ref}"))
+            })
+            .collect();
+        audit::record(
+            &mut tx,
+            caller.event(
+                "cluster.versions_changed",
+                format!("cluster:{name}"),
+                json!({ "changed": differences }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        view_of(changed)
+    }
+
+    /// Removes a cluster. One whose NixOps deployment exists on the deployer (from the
+    /// moment `nixops create` succeeded, even if the rest of its create failed) is
+    /// destroyed by a job; one that never got that far is forgotten at once.
+    pub async fn remove_cluster(
+        &self,
+        caller: &Caller,
+        name: &str,
+    ) -> Result<ClusterRemoval, Failure> {
+        require(caller, Action::ManageClusters)?;
+        let mut tx = self.store().begin().await?;
+        let (row, view) = current(&mut tx, name).await?;
+        if stored_jobs::has_open_job(&mut tx, name).await? {
+            return Err(Failure::conflict(format!(
+                "cluster {name:?} has a job queued or running; wait for it or cancel it first"
+            )));
+        }
+        if view.on_deployer {
+            let job = self
+                .queue_job(&mut tx, caller, &view, JobKind::Destroy, None, None)
+                .await?;
+            tx.commit().await?;
+            self.wake_worker();
+            return Ok(ClusterRemoval::Destroying(self.job_view(job).await?));
+        }
+        clusters::delete(&mut tx, &row.id).await?;
+        audit::record(
+            &mut tx,
+            caller.event(
+                "cluster.removed",
+                format!("cluster:{name}"),
+                json!({ "state": row.state, "on_deployer": false }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ClusterRemoval::Forgotten)
+    }
+
+    /// The cluster's jobs, newest first.
+    pub async fn cluster_jobs(
+        &self,
+        caller: &Caller,
+        name: &str,
+        limit: i64,
+    ) -> Result<Vec<JobView>, Failure> {
+        require(caller, Action::Read)?;
+        if clusters::find(self.store(), name).await?.is_none() {
+            return Err(no_cluster(name));
+        }
+        self.job_views(stored_jobs::list(self.store(), Some(name), limit).await?)
+            .await
+    }
+}
+
+fn index_conflict(error: StoreError) -> Failure {
+    match error {
+        StoreError::Conflict(_) => Failure::conflict_on(
+            "cluster_index",
+            "another cluster on this deployer has this index",
+        ),
+        other => other.into(),
+    }
+}

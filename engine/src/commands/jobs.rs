@@ -1,0 +1,342 @@
+//! Job commands: deploy (a create the first time), preview, operate (info, stop, start),
+//! redeploy and cancel; read jobs. Permission is always decided against the cluster as it
+//! is now, read in the transaction that queues or changes the job, never against what an
+//! old job recorded.
+
+use serde_json::json;
+
+use super::{require, Caller};
+use crate::{
+    audit,
+    clusters::current,
+    engine::Engine,
+    model::{
+        access::{Action, Environment},
+        cluster::{ClusterView, DEPLOYER_DEPLOYMENT},
+        failure::Failure,
+        job::{JobKind, JobParams, JobState, JobView},
+    },
+    nixops::plan_for,
+    store::{clusters, jobs as stored, jobs::JobRow, now_millis, Tx},
+};
+
+/// A job just queued, and what it will change (compared with the cluster's last
+/// successful deploy, or, for a redeploy, with the cluster as it is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requested {
+    pub job: JobView,
+    pub changes: Vec<String>,
+}
+
+/// A job as its page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobDetails {
+    pub job: JobView,
+    /// What changed since the cluster's previous successful deploy.
+    pub changes: Vec<String>,
+    /// The environment of the job's cluster as it is now (who may cancel or redeploy
+    /// depends on it); `None` once the cluster is gone or was replaced.
+    pub cluster_env: Option<Environment>,
+}
+
+impl Engine {
+    /// Queues a deploy of the cluster as it is now: the runbook's steps 1 to 6 (*create*)
+    /// while its deployment does not exist on the deployer, steps 3 to 6 (*deploy*)
+    /// otherwise, or the last pass as a dry run (*preview*).
+    pub async fn deploy(
+        &self,
+        caller: &Caller,
+        cluster: &str,
+        preview: bool,
+    ) -> Result<Requested, Failure> {
+        require(caller, Action::Read)?;
+        let mut tx = self.store().begin().await?;
+        let (_, view) = current(&mut tx, cluster).await?;
+        let env = view.args.env;
+        require(
+            caller,
+            if preview {
+                Action::Preview(env)
+            } else {
+                Action::Deploy(env)
+            },
+        )?;
+        let kind = match (preview, view.on_deployer) {
+            (true, _) => JobKind::Preview,
+            (false, false) => JobKind::Create,
+            (false, true) => JobKind::Deploy,
+        };
+        let job = self
+            .queue_job(&mut tx, caller, &view, kind, None, None)
+            .await?;
+        tx.commit().await?;
+        self.wake_worker();
+        let job = self.job_view(job).await?;
+        let changes = self.changes_since_previous(&job).await?;
+        Ok(Requested { job, changes })
+    }
+
+    /// Queues `info`/`check`, `stop` or `start` on a deployed cluster.
+    pub async fn operate(
+        &self,
+        caller: &Caller,
+        cluster: &str,
+        kind: JobKind,
+    ) -> Result<Requested, Failure> {
+        if !matches!(kind, JobKind::Info | JobKind::Stop | JobKind::Start) {
+            return Err(Failure::invalid(
+                "kind",
+                "use info, stop or start (deploys and previews: POST .../deploys; destroy: DELETE the cluster)",
+            ));
+        }
+        require(caller, Action::Read)?;
+        let mut tx = self.store().begin().await?;
+        let (_, view) = current(&mut tx, cluster).await?;
+        require(caller, kind.action(view.args.env))?;
+        if !view.on_deployer {
+            return Err(Failure::conflict(format!(
+                "cluster {cluster:?} was never created on the deployer: deploy it before asking for {kind}"
+            )));
+        }
+        let job = self
+            .queue_job(&mut tx, caller, &view, kind, None, None)
+            .await?;
+        tx.commit().await?;
+        self.wake_worker();
+        Ok(Requested {
+            job: self.job_view(job).await?,
+            changes: Vec::new(),
+        })
+    }
+
+    /// Repeats a past create or deploy of a cluster with that job's dependency versions and
+    /// the cluster's current arguments (a redeploy never takes a cluster's arguments back:
+    /// they may have changed who may deploy it). The answer lists what the redeploy will
+    /// change, arguments included. A job of an earlier cluster of the same name (removed
+    /// and created again since) is not repeated.
+    pub async fn redeploy(&self, caller: &Caller, job_id: &str) -> Result<Requested, Failure> {
+        require(caller, Action::Read)?;
+        let mut tx = self.store().begin().await?;
+        let past = stored::find_in(&mut tx, job_id)
+            .await?
+            .ok_or_else(|| no_job(job_id))?;
+        if !matches!(past.kind, JobKind::Create | JobKind::Deploy) {
+            return Err(Failure::conflict(format!(
+                "only a deploy can be repeated, and job {job_id} is a {}",
+                past.kind
+            )));
+        }
+        let cluster = clusters::find_in(&mut tx, &past.cluster).await?;
+        let cluster = match cluster {
+            Some(row) if row.id == past.cluster_id => crate::clusters::view_of(row)?,
+            Some(_) => {
+                return Err(Failure::conflict(format!(
+                    "job {job_id} deployed an earlier cluster named {:?}, removed since; \
+                     deploy the current one instead",
+                    past.cluster
+                )))
+            }
+            None => {
+                return Err(Failure::conflict(format!(
+                    "cluster {:?} no longer exists",
+                    past.cluster
+                )))
+            }
+        };
+        require(caller, Action::Deploy(cluster.args.env))?;
+        let repeated: JobParams = serde_json::from_str(&past.params)
+            .map_err(|e| super::unreadable("job parameters", &e))?;
+        let params = JobParams {
+            args: cluster.args.clone(),
+            versions: repeated.versions.clone(),
+        };
+        let now = JobParams {
+            args: cluster.args.clone(),
+            versions: cluster.versions.clone(),
+        };
+        let mut changes = Vec::new();
+        for change in repeated_args_changes(&repeated, &cluster) {
+            changes.push(change);
+        }
+        changes.extend(params.changes_since(&now));
+        let kind = if cluster.on_deployer {
+            JobKind::Deploy
+        } else {
+            JobKind::Create
+        };
+        let job = self
+            .queue_job(
+                &mut tx,
+                caller,
+                &cluster,
+                kind,
+                Some(params),
+                Some(past.id.clone()),
+            )
+            .await?;
+        tx.commit().await?;
+        self.wake_worker();
+        Ok(Requested {
+            job: self.job_view(job).await?,
+            changes,
+        })
+    }
+
+    /// Asks for a job to stop: a queued one is cancelled at once; a running one when its
+    /// worker sees the request (it sends TERM, then KILL, to the command and waits for it
+    /// to be gone). The cluster's current environment decides who may.
+    pub async fn cancel(&self, caller: &Caller, job_id: &str) -> Result<JobView, Failure> {
+        require(caller, Action::Read)?;
+        let mut tx = self.store().begin().await?;
+        let job = stored::find_in(&mut tx, job_id)
+            .await?
+            .ok_or_else(|| no_job(job_id))?;
+        let cluster = clusters::find_in(&mut tx, &job.cluster).await?;
+        let action = match cluster {
+            Some(row) if row.id == job.cluster_id => Action::CancelJob(row.env),
+            // Its cluster is gone: only those who manage clusters may touch it.
+            _ => Action::ManageClusters,
+        };
+        require(caller, action)?;
+        if job.state.is_final() {
+            return Err(Failure::conflict(format!(
+                "job {job_id} has ended already ({})",
+                job.state
+            )));
+        }
+        let now = now_millis();
+        stored::request_cancel(&mut tx, job_id, now).await?;
+        if job.state == JobState::Queued {
+            stored::finish(
+                &mut tx,
+                job_id,
+                None,
+                JobState::Cancelled,
+                Some("cancelled before it started"),
+                now,
+            )
+            .await?;
+        }
+        audit::record(
+            &mut tx,
+            caller.event(
+                "job.cancel_requested",
+                format!("job:{job_id}"),
+                json!({ "cluster": job.cluster, "was": job.state }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        self.wake_worker();
+        self.job_view(
+            stored::find(self.store(), job_id)
+                .await?
+                .ok_or_else(|| no_job(job_id))?,
+        )
+        .await
+    }
+
+    /// One job, what it changed, and its cluster's current environment.
+    pub async fn job(&self, caller: &Caller, job_id: &str) -> Result<JobDetails, Failure> {
+        require(caller, Action::Read)?;
+        let row = stored::find(self.store(), job_id)
+            .await?
+            .ok_or_else(|| no_job(job_id))?;
+        let cluster_env = clusters::find(self.store(), &row.cluster)
+            .await?
+            .filter(|cluster| cluster.id == row.cluster_id)
+            .map(|cluster| cluster.env);
+        let job = self.job_view(row).await?;
+        let changes = self.changes_since_previous(&job).await?;
+        Ok(JobDetails {
+            job,
+            changes,
+            cluster_env,
+        })
+    }
+
+    /// Jobs newest first, of one cluster or all.
+    pub async fn jobs(
+        &self,
+        caller: &Caller,
+        cluster: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<JobView>, Failure> {
+        require(caller, Action::Read)?;
+        self.job_views(stored::list(self.store(), cluster, limit.clamp(1, 500)).await?)
+            .await
+    }
+
+    /// Inserts a job for `cluster` (its current arguments and versions unless `params`
+    /// says otherwise) with its audit event, inside `tx`.
+    pub(crate) async fn queue_job(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        cluster: &ClusterView,
+        kind: JobKind,
+        params: Option<JobParams>,
+        redeploy_of: Option<String>,
+    ) -> Result<JobRow, Failure> {
+        let params = params.unwrap_or_else(|| JobParams {
+            args: cluster.args.clone(),
+            versions: cluster.versions.clone(),
+        });
+        let settings = self.deploys();
+        let plan = plan_for(kind, &params, &settings.nixops_root, &settings.repo_url);
+        let steps: Vec<String> = plan.steps.iter().map(|step| step.name.clone()).collect();
+        let name = cluster.name();
+        let row = JobRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            kind,
+            cluster: name.to_owned(),
+            cluster_id: cluster.id.clone(),
+            state: JobState::Queued,
+            params: serde_json::to_string(&params)
+                .map_err(|e| super::unreadable("job parameters", &e))?,
+            requested_by: caller.actor().to_owned(),
+            requested_via: caller.door,
+            redeploy_of: redeploy_of.clone(),
+            host: crate::nixops::DEPLOYER_HOST.to_owned(),
+            concurrency_key: format!("deployment:{name}"),
+            exclusive: name == DEPLOYER_DEPLOYMENT,
+            created_at: now_millis(),
+            started_at: None,
+            finished_at: None,
+            error: None,
+            lease_owner: None,
+            lease_expires_at: None,
+            cancel_requested_at: None,
+        };
+        stored::insert(tx, &row, &steps).await?;
+        audit::record(
+            tx,
+            caller.event(
+                &format!("job.{kind}_requested"),
+                format!("cluster:{name}"),
+                json!({ "job_id": row.id, "redeploy_of": redeploy_of }),
+            ),
+        )
+        .await?;
+        Ok(row)
+    }
+}
+
+/// The arguments a redeploy does not take back, in words.
+fn repeated_args_changes(repeated: &JobParams, cluster: &ClusterView) -> Vec<String> {
+    let current = JobParams {
+        args: cluster.args.clone(),
+        versions: repeated.versions.clone(),
+    };
+    current
+        .changes_since(repeated)
+        .into_iter()
+        .map(|change| {
+            format!("{change} (arguments changed since that job; the current ones are used)")
+        })
+        .collect()
+}
+
+pub(crate) fn no_job(job_id: &str) -> Failure {
+    Failure::not_found(format!("there is no job {job_id:?}"))
+}

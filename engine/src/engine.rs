@@ -1,0 +1,117 @@
+//! The engine: what every way in (pages, the REST API, the command line, webhooks, the
+//! scheduler) acts through. It holds the store, the named hosts, the job worker's wake-up
+//! and the live log feeds; its commands (`crate::commands`) take the caller and decide,
+//! validate, write, audit and queue in one place.
+
+use std::{collections::HashMap, sync::Arc};
+
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    exec::Host,
+    jobs::{feeds::LogFeeds, viewers::ViewerLimits},
+    nixops::DeploySettings,
+    store::Store,
+};
+
+/// Everything the engine is made from.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    pub store: Store,
+    /// The hosts commands run on, by name; `deployer` runs every NixOps command.
+    pub hosts: Vec<Host>,
+    pub deploys: DeploySettings,
+    /// Names this process in job leases; unique per process.
+    pub worker_id: String,
+    /// Jobs this process runs at once.
+    pub max_parallel: usize,
+    /// Live log streams one person may hold open at once.
+    pub streams_per_person: usize,
+}
+
+/// A handle to the engine; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    store: Store,
+    hosts: HashMap<String, Host>,
+    deploys: DeploySettings,
+    worker_id: String,
+    max_parallel: usize,
+    wake: Notify,
+    feeds: LogFeeds,
+    viewers: ViewerLimits,
+    /// Cancelled when nixdeck stops: live streams end, the worker lets go of its jobs.
+    stopping: CancellationToken,
+}
+
+impl Engine {
+    /// An engine that stops (ends its streams, lets go of its jobs) when `stopping` fires.
+    pub fn new(config: EngineConfig, stopping: CancellationToken) -> Engine {
+        let feeds = LogFeeds::new(config.store.clone(), stopping.clone());
+        Engine {
+            inner: Arc::new(Inner {
+                hosts: config
+                    .hosts
+                    .into_iter()
+                    .map(|host| (host.name.clone(), host))
+                    .collect(),
+                store: config.store,
+                deploys: config.deploys,
+                worker_id: config.worker_id,
+                max_parallel: config.max_parallel.max(1),
+                wake: Notify::new(),
+                feeds,
+                viewers: ViewerLimits::new(config.streams_per_person.max(1)),
+                stopping,
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The host named `name`, if configured.
+    pub fn host(&self, name: &str) -> Option<&Host> {
+        self.inner.hosts.get(name)
+    }
+
+    pub fn deploys(&self) -> &DeploySettings {
+        &self.inner.deploys
+    }
+
+    pub fn worker_id(&self) -> &str {
+        &self.inner.worker_id
+    }
+
+    pub fn max_parallel(&self) -> usize {
+        self.inner.max_parallel
+    }
+
+    pub fn feeds(&self) -> &LogFeeds {
+        &self.inner.feeds
+    }
+
+    pub(crate) fn viewers(&self) -> &ViewerLimits {
+        &self.inner.viewers
+    }
+
+    pub fn stopping(&self) -> &CancellationToken {
+        &self.inner.stopping
+    }
+
+    /// Tells the worker to look at the queue now (a job was queued or cancelled).
+    pub fn wake_worker(&self) {
+        self.inner.wake.notify_one();
+    }
+
+    pub(crate) async fn woken(&self) {
+        self.inner.wake.notified().await;
+    }
+}

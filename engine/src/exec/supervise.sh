@@ -1,0 +1,135 @@
+# nixdeck's command supervisor, run by `sh -c` on a host (over SSH, or locally), always with
+# every value as a positional argument. It lets a command outlive the connection that
+# started it and nixdeck itself: the command runs detached, in its own session and process
+# group, its output appended to files in a run directory, its exit status written there
+# when it ends. nixdeck reads the output by byte offset and re-attaches after a reconnect
+# or a restart. Actions, each answering one line on standard output:
+#
+#   start DIR WORK CWD K=V... PROGRAM ARGS...        -> started PID | exists | no-work-dir |
+#                                                       starting
+#   status DIR                                       -> absent | starting | running PID |
+#                                                       exited STATUS | vanished
+#   attach DIR OUT_OFFSET ERR_OFFSET                 (streams out on stdout, err on stderr
+#                                                     from the offsets until the command ends)
+#   signal DIR TERM|KILL                             -> sent | gone
+#   forget DIR                                       -> forgotten
+#
+# DIR is WORK/.nixdeck/jobs/JOB/STEP-ORDINAL; WORK must exist (it is the host's working
+# directory, the NixOps root on the deployer). POSIX sh, GNU tail (--pid), setsid.
+set -u
+
+# Whether any process of group $1 still runs. Ended processes that their parent has not yet
+# reaped (zombies) do not count: they can linger where nobody reaps orphans promptly.
+group_alive() {
+  if command -v ps >/dev/null 2>&1; then
+    ps -eo pgid=,stat= | awk -v group="$1" '$1 == group && $2 !~ /^Z/ { alive = 1 } END { exit !alive }'
+  else
+    kill -s 0 -- "-$1" 2>/dev/null
+  fi
+}
+
+action=$1
+dir=$2
+shift 2
+
+case $action in
+start)
+  work=$1 cwd=$2
+  shift 2
+  if [ ! -d "$work" ]; then
+    echo no-work-dir
+    exit 0
+  fi
+  umask 077
+  mkdir -p "${dir%/*}" || exit 3
+  if ! mkdir "$dir" 2>/dev/null; then
+    echo exists
+    exit 0
+  fi
+  : >"$dir/out"
+  : >"$dir/err"
+  # The supervisor: a session leader (so its pid is the group's id) that runs the command
+  # with the given environment and records how it ended. It traps TERM, INT and HUP (a
+  # handler, not an ignore, so the command does not inherit an ignored signal) to outlive
+  # a signal to the group long enough to write the status.
+  setsid sh -c '
+    dir=$1 cwd=$2
+    shift 2
+    trap ":" TERM INT HUP
+    echo $$ >"$dir/pid.tmp" && mv "$dir/pid.tmp" "$dir/pid"
+    if cd "$cwd" 2>>"$dir/err"; then
+      env "$@" </dev/null >>"$dir/out" 2>>"$dir/err"
+      status=$?
+    else
+      status=127
+    fi
+    echo "$status" >"$dir/exit.tmp" && mv "$dir/exit.tmp" "$dir/exit"
+  ' nixdeck-supervisor "$dir" "$cwd" "$@" </dev/null >/dev/null 2>&1 &
+  waited=0
+  while [ ! -s "$dir/pid" ]; do
+    waited=$((waited + 1))
+    if [ "$waited" -gt 400 ]; then
+      echo starting
+      exit 0
+    fi
+    sleep 0.025
+  done
+  echo "started $(cat "$dir/pid")"
+  ;;
+status)
+  if [ ! -d "$dir" ]; then
+    echo absent
+  elif [ -s "$dir/exit" ]; then
+    echo "exited $(cat "$dir/exit")"
+  elif [ ! -s "$dir/pid" ]; then
+    echo starting
+  elif group_alive "$(cat "$dir/pid")"; then
+    echo "running $(cat "$dir/pid")"
+  elif [ -s "$dir/exit" ]; then
+    echo "exited $(cat "$dir/exit")"
+  else
+    echo vanished
+  fi
+  ;;
+attach)
+  out_offset=$1 err_offset=$2
+  # Follow until the command has ended: a watcher of this shell's own (reaped as soon as
+  # it ends, unlike the detached supervisor) waits for the exit status, or for the group to
+  # be gone (killed before it could write one); the readers follow the files until the
+  # watcher ends, then read what is left.
+  pid=$(cat "$dir/pid")
+  (
+    polls=0
+    while [ ! -s "$dir/exit" ]; do
+      polls=$((polls + 1))
+      if [ $((polls % 10)) -eq 0 ] && ! group_alive "$pid"; then
+        break
+      fi
+      sleep 0.2
+    done
+  ) &
+  set -- -f -s 0.2 "--pid=$!"
+  tail -c "+$((out_offset + 1))" "$@" "$dir/out" &
+  out_reader=$!
+  tail -c "+$((err_offset + 1))" "$@" "$dir/err" >&2 &
+  err_reader=$!
+  wait "$out_reader"
+  wait "$err_reader"
+  ;;
+signal)
+  pid=$(cat "$dir/pid" 2>/dev/null || true)
+  if [ -n "$pid" ] && kill -s "$1" -- "-$pid" 2>/dev/null; then
+    echo sent
+  else
+    echo gone
+  fi
+  ;;
+forget)
+  rm -rf -- "$dir"
+  echo forgotten
+  ;;
+*)
+  echo "unknown action $action" >&2
+  exit 2
+  ;;
+esac

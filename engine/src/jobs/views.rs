@@ -1,0 +1,81 @@
+//! Jobs as pages and the API show them, read from their rows.
+
+use crate::{
+    commands::unreadable,
+    engine::Engine,
+    model::{
+        failure::Failure,
+        job::{JobKind, JobParams, JobState, JobView, LogLine, StepView},
+    },
+    store::jobs::{self as stored, JobRow, LogRow},
+};
+
+impl Engine {
+    pub(crate) async fn job_view(&self, row: JobRow) -> Result<JobView, Failure> {
+        let steps = stored::steps(self.store(), &row.id)
+            .await?
+            .into_iter()
+            .map(|step| StepView {
+                name: step.name,
+                state: step.state,
+                started_at: step.started_at,
+                finished_at: step.finished_at,
+            })
+            .collect();
+        Ok(JobView {
+            params: serde_json::from_str(&row.params)
+                .map_err(|e| unreadable(&format!("parameters of job {}", row.id), &e))?,
+            id: row.id,
+            kind: row.kind,
+            cluster: row.cluster,
+            state: row.state,
+            steps,
+            requested_by: row.requested_by,
+            requested_via: row.requested_via,
+            created_at: row.created_at,
+            started_at: row.started_at,
+            finished_at: row.finished_at,
+            error: row.error,
+            redeploy_of: row.redeploy_of,
+        })
+    }
+
+    pub(crate) async fn job_views(&self, rows: Vec<JobRow>) -> Result<Vec<JobView>, Failure> {
+        let mut views = Vec::with_capacity(rows.len());
+        for row in rows {
+            views.push(self.job_view(row).await?);
+        }
+        Ok(views)
+    }
+
+    /// What a job changes compared with the previous successful create or deploy of the
+    /// same cluster (nothing for the first one).
+    pub(crate) async fn changes_since_previous(
+        &self,
+        job: &JobView,
+    ) -> Result<Vec<String>, Failure> {
+        let earlier = stored::list(self.store(), Some(&job.cluster), 200).await?;
+        let previous = earlier.into_iter().find(|row| {
+            row.id < job.id
+                && matches!(row.kind, JobKind::Create | JobKind::Deploy)
+                && row.state == JobState::Succeeded
+        });
+        match previous {
+            Some(row) => {
+                let params: JobParams = serde_json::from_str(&row.params)
+                    .map_err(|e| unreadable(&format!("parameters of job {}", row.id), &e))?;
+                Ok(job.params.changes_since(&params))
+            }
+            None => Ok(Vec::new()),
+        }
+    }
+}
+
+pub(crate) fn line_of(row: LogRow) -> LogLine {
+    LogLine {
+        seq: row.seq,
+        stream: row.stream,
+        at: row.at,
+        text: row.text,
+    }
+}

@@ -1,0 +1,66 @@
+//! What the engine's tests act with: an engine over a test store (no hosts, no worker),
+//! and callers of each role.
+
+use engine::{
+    commands::Caller,
+    model::{
+        access::{Principal, Role, Via},
+        cluster::ClusterInput,
+    },
+    nixops::DeploySettings,
+    store::Store,
+    Engine, EngineConfig,
+};
+use tokio_util::sync::CancellationToken;
+
+pub fn engine(store: &Store) -> Engine {
+    Engine::new(
+        EngineConfig {
+            store: store.clone(),
+            hosts: Vec::new(),
+            deploys: DeploySettings {
+                nixops_root: "/var/lib/nixops".to_owned(),
+                repo_url: "https://example.com/disciplina-nixops.git".to_owned(),
+            },
+            worker_id: "worker-1".to_owned(),
+            max_parallel: 1,
+            streams_per_person: 2,
+        },
+        CancellationToken::new(),
+    )
+}
+
+/// A person signed in with `role`, whose actor is `actor`.
+pub fn caller(actor: &str, role: Role) -> Caller {
+    let login = actor.split_once(':').map_or(actor, |(_, login)| login);
+    Caller::from_request(
+        Principal {
+            user_id: Some(format!("id-{login}")),
+            actor: actor.to_owned(),
+            login: login.to_owned(),
+            name: login.to_owned(),
+            role,
+            via: Via::Session,
+        },
+        Some("127.0.0.1".to_owned()),
+    )
+}
+
+pub fn admin() -> Caller {
+    caller("github:alice", Role::Admin)
+}
+
+pub fn operator() -> Caller {
+    caller("github:olga", Role::Operator)
+}
+
+pub fn staging(name: &str, index: i64) -> ClusterInput {
+    ClusterInput {
+        name: name.to_owned(),
+        region: String::new(),
+        cluster_index: index,
+        env: "staging".to_owned(),
+        domain: format!("{name}.disciplina.io"),
+        dns_zone: "disciplina.io.".to_owned(),
+    }
+}

@@ -1,0 +1,169 @@
+//! The application, assembled once from the configuration and an open store: the engine
+//! with its hosts, the sign-in providers, the app state and the router. `serve` and the
+//! tests build it the same way; only the store (a file or a test database) differs.
+
+use std::sync::Arc;
+
+use app::state::AppState;
+use axum::Router;
+use engine::{
+    audit::AuditAnchor,
+    exec::{Host, Transport},
+    nixops::{DeploySettings, DEPLOYER_HOST},
+    store::Store,
+    Engine, EngineConfig,
+};
+use leptos::config::{Env, LeptosOptions};
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    config::{Config, DeployerTarget},
+    http::{router, RefusalLog, RouterParts, SignInLimiter},
+    login::{membership_recheck, Providers},
+};
+
+/// The base name of the built WebAssembly, JS and CSS files (`output-name` in Cargo.toml).
+const OUTPUT_NAME: &str = "nixdeck";
+/// Jobs one nixdeck runs at once.
+const MAX_PARALLEL_JOBS: usize = 4;
+/// Live log streams one person may hold open at once.
+const STREAMS_PER_PERSON: usize = 8;
+
+pub struct Application {
+    pub engine: Engine,
+    pub state: AppState,
+    pub router: Router,
+    pub providers: Arc<Providers>,
+    pub refusals: RefusalLog,
+    /// Cancelled when nixdeck stops.
+    pub stopping: CancellationToken,
+}
+
+impl Application {
+    /// Everything `serve` runs, over `store` (given the audit anchor the configuration
+    /// names), stopping when `stopping` fires. Nothing is started yet: see `start`.
+    pub fn assemble(
+        config: &Config,
+        store: Store,
+        stopping: CancellationToken,
+    ) -> Result<Application, String> {
+        let store = match store.anchor() {
+            Some(_) => store,
+            None => store.with_anchor(Arc::new(open_anchor(config)?)),
+        };
+        let providers = Arc::new(Providers::from_config(config)?);
+        let engine = Engine::new(
+            EngineConfig {
+                store: store.clone(),
+                hosts: vec![deployer_host(config)],
+                deploys: DeploySettings {
+                    nixops_root: config.deployer.nixops_root.clone(),
+                    repo_url: config.deployer.repo_url.clone(),
+                },
+                worker_id: uuid::Uuid::new_v4().to_string(),
+                max_parallel: MAX_PARALLEL_JOBS,
+                streams_per_person: STREAMS_PER_PERSON,
+            },
+            stopping.clone(),
+        );
+        let state = AppState {
+            leptos_options: leptos_options(config),
+            engine: engine.clone(),
+            public_url: config.public_url_str(),
+            sign_in_methods: providers.sign_in_methods(),
+        };
+        let refusals = RefusalLog::new(store);
+        let router = router(
+            state.clone(),
+            RouterParts {
+                providers: providers.clone(),
+                allowed_hosts: Arc::new(config.allowed_hosts.clone()),
+                refusals: refusals.clone(),
+                sign_in_limiter: SignInLimiter::default(),
+            },
+        );
+        Ok(Application {
+            engine,
+            state,
+            router,
+            providers,
+            refusals,
+            stopping,
+        })
+    }
+
+    /// On SQLite this is the only nixdeck on the database, so every job still marked
+    /// running was this nixdeck's before it stopped: it is taken over (re-attached to) at
+    /// once. On PostgreSQL other replicas may hold running jobs; those are taken over only
+    /// when their leases lapse. Returns how many were taken back.
+    pub async fn resume_left_jobs(&self) -> Result<u64, engine::model::failure::Failure> {
+        match self.engine.store().db() {
+            engine::store::Db::Sqlite(_) => self.engine.take_back_running_jobs().await,
+            engine::store::Db::Postgres(_) => Ok(0),
+        }
+    }
+
+    /// Starts what runs beside the requests: the job worker, the membership re-check and
+    /// the writer of repeated refusals. Each ends when nixdeck stops; await the handles
+    /// then.
+    pub fn start(&self) -> Vec<tokio::task::JoinHandle<()>> {
+        vec![
+            self.engine.spawn_worker(),
+            membership_recheck::spawn(
+                self.engine.store().clone(),
+                self.providers.clone(),
+                self.stopping.clone(),
+            ),
+            self.refusals.spawn_flusher(self.stopping.clone()),
+        ]
+    }
+}
+
+/// The anchor file the configuration names, opened (and created) now so a path nixdeck
+/// cannot write is found at start.
+pub fn open_anchor(config: &Config) -> Result<AuditAnchor, String> {
+    AuditAnchor::open(&config.audit_anchor).map_err(|error| {
+        format!(
+            "cannot write the audit anchor {} (NIXDECK_AUDIT_ANCHOR): {error}",
+            config.audit_anchor.display()
+        )
+    })
+}
+
+/// The deployer as a named host.
+fn deployer_host(config: &Config) -> Host {
+    let deployer = &config.deployer;
+    let (transport, hint) = match &deployer.target {
+        DeployerTarget::Local => (
+            Transport::Local,
+            "this nixdeck runs the runbook's commands here (NIXDECK_DEPLOYER_SSH=local); point \
+             NIXDECK_DEPLOYER_SSH at the deployer (user@host), or make this machine one \
+             (install NixOps and create the directory)",
+        ),
+        DeployerTarget::Ssh(target) => (
+            Transport::Ssh(target.clone()),
+            "create it on the deployer, or set NIXDECK_NIXOPS_ROOT to the directory that \
+             holds the clusters' clones",
+        ),
+    };
+    Host {
+        name: DEPLOYER_HOST.to_owned(),
+        transport,
+        work_dir: deployer.nixops_root.clone(),
+        work_dir_hint: hint.to_owned(),
+    }
+}
+
+/// Leptos's own settings, fixed by how the site is built rather than configured.
+fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(OUTPUT_NAME)
+        .site_pkg_dir("pkg")
+        .site_addr(config.listen)
+        .env(if cfg!(debug_assertions) {
+            Env::DEV
+        } else {
+            Env::PROD
+        })
+        .build()
+}

@@ -1,0 +1,19 @@
+//! Reading a JSON body: an empty body is the type's default (every field optional, so a
+//! missing one is reported by the model's rules, naming it); a malformed one is 422.
+
+use engine::model::failure::Failure;
+use serde::Deserialize;
+
+use super::ApiError;
+
+pub fn body<T: for<'de> Deserialize<'de> + Default>(raw: &str) -> Result<T, ApiError> {
+    if raw.trim().is_empty() {
+        return Ok(T::default());
+    }
+    serde_json::from_str(raw).map_err(|e| {
+        ApiError(Failure::invalid(
+            "body",
+            format!("the body is not valid JSON for this request: {e}"),
+        ))
+    })
+}
