@@ -80,6 +80,12 @@ def best_of(url: str, cookie: str = "") -> dict:
     }
 
 
+def built(extension: str) -> Path:
+    """The build's output file of this kind (its name carries a content hash)."""
+    return max((ROOT / "target/site/pkg").glob(f"nixdeck.*.{extension}"),
+               key=lambda path: path.stat().st_mtime)
+
+
 def compressed_sizes(path: Path) -> tuple[int, int, int]:
     raw = path.stat().st_size
     gz = len(subprocess.run(["gzip", "-9", "-c", str(path)], check=True, capture_output=True).stdout)
@@ -126,9 +132,9 @@ def main() -> None:
         print(f"| {label} | {ours['rps']:.0f} | {base['rps']:.0f} | {ours['rps'] / base['rps']:.3f} "
               f"| {ours['p50']:.2f} / {ours['p99']:.2f} | {base['p50']:.2f} / {base['p99']:.2f} "
               f"| {ours['p50'] / base['p50']:.1f} | {ours['p99'] / base['p99']:.1f} |")
-    raw, gz, br = compressed_sizes(ROOT / "target/site/pkg/nixdeck.wasm")
-    js_raw, js_gz, js_br = compressed_sizes(ROOT / "target/site/pkg/nixdeck.js")
-    css_raw, css_gz, css_br = compressed_sizes(ROOT / "target/site/pkg/nixdeck.css")
+    raw, gz, br = compressed_sizes(built("wasm"))
+    js_raw, js_gz, js_br = compressed_sizes(built("js"))
+    css_raw, css_gz, css_br = compressed_sizes(built("css"))
     print("\n| file | raw bytes | gzip -9 bytes | brotli bytes (served) |")
     print("|---|---|---|---|")
     print(f"| nixdeck.wasm | {raw} | {gz} | {br} |")

@@ -9,7 +9,10 @@ import { githubServers } from "./github/servers";
 
 const port = Number(process.env.NIXDECK_E2E_PORT ?? 3457);
 const baseURL = `http://127.0.0.1:${port}`;
-const workdir = mkdtempSync(path.join(tmpdir(), "nixdeck-e2e-"));
+// The workers load this file again: they find the runner's directory in the environment
+// (tests write the stand-in's controls there), and leave the servers to the runner.
+const inWorker = process.env.NIXDECK_E2E_WORKDIR !== undefined;
+const workdir = (process.env.NIXDECK_E2E_WORKDIR ??= mkdtempSync(path.join(tmpdir(), "nixdeck-e2e-")));
 const binary = path.resolve(__dirname, "../target/release/nixdeck");
 
 export default defineConfig({
@@ -49,15 +52,20 @@ export default defineConfig({
       use: { ...devices["Desktop Chrome"], channel: undefined },
     },
   ],
-  webServer: [
+  webServer: inWorker ? [] : servers(),
+});
+
+/** The dashboard under test and the GitHub counterparts, started by the runner. */
+function servers() {
+  return [
     {
       command: `${binary} serve`,
       cwd: workdir,
       url: `${baseURL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,
-      stdout: "pipe",
-      stderr: "pipe",
+      stdout: "pipe" as const,
+      stderr: "pipe" as const,
       env: {
         NIXDECK_LISTEN: `127.0.0.1:${port}`,
         NIXDECK_DATA_DIR: path.join(workdir, "data"),
@@ -66,5 +74,5 @@ export default defineConfig({
       },
     },
     ...githubServers(binary, workdir),
-  ],
-});
+  ];
+}

@@ -2,8 +2,9 @@
 # Runs every test nixdeck has, installing whatever they need first:
 #   1. formatting and lints (cargo fmt, cargo clippy -D warnings);
 #   2. the Rust tests, against SQLite and a throwaway PostgreSQL server on 127.0.0.1;
-#   3. a release build, whose binary is started from an empty directory (proving it
-#      carries its own site) and driven in Debian's Chromium by the Playwright tests.
+#   3. a release build, whose binary is started from an empty directory and checked to serve
+#      every file of the site just built, then driven in Debian's Chromium by the
+#      Playwright tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +33,8 @@ cargo test --workspace --locked
 
 step "release build"
 cargo leptos build --release --precompress
+step "the release binary carries exactly the site just built"
+bash scripts/check-release-site.sh
 
 step "end-to-end tests in Chromium"
 mkdir -p target/tmp

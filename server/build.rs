@@ -1,6 +1,7 @@
 //! Rebuilds the release binary when the built site changes, so the WebAssembly, JS and CSS
-//! embedded in it are always the ones just built (cargo-leptos builds the site first).
-//! Debug builds read the site from disk instead and need no rebuild.
+//! embedded in it are always the ones just built (with `hash-files`, cargo-leptos builds the
+//! site completely before the server). Debug builds read the site from disk instead and
+//! need no rebuild.
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");

@@ -3,10 +3,25 @@
 // the recording nixops stand-in first on its PATH and a local git repository standing in
 // for disciplina-nixops. (The Rust tests cover the same jobs over SSH against a real sshd.)
 import { execFileSync } from "node:child_process";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 const standIn = path.resolve(__dirname, "../../testkit/counterparts/nixops-standin");
+
+function controlFile(workdir: string): string {
+  return path.join(workdir, "nixops-controls");
+}
+
+/**
+ * Shapes the stand-in's output for one cluster's calls from now on (`{ LINES: "2500" }` sets
+ * NIXOPS_STANDIN_LINES for that deployment only), leaving other tests' clusters as they are.
+ */
+export function standInControls(cluster: string, controls: Record<string, string>): void {
+  const workdir = process.env.NIXDECK_E2E_WORKDIR;
+  if (!workdir) throw new Error("NIXDECK_E2E_WORKDIR is set by the Playwright config");
+  const lines = Object.entries(controls).map(([key, value]) => `NIXOPS_STANDIN_${key}@${cluster}=${value}\n`);
+  appendFileSync(controlFile(workdir), lines.join(""));
+}
 
 /** Makes the deployer's directories in `workdir`; returns the environment nixdeck needs. */
 export function localDeployer(workdir: string): Record<string, string> {
@@ -41,6 +56,8 @@ export function localDeployer(workdir: string): Record<string, string> {
     NIXDECK_NIXOPS_REPO_URL: bare,
     NIXOPS_STANDIN_RECORD: path.join(workdir, "nixops-calls.jsonl"),
     NIXOPS_STANDIN_STATE: path.join(workdir, "nixops-state.json"),
+    // What a test asks of one cluster's nixops calls (see standInControls).
+    NIXOPS_STANDIN_CONTROL: controlFile(workdir),
     // Each deploy pass takes a second, so a viewer sees the log arrive while it runs.
     NIXOPS_STANDIN_SLEEP: "1",
   };

@@ -19,7 +19,12 @@ test("an admin creates an API token, sees it once, uses it and revokes it", asyn
   const me = await page.request.get("/api/v1/me", {
     headers: { authorization: `Bearer ${token}` },
   });
-  expect(await me.json()).toEqual({ login: "token:e2e-ci", role: "operator", via: "token" });
+  expect(await me.json()).toEqual({
+    login: "e2e-ci",
+    actor: "token:e2e-ci",
+    role: "operator",
+    via: "token",
+  });
 
   const row = page.getByRole("listitem").filter({ hasText: "e2e-ci" });
   await row.getByRole("button", { name: "Revoke" }).click();

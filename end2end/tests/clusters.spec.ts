@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { waitForHydration } from "./hydration";
+import { standInControls } from "../deployer/local";
 import { signIn } from "./session";
 
 test("an admin creates a cluster, deploys it watching the log, and redeploys from history", async ({ page }) => {
@@ -75,4 +76,46 @@ test("a finished job's page reads without JavaScript; the API drives the same jo
   const text = await (await page.request.get(`/api/v1/jobs/${id}/log`)).text();
   expect(text).toContain("▶ deploy pass 3 (machines)");
   await context.close();
+});
+
+test("a long job's page opens on its newest lines and shows earlier ones on demand", async ({ page }) => {
+  test.setTimeout(90_000);
+  await signIn(page);
+  const origin = new URL(test.info().project.use.baseURL ?? "").origin;
+  // Each of the create's three deploy passes builds with 1,500 lines of output.
+  standInControls("e2e-long", { LINES: "1500" });
+  const created = await page.request.post("/api/v1/clusters", {
+    data: { name: "e2e-long", cluster_index: 13, env: "staging", domain: "e2e-long.disciplina.io" },
+    headers: { origin },
+  });
+  expect(created.status()).toBe(201);
+  const started = await page.request.post("/api/v1/clusters/e2e-long/deploys", { headers: { origin } });
+  expect(started.status()).toBe(202);
+  const { job_id: id } = await started.json();
+  await expect
+    .poll(async () => (await (await page.request.get(`/api/v1/jobs/${id}`)).json()).state, { timeout: 60_000 })
+    .toBe("succeeded");
+  const whole = (await (await page.request.get(`/api/v1/jobs/${id}/log`)).text()).trimEnd().split("\n");
+  expect(whole.length).toBeGreaterThan(4500);
+
+  await page.goto(`/jobs/${id}`);
+  await waitForHydration(page);
+  const lines = page.getByTestId("job-log").locator("[data-seq]");
+  // The newest thousand lines, ending with the job's end.
+  await expect(lines).toHaveCount(1000);
+  await expect(lines.last()).toContainText("job succeeded");
+  await expect(lines.first()).toHaveAttribute("data-seq", String(whole.length - 999));
+
+  const earlier = page.getByRole("button", { name: "Show earlier lines" });
+  await earlier.click();
+  await expect(lines).toHaveCount(2000);
+  await expect(lines.first()).toHaveAttribute("data-seq", String(whole.length - 1999));
+  while (await earlier.isVisible()) {
+    const shown = await lines.count();
+    await earlier.click();
+    await expect(lines).not.toHaveCount(shown);
+  }
+  await expect(lines).toHaveCount(whole.length);
+  await expect(lines.first()).toHaveAttribute("data-seq", "1");
+  await expect(page.getByRole("link", { name: "Whole log as text" })).toHaveAttribute("href", `/api/v1/jobs/${id}/log`);
 });

@@ -19,7 +19,12 @@ test("a member signs in with GitHub, sees their name and role, and signs out", a
   await expect(account).toContainText("Olga Operator");
   await expect(account).toContainText("operator");
   const me = await page.request.get("/api/v1/me");
-  expect(await me.json()).toEqual({ login: "olga", role: "operator", via: "session" });
+  expect(await me.json()).toEqual({
+    login: "olga",
+    actor: "github:olga",
+    role: "operator",
+    via: "session",
+  });
 
   await account.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/signin$/);

@@ -23,5 +23,5 @@ test("the API answers who is signed in, and refuses without credentials", async 
   await page.goto("/signin");
   await page.getByRole("button", { name: "Sign in as the local admin" }).click();
   const me = await page.request.get("/api/v1/me");
-  expect(await me.json()).toEqual({ login: "local-admin", role: "admin", via: "session" });
+  expect(await me.json()).toEqual({ login: "admin", actor: "local:admin", role: "admin", via: "session" });
 });

@@ -49,7 +49,7 @@ pub enum ClusterRemoval {
     /// Nothing of it existed on the deployer: it is gone.
     Forgotten,
     /// Its deployment exists on the deployer: a destroy job was queued.
-    Destroying(JobView),
+    Destroying(Box<JobView>),
 }
 
 impl Engine {
@@ -224,7 +224,9 @@ impl Engine {
                 .await?;
             tx.commit().await?;
             self.wake_worker();
-            return Ok(ClusterRemoval::Destroying(self.job_view(job).await?));
+            return Ok(ClusterRemoval::Destroying(Box::new(
+                self.job_view(job).await?,
+            )));
         }
         clusters::delete(&mut tx, &row.id).await?;
         audit::record(

@@ -38,16 +38,10 @@ impl Engine {
         events: mpsc::Sender<LogEvent>,
     ) -> Result<(), Failure> {
         let mut last = after_seq;
-        let state = stored::find(self.store(), job_id)
-            .await?
-            .map_or(JobState::Failed, |job| job.state);
-        if state.is_final() {
-            if self.catch_up(job_id, &mut last, &events).await? {
-                let _ = events.send(LogEvent::End(state)).await;
-            }
-            return Ok(());
-        }
         loop {
+            if self.ended(job_id, &mut last, &events).await? {
+                return Ok(());
+            }
             // Subscribe before reading the database: a batch is stored before it is
             // published, so every line is in one or the other.
             let mut live = self.feeds().subscribe(job_id);
@@ -78,16 +72,26 @@ impl Engine {
                     }
                 }
             }
-            let state = stored::find(self.store(), job_id)
-                .await?
-                .map_or(JobState::Failed, |job| job.state);
-            if state.is_final() {
-                if self.catch_up(job_id, &mut last, &events).await? {
-                    let _ = events.send(LogEvent::End(state)).await;
-                }
-                return Ok(());
-            }
         }
+    }
+
+    /// If the job has ended: sends its remaining lines and its end, and says so.
+    async fn ended(
+        &self,
+        job_id: &str,
+        last: &mut i64,
+        events: &mpsc::Sender<LogEvent>,
+    ) -> Result<bool, Failure> {
+        let state = stored::find(self.store(), job_id)
+            .await?
+            .map_or(JobState::Failed, |job| job.state);
+        if !state.is_final() {
+            return Ok(false);
+        }
+        if self.catch_up(job_id, last, events).await? {
+            let _ = events.send(LogEvent::End(state)).await;
+        }
+        Ok(true)
     }
 
     /// Sends the stored lines after `last`; false if the viewer went away.

@@ -5,23 +5,12 @@
 /// columns of the same names. `$key` is the column that names the row in errors.
 macro_rules! from_row {
     ($row:ident, $table:literal, $key:literal, { $($field:ident),+ $(,)? }) => {
-        impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for $row {
-            fn from_row(row: &'r sqlx::sqlite::SqliteRow) -> Result<Self, sqlx::Error> {
-                use sqlx::Row;
-                let key = row
-                    .try_get::<String, _>($key)
-                    .or_else(|_| row.try_get::<i64, _>($key).map(|n| n.to_string()))
-                    .unwrap_or_default();
-                Ok($row {
-                    $($field: row
-                        .try_get(stringify!($field))
-                        .map_err(|e| $crate::store::rows::naming_row(e, $table, &key))?,)+
-                })
-            }
-        }
-
-        impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for $row {
-            fn from_row(row: &'r sqlx::postgres::PgRow) -> Result<Self, sqlx::Error> {
+        $crate::store::rows::from_row!(@on sqlx::sqlite::SqliteRow, $row, $table, $key, { $($field),+ });
+        $crate::store::rows::from_row!(@on sqlx::postgres::PgRow, $row, $table, $key, { $($field),+ });
+    };
+    (@on $db_row:ty, $row:ident, $table:literal, $key:literal, { $($field:ident),+ }) => {
+        impl<'r> sqlx::FromRow<'r, $db_row> for $row {
+            fn from_row(row: &'r $db_row) -> Result<Self, sqlx::Error> {
                 use sqlx::Row;
                 let key = row
                     .try_get::<String, _>($key)

@@ -11,14 +11,15 @@ use engine::{
         job::{JobKind, JobState},
     },
     store::{clusters, jobs as queue, now_millis, Store},
+    Engine,
 };
 use testkit::on_both_databases;
 
-use crate::helpers::{admin, engine, operator, staging};
+use crate::helpers::{admin, cluster_with_a_job, engine, operator, staging};
 
-/// Marks the cluster's deployment as existing and the job as done, as a finished create
-/// leaves them.
-async fn created(store: &Store, cluster: &str, job: &str) {
+/// Marks the cluster's deployment as existing and the job as ended in `state`, as a
+/// create leaves them once `nixops create` has succeeded.
+async fn created(store: &Store, cluster: &str, job: &str, state: JobState) {
     let row = clusters::find(store, cluster)
         .await
         .expect("find")
@@ -26,30 +27,19 @@ async fn created(store: &Store, cluster: &str, job: &str) {
     clusters::mark_on_deployer(store, &row.id, now_millis())
         .await
         .expect("mark");
+    let error = (state == JobState::Failed).then_some("pass 2");
     let mut tx = store.begin().await.expect("tx");
-    queue::finish(&mut tx, job, None, JobState::Succeeded, None, now_millis())
+    queue::finish(&mut tx, job, None, state, error, now_millis())
         .await
         .expect("finish");
     tx.commit().await.expect("commit");
 }
 
-async fn an_operator_cannot_redeploy_a_cluster_made_production_since(store: Store) {
-    let engine = engine(&store);
-    engine
-        .create_cluster(&admin(), &staging("alpha", 2), &[])
-        .await
-        .expect("create");
-    let old = engine
-        .deploy(&operator(), "alpha", false)
-        .await
-        .expect("deploy")
-        .job;
-    assert_eq!(old.kind, JobKind::Create);
-    created(&store, "alpha", &old.id).await;
+async fn make_production(engine: &Engine, name: &str) {
     engine
         .update_cluster(
             &admin(),
-            "alpha",
+            name,
             ClusterUpdate {
                 env: Some("production".to_owned()),
                 ..ClusterUpdate::default()
@@ -57,6 +47,14 @@ async fn an_operator_cannot_redeploy_a_cluster_made_production_since(store: Stor
         )
         .await
         .expect("switch to production");
+}
+
+async fn an_operator_cannot_redeploy_a_cluster_made_production_since(store: Store) {
+    let engine = engine(&store);
+    let old = cluster_with_a_job(&engine, "alpha", &operator()).await;
+    assert_eq!(old.kind, JobKind::Create);
+    created(&store, "alpha", &old.id, JobState::Succeeded).await;
+    make_production(&engine, "alpha").await;
 
     let refused = engine
         .redeploy(&operator(), &old.id)
@@ -85,15 +83,7 @@ async fn an_operator_cannot_redeploy_a_cluster_made_production_since(store: Stor
 
 async fn a_job_of_a_removed_cluster_is_not_redeployed_on_its_successor(store: Store) {
     let engine = engine(&store);
-    engine
-        .create_cluster(&admin(), &staging("alpha", 2), &[])
-        .await
-        .expect("create");
-    let old = engine
-        .deploy(&admin(), "alpha", false)
-        .await
-        .expect("deploy")
-        .job;
+    let old = cluster_with_a_job(&engine, "alpha", &admin()).await;
     engine.cancel(&admin(), &old.id).await.expect("cancel");
     assert_eq!(
         engine
@@ -116,26 +106,8 @@ async fn a_job_of_a_removed_cluster_is_not_redeployed_on_its_successor(store: St
 
 async fn a_cancel_is_decided_by_the_clusters_current_environment(store: Store) {
     let engine = engine(&store);
-    engine
-        .create_cluster(&admin(), &staging("alpha", 2), &[])
-        .await
-        .expect("create");
-    let job = engine
-        .deploy(&operator(), "alpha", false)
-        .await
-        .expect("deploy")
-        .job;
-    engine
-        .update_cluster(
-            &admin(),
-            "alpha",
-            ClusterUpdate {
-                env: Some("production".to_owned()),
-                ..ClusterUpdate::default()
-            },
-        )
-        .await
-        .expect("production");
+    let job = cluster_with_a_job(&engine, "alpha", &operator()).await;
+    make_production(&engine, "alpha").await;
     let refused = engine
         .cancel(&operator(), &job.id)
         .await
@@ -146,35 +118,9 @@ async fn a_cancel_is_decided_by_the_clusters_current_environment(store: Store) {
 
 async fn a_cluster_on_the_deployer_is_removed_by_a_destroy_job(store: Store) {
     let engine = engine(&store);
-    engine
-        .create_cluster(&admin(), &staging("alpha", 2), &[])
-        .await
-        .expect("create");
-    let create = engine
-        .deploy(&admin(), "alpha", false)
-        .await
-        .expect("deploy")
-        .job;
+    let create = cluster_with_a_job(&engine, "alpha", &admin()).await;
     // The create failed after `nixops create` succeeded: the deployment exists.
-    let row = clusters::find(&store, "alpha")
-        .await
-        .expect("find")
-        .expect("cluster");
-    clusters::mark_on_deployer(&store, &row.id, now_millis())
-        .await
-        .expect("mark");
-    let mut tx = store.begin().await.expect("tx");
-    queue::finish(
-        &mut tx,
-        &create.id,
-        None,
-        JobState::Failed,
-        Some("pass 2"),
-        now_millis(),
-    )
-    .await
-    .expect("finish");
-    tx.commit().await.expect("commit");
+    created(&store, "alpha", &create.id, JobState::Failed).await;
 
     let removal = engine
         .remove_cluster(&admin(), "alpha")

@@ -6,6 +6,7 @@ use engine::{
     model::{
         access::{Principal, Role, Via},
         cluster::ClusterInput,
+        job::JobView,
     },
     nixops::DeploySettings,
     store::Store,
@@ -63,4 +64,28 @@ pub fn staging(name: &str, index: i64) -> ClusterInput {
         domain: format!("{name}.disciplina.io"),
         dns_zone: "disciplina.io.".to_owned(),
     }
+}
+
+/// Creates the staging cluster `name` numbered `index`, as an admin.
+pub async fn create(engine: &Engine, name: &str, index: i64) {
+    engine
+        .create_cluster(&admin(), &staging(name, index), &[])
+        .await
+        .expect(name);
+}
+
+/// Queues a deploy (or a preview) of `cluster` by an admin and returns the job's id.
+pub async fn deploy(engine: &Engine, cluster: &str, preview: bool) -> String {
+    engine
+        .deploy(&admin(), cluster, preview)
+        .await
+        .expect("deploy")
+        .job
+        .id
+}
+
+/// Creates a staging cluster and queues its first job (a create) by `by`.
+pub async fn cluster_with_a_job(engine: &Engine, name: &str, by: &Caller) -> JobView {
+    create(engine, name, 2).await;
+    engine.deploy(by, name, false).await.expect("deploy").job
 }

@@ -10,7 +10,7 @@ use engine::{
 };
 use testkit::on_both_databases;
 
-use crate::helpers::{admin, engine, staging};
+use crate::helpers::{admin, create, deploy, engine};
 
 async fn claim(store: &Store, worker: &str) -> Option<String> {
     let now = now_millis();
@@ -37,32 +37,11 @@ async fn finish(store: &Store, id: &str, worker: &str) {
 
 async fn jobs_of_one_deployment_run_one_at_a_time_in_order(store: Store) {
     let engine = engine(&store);
-    engine
-        .create_cluster(&admin(), &staging("alpha", 1), &[])
-        .await
-        .expect("alpha");
-    engine
-        .create_cluster(&admin(), &staging("beta", 2), &[])
-        .await
-        .expect("beta");
-    let a1 = engine
-        .deploy(&admin(), "alpha", false)
-        .await
-        .expect("a1")
-        .job
-        .id;
-    let a2 = engine
-        .deploy(&admin(), "alpha", true)
-        .await
-        .expect("a2")
-        .job
-        .id;
-    let b1 = engine
-        .deploy(&admin(), "beta", false)
-        .await
-        .expect("b1")
-        .job
-        .id;
+    create(&engine, "alpha", 1).await;
+    create(&engine, "beta", 2).await;
+    let a1 = deploy(&engine, "alpha", false).await;
+    let a2 = deploy(&engine, "alpha", true).await;
+    let b1 = deploy(&engine, "beta", false).await;
     assert_eq!(claim(&store, "w1").await, Some(a1.clone()));
     // alpha is busy: beta's job goes next, alpha's second waits.
     assert_eq!(claim(&store, "w1").await, Some(b1.clone()));
@@ -76,16 +55,8 @@ async fn jobs_of_one_deployment_run_one_at_a_time_in_order(store: Store) {
 
 async fn nothing_runs_beside_an_exclusive_job_on_its_host(store: Store) {
     let engine = engine(&store);
-    engine
-        .create_cluster(&admin(), &staging("alpha", 1), &[])
-        .await
-        .expect("alpha");
-    let a = engine
-        .deploy(&admin(), "alpha", false)
-        .await
-        .expect("a")
-        .job
-        .id;
+    create(&engine, "alpha", 1).await;
+    let a = deploy(&engine, "alpha", false).await;
     // A job on the deployer deployment itself, as maintenance of the deployer queues it:
     // exclusive on its host, and older than alpha's.
     testkit::execute(
@@ -114,16 +85,8 @@ async fn nothing_runs_beside_an_exclusive_job_on_its_host(store: Store) {
 
 async fn leases_are_renewed_by_their_owner_and_lapsed_ones_taken_over(store: Store) {
     let engine = engine(&store);
-    engine
-        .create_cluster(&admin(), &staging("alpha", 1), &[])
-        .await
-        .expect("alpha");
-    let id = engine
-        .deploy(&admin(), "alpha", false)
-        .await
-        .expect("job")
-        .job
-        .id;
+    create(&engine, "alpha", 1).await;
+    let id = deploy(&engine, "alpha", false).await;
     claim(&store, "w1").await.expect("claimed");
     let until = now_millis() + 30_000;
     assert_eq!(
@@ -168,10 +131,7 @@ async fn leases_are_renewed_by_their_owner_and_lapsed_ones_taken_over(store: Sto
 
 async fn leases_are_released_for_the_next_start(store: Store) {
     let engine = engine(&store);
-    engine
-        .create_cluster(&admin(), &staging("alpha", 1), &[])
-        .await
-        .expect("alpha");
+    create(&engine, "alpha", 1).await;
     engine.deploy(&admin(), "alpha", false).await.expect("job");
     claim(&store, "w1").await.expect("claimed");
     assert_eq!(
@@ -195,16 +155,8 @@ async fn leases_are_released_for_the_next_start(store: Store) {
 
 async fn a_queued_job_is_cancelled_at_once_and_audited(store: Store) {
     let engine = engine(&store);
-    engine
-        .create_cluster(&admin(), &staging("alpha", 1), &[])
-        .await
-        .expect("alpha");
-    let id = engine
-        .deploy(&admin(), "alpha", false)
-        .await
-        .expect("job")
-        .job
-        .id;
+    create(&engine, "alpha", 1).await;
+    let id = deploy(&engine, "alpha", false).await;
     let view = engine.cancel(&admin(), &id).await.expect("cancel");
     assert_eq!(view.state, JobState::Cancelled);
     assert!(view
@@ -232,26 +184,10 @@ async fn a_queued_job_is_cancelled_at_once_and_audited(store: Store) {
 
 async fn jobs_are_listed_newest_first_per_cluster(store: Store) {
     let engine = engine(&store);
-    engine
-        .create_cluster(&admin(), &staging("alpha", 1), &[])
-        .await
-        .expect("alpha");
-    engine
-        .create_cluster(&admin(), &staging("beta", 2), &[])
-        .await
-        .expect("beta");
-    let first = engine
-        .deploy(&admin(), "alpha", false)
-        .await
-        .expect("job")
-        .job
-        .id;
-    let second = engine
-        .deploy(&admin(), "alpha", true)
-        .await
-        .expect("job")
-        .job
-        .id;
+    create(&engine, "alpha", 1).await;
+    create(&engine, "beta", 2).await;
+    let first = deploy(&engine, "alpha", false).await;
+    let second = deploy(&engine, "alpha", true).await;
     engine.deploy(&admin(), "beta", false).await.expect("job");
     let alpha: Vec<String> = engine
         .jobs(&admin(), Some("alpha"), 10)

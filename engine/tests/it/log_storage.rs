@@ -11,7 +11,7 @@ use engine::{
 };
 use testkit::on_both_databases;
 
-use crate::helpers::{admin, engine, staging};
+use crate::helpers::{admin, create, deploy, engine};
 
 fn lines(count: usize, tag: &str) -> Vec<NewLogLine> {
     (0..count)
@@ -29,16 +29,8 @@ fn lines(count: usize, tag: &str) -> Vec<NewLogLine> {
 
 async fn claimed_job(store: &Store) -> String {
     let engine = engine(store);
-    engine
-        .create_cluster(&admin(), &staging("alpha", 1), &[])
-        .await
-        .expect("alpha");
-    let id = engine
-        .deploy(&admin(), "alpha", false)
-        .await
-        .expect("job")
-        .job
-        .id;
+    create(&engine, "alpha", 1).await;
+    let id = deploy(&engine, "alpha", false).await;
     let now = now_millis();
     queue::claim(store, "w1", now, now + 30_000)
         .await
@@ -134,43 +126,35 @@ async fn offsets_move_with_the_lines_that_take_them_there(store: Store) {
     )
     .await
     .expect("begin");
-    let offsets = [
-        OffsetUpdate {
-            step: 3,
-            ordinal: 0,
-            stream: Stream::Stdout,
-            offset: 120,
-        },
-        OffsetUpdate {
-            step: 3,
-            ordinal: 0,
-            stream: Stream::Stderr,
-            offset: 40,
-        },
-    ];
+    let offsets = [moved_to(Stream::Stdout, 120), moved_to(Stream::Stderr, 40)];
     queue::append_log(&store, &id, Some("w1"), &lines(4, "x"), &offsets)
         .await
         .expect("append");
-    let row = queue::command(&store, &id, 3, 0)
-        .await
-        .expect("read")
-        .expect("row");
-    assert_eq!((row.stdout_offset, row.stderr_offset), (120, 40));
+    assert_eq!(offsets_of(&store, &id).await, (120, 40));
     // A batch refused for want of the lease moves nothing.
-    let later = [OffsetUpdate {
-        step: 3,
-        ordinal: 0,
-        stream: Stream::Stdout,
-        offset: 999,
-    }];
+    let later = [moved_to(Stream::Stdout, 999)];
     queue::append_log(&store, &id, Some("w9"), &lines(1, "y"), &later)
         .await
         .expect("append");
-    let row = queue::command(&store, &id, 3, 0)
+    assert_eq!(offsets_of(&store, &id).await, (120, 40));
+}
+
+/// Where a batch leaves a stream of the command at step 3, ordinal 0.
+fn moved_to(stream: Stream, offset: i64) -> OffsetUpdate {
+    OffsetUpdate {
+        step: 3,
+        ordinal: 0,
+        stream,
+        offset,
+    }
+}
+
+async fn offsets_of(store: &Store, id: &str) -> (i64, i64) {
+    let row = queue::command(store, id, 3, 0)
         .await
         .expect("read")
         .expect("row");
-    assert_eq!(row.stdout_offset, 120);
+    (row.stdout_offset, row.stderr_offset)
 }
 
 async fn a_long_log_is_read_newest_first_page_by_page(store: Store) {

@@ -10,7 +10,7 @@ use engine::{
 };
 use testkit::on_both_databases;
 
-use crate::helpers::{admin, engine, staging};
+use crate::helpers::{admin, create, deploy, engine};
 
 async fn refused(store: &Store, statement: &str) -> bool {
     let statement = sqlx::AssertSqlSafe(statement.to_owned());
@@ -22,16 +22,8 @@ async fn refused(store: &Store, statement: &str) -> bool {
 
 async fn enum_columns_refuse_unknown_values(store: Store) {
     let engine = engine(&store);
-    engine
-        .create_cluster(&admin(), &staging("alpha", 1), &[])
-        .await
-        .expect("alpha");
-    let id = engine
-        .deploy(&admin(), "alpha", false)
-        .await
-        .expect("job")
-        .job
-        .id;
+    create(&engine, "alpha", 1).await;
+    let id = deploy(&engine, "alpha", false).await;
     for statement in [
         "update clusters set env = 'prod'".to_owned(),
         "update clusters set state = 'gone'".to_owned(),
@@ -49,10 +41,7 @@ async fn enum_columns_refuse_unknown_values(store: Store) {
 
 async fn an_unknown_value_is_an_error_naming_its_row(store: Store) {
     let engine = engine(&store);
-    engine
-        .create_cluster(&admin(), &staging("alpha", 1), &[])
-        .await
-        .expect("alpha");
+    create(&engine, "alpha", 1).await;
     // Written around the constraint, as an older or newer nixdeck, or a hand, might have.
     let statement = match store.db() {
         Db::Sqlite(_) => {

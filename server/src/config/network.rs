@@ -18,7 +18,7 @@ impl AllowedHosts {
     /// Whether a request naming `host` (its `Host` header or authority) is for nixdeck.
     pub fn allows(&self, host: &str) -> bool {
         let host = host.trim().to_ascii_lowercase();
-        self.hosts.iter().any(|allowed| *allowed == host)
+        self.hosts.contains(&host)
     }
 
     pub fn list(&self) -> &[String] {

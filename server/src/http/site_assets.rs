@@ -2,6 +2,12 @@
 //! CSS and the files of `public/`). A release binary carries the site inside itself, so one
 //! file can be copied to a server and run from any directory; a debug binary reads the same
 //! folder from disk, so rebuilding the site needs no server rebuild.
+//!
+//! cargo-leptos names the JS, WebAssembly and CSS after their content (`hash-files`), which
+//! also makes it build the server only after the site is complete, so the binary always
+//! carries the site just built. Pages ask for the plain names (`/pkg/nixdeck.js`); those are
+//! answered with the content-named file of the build (the newest, should a debug site hold
+//! several).
 
 use app::{shell, state::AppState};
 use axum::{
@@ -17,10 +23,35 @@ use axum::{
 #[allow_missing = true]
 pub struct SiteAssets;
 
+/// The output files the pages name without their content hash.
+const HASHED: [&str; 3] = ["pkg/nixdeck.js", "pkg/nixdeck.wasm", "pkg/nixdeck.css"];
+
 /// Whether `path` names a file of the built site: public, and served without looking up
 /// who asks.
 pub fn is_site_asset(path: &str) -> bool {
-    SiteAssets::get(path.trim_start_matches('/')).is_some()
+    site_key(path.trim_start_matches('/')).is_some()
+}
+
+/// The embedded file a request's path names: itself, or, for a plain output name, the
+/// content-named file of the build.
+fn site_key(key: &str) -> Option<String> {
+    if SiteAssets::get(key).is_some() {
+        return Some(key.to_owned());
+    }
+    if !HASHED.contains(&key) {
+        return None;
+    }
+    let (stem, extension) = key.rsplit_once('.')?;
+    let prefix = format!("{stem}.");
+    let suffix = format!(".{extension}");
+    SiteAssets::iter()
+        .filter(|name| {
+            name.strip_prefix(&prefix)
+                .and_then(|rest| rest.strip_suffix(&suffix))
+                .is_some_and(|hash| !hash.is_empty() && !hash.contains(['.', '/']))
+        })
+        .max_by_key(|name| SiteAssets::get(name).and_then(|file| file.metadata.last_modified()))
+        .map(|name| name.into_owned())
 }
 
 /// Serves a file of the site, or renders the dashboard's 404 page.
@@ -40,6 +71,8 @@ fn static_file(path: &str, headers: &HeaderMap) -> Option<Response> {
     if key.is_empty() || key.split('/').any(|segment| segment == "..") {
         return None;
     }
+    let key = site_key(key)?;
+    let key = key.as_str();
     let file = SiteAssets::get(key)?;
     let etag = format!("\"{}\"", hex_prefix(&file.metadata.sha256_hash()));
     if headers
@@ -72,7 +105,7 @@ fn static_file(path: &str, headers: &HeaderMap) -> Option<Response> {
     };
     let mut response = Response::new(body);
     let response_headers = response.headers_mut();
-    if let Ok(content_type) = HeaderValue::from_str(file.metadata.mimetype()) {
+    if let Ok(content_type) = HeaderValue::from_str(content_type(key, file.metadata.mimetype())) {
         response_headers.insert(header::CONTENT_TYPE, content_type);
     }
     if let Some(encoding) = encoding {
@@ -82,8 +115,18 @@ fn static_file(path: &str, headers: &HeaderMap) -> Option<Response> {
     Some(with_cache_headers(response, &etag))
 }
 
-/// File names are not content-hashed, so browsers must revalidate; the ETag makes that a
-/// cheap 304.
+/// The type a file is served as. wasm-bindgen's TypeScript declarations (`.d.ts`) would
+/// otherwise be taken by their extension for MPEG transport streams.
+fn content_type<'a>(key: &str, guessed: &'a str) -> &'a str {
+    if key.ends_with(".ts") {
+        "application/typescript"
+    } else {
+        guessed
+    }
+}
+
+/// Pages name the files without their content hash, so browsers must revalidate; the ETag
+/// makes that a cheap 304.
 fn with_cache_headers(mut response: Response, etag: &str) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));

@@ -140,15 +140,7 @@ fn a_quiet_command_is_followed_to_its_end() {
         deployer.control(&["NIXOPS_STANDIN_SLEEP=12", "NIXOPS_STANDIN_QUIET=1"]);
         let app = TestApp::with_deployer(&deployer).await;
         let cookie = app.sign_in().await;
-        let (status, body) = call(
-            &app,
-            &cookie,
-            Method::POST,
-            "/api/v1/clusters",
-            Some(crate::job_helpers::alpha(2)),
-        )
-        .await;
-        assert_eq!(status, axum::http::StatusCode::CREATED, "{body}");
+        crate::job_helpers::create_alpha(&app, &cookie).await;
         let id = crate::job_helpers::deploy(&app, &cookie, "alpha").await;
         let job = wait_until_final(&app, &cookie, &id).await;
         assert_eq!(job["state"], "succeeded", "{job:#}");

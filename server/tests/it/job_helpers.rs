@@ -46,8 +46,8 @@ pub fn alpha(index: u8) -> Value {
     })
 }
 
-/// Creates cluster `alpha` and asks for its first deploy; returns the job id.
-pub async fn create_and_deploy(app: &TestApp, cookie: &str) -> String {
+/// Creates cluster `alpha` (index 2) through the API.
+pub async fn create_alpha(app: &TestApp, cookie: &str) {
     let (status, body) = call(
         app,
         cookie,
@@ -57,6 +57,11 @@ pub async fn create_and_deploy(app: &TestApp, cookie: &str) -> String {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+/// Creates cluster `alpha` and asks for its first deploy; returns the job id.
+pub async fn create_and_deploy(app: &TestApp, cookie: &str) -> String {
+    create_alpha(app, cookie).await;
     deploy(app, cookie, "alpha").await
 }
 

@@ -319,15 +319,7 @@ fn info_stop_and_start_run_the_runbooks_commands() {
         let deployer = Deployer::start().await;
         let app = TestApp::with_deployer(&deployer).await;
         let cookie = app.sign_in().await;
-        let (status, body) = call(
-            &app,
-            &cookie,
-            Method::POST,
-            "/api/v1/clusters",
-            Some(crate::job_helpers::alpha(2)),
-        )
-        .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
+        crate::job_helpers::create_alpha(&app, &cookie).await;
         let (status, body) = call(
             &app,
             &cookie,

@@ -103,6 +103,7 @@ fn JobLog(id: String, first: LogPage, refresh: RwSignal<u32>) -> impl IntoView {
         },
         move |_| refresh.update(|n| *n += 1),
     );
+    let text_log = format!("/api/v1/jobs/{id}/log");
     let job_id = id.clone();
     let load_earlier = Action::new(move |before: &i64| get_job_log(job_id.clone(), Some(*before)));
     Effect::new(move |_| {
@@ -120,9 +121,10 @@ fn JobLog(id: String, first: LogPage, refresh: RwSignal<u32>) -> impl IntoView {
             });
         }
     });
+    // Without JavaScript the button cannot load anything; the text log always can.
     view! {
-        {move || earlier.get().then(|| view! {
-            <p class="mb-2 text-sm">
+        <p class="mb-2 flex gap-3 text-sm">
+            {move || earlier.get().then(|| view! {
                 <button
                     type="button"
                     class="text-indigo-700 hover:underline dark:text-indigo-300"
@@ -133,8 +135,9 @@ fn JobLog(id: String, first: LogPage, refresh: RwSignal<u32>) -> impl IntoView {
                 >
                     "Show earlier lines"
                 </button>
-            </p>
-        })}
+            })}
+            <a href=text_log class="text-slate-600 hover:underline dark:text-slate-400">"Whole log as text"</a>
+        </p>
         {move || load_earlier.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice message=error.to_string() /> })}
         <LogView lines=lines.read_only() />
     }

@@ -142,7 +142,7 @@ pub async fn delete_cluster(
     Ok(match state.engine.remove_cluster(&caller, &name).await? {
         ClusterRemoval::Forgotten => StatusCode::NO_CONTENT.into_response(),
         ClusterRemoval::Destroying(job) => queued(Requested {
-            job,
+            job: *job,
             changes: Vec::new(),
         }),
     })

@@ -1,0 +1,90 @@
+"""The release binary serves every file of target/site, unchanged and with its type."""
+
+import mimetypes
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "target/site"
+BINARY = ROOT / "target/release/nixdeck"
+TYPES = {".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css",
+         ".svg": "image/svg+xml", ".html": "text/html", ".ico": "image/x-icon",
+         ".png": "image/png", ".txt": "text/plain", ".json": "application/json",
+         ".ts": "application/typescript"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(base: str, path: str, encoding: str = "identity"):
+    request = urllib.request.Request(base + path, headers={"Accept-Encoding": encoding})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, response.headers, response.read()
+
+
+def expected_type(path: Path) -> str:
+    return TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def main() -> int:
+    files = [p for p in SITE.rglob("*") if p.is_file() and p.suffix not in (".br", ".gz")]
+    if not files:
+        print(f"check-release-site: {SITE} is empty: build the release first", file=sys.stderr)
+        return 1
+    port = free_port()
+    workdir = Path(tempfile.mkdtemp(prefix="nixdeck-site-check-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NIXDECK_")}
+    env.update(NIXDECK_LISTEN=f"127.0.0.1:{port}", NIXDECK_DATA_DIR=str(workdir / "data"),
+               RUST_LOG="warn")
+    server = subprocess.Popen([str(BINARY)], cwd=workdir, env=env)
+    base = f"http://127.0.0.1:{port}"
+    problems = []
+    try:
+        for _ in range(300):
+            try:
+                fetch(base, "/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        for path in files:
+            name = "/" + path.relative_to(SITE).as_posix()
+            status, headers, body = fetch(base, name)
+            kind = headers.get("Content-Type", "").split(";")[0]
+            if status != 200 or body != path.read_bytes():
+                problems.append(f"{name}: {status}, {len(body)} bytes, not the {path.stat().st_size} built")
+            elif kind != expected_type(path):
+                problems.append(f"{name}: served as {kind}, not {expected_type(path)}")
+            compressed = path.with_name(path.name + ".br")
+            if compressed.exists():
+                status, headers, body = fetch(base, name, "br")
+                if headers.get("Content-Encoding") != "br" or body != compressed.read_bytes():
+                    problems.append(f"{name}: the brotli bytes built are not what is served")
+        for plain, extension in (("nixdeck.js", "js"), ("nixdeck.wasm", "wasm"), ("nixdeck.css", "css")):
+            built = sorted((SITE / "pkg").glob(f"nixdeck.*.{extension}"))
+            if len(built) != 1:
+                problems.append(f"expected one content-named nixdeck.*.{extension}, found {len(built)}")
+                continue
+            status, _, body = fetch(base, f"/pkg/{plain}")
+            if status != 200 or body != built[0].read_bytes():
+                problems.append(f"/pkg/{plain} does not answer with {built[0].name}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    for problem in problems:
+        print(f"check-release-site: {problem}", file=sys.stderr)
+    if not problems:
+        print(f"check-release-site: the binary serves all {len(files)} files of the site as built")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
