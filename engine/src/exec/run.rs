@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 use super::{
     host::{Host, HostError, HostErrorKind, Session},
     lines::LineSplitter,
-    supervisor::{Chunk, RunStatus, Started},
+    supervisor::{Abandoned, Chunk, RunStatus, Started},
     Command, Exit,
 };
 use crate::model::job::Stream;
@@ -190,15 +190,29 @@ impl Run<'_> {
             }
             status = RunStatus::Starting;
         }
-        let since = Instant::now();
+        let mut since = Instant::now();
+        let mut claimed = false;
         while status == RunStatus::Starting {
             if since.elapsed() > START_PATIENCE {
-                // The run directory was made but its supervisor never came up (the host
-                // went down between the two): nothing runs.
-                return Ok(Some(RunEnd::Ended(Exit::NotStarted)));
+                if claimed {
+                    // Claimed, and still no supervisor after twice the patience: whoever
+                    // claimed is gone (a supervisor that died, or an abandon cut short).
+                    return Ok(Some(RunEnd::Ended(Exit::NotStarted)));
+                }
+                // The run directory was made but its supervisor has not come up (the host
+                // went down between the two, or is starved): take the claim, so that it
+                // never runs the command late.
+                if session.abandon(&dir).await.map_err(fail)? == Abandoned::Never {
+                    return Ok(Some(RunEnd::Ended(Exit::NotStarted)));
+                }
+                claimed = true;
+                since = Instant::now();
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
             status = session.status(&dir).await.map_err(fail)?;
+        }
+        if status == RunStatus::Never {
+            return Ok(Some(RunEnd::Ended(Exit::NotStarted)));
         }
         self.may_have_started = true;
         let mut stdout = LineSplitter::starting_at(self.out_offset);
@@ -244,6 +258,7 @@ impl Run<'_> {
         let exit = match session.status(&dir).await.map_err(fail)? {
             RunStatus::Exited(code) => Exit::Code(code),
             RunStatus::Vanished => Exit::Vanished,
+            RunStatus::Never => Exit::NotStarted,
             // The readers ended but the command runs on: follow it again.
             RunStatus::Running | RunStatus::Starting => return Ok(None),
             RunStatus::Absent => {

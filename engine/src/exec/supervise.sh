@@ -51,10 +51,12 @@ start)
   # The supervisor: a session leader (so its pid is the group's id) that runs the command
   # with the given environment and records how it ended. It traps TERM, INT and HUP (a
   # handler, not an ignore, so the command does not inherit an ignored signal) to outlive
-  # a signal to the group long enough to write the status.
+  # a signal to the group long enough to write the status. It first takes the run's claim:
+  # if `abandon` took it first, the command never runs.
   setsid sh -c '
     dir=$1 cwd=$2
     shift 2
+    mkdir "$dir/claim" 2>/dev/null || exit 0
     trap ":" TERM INT HUP
     echo $$ >"$dir/pid.tmp" && mv "$dir/pid.tmp" "$dir/pid"
     if cd "$cwd" 2>>"$dir/err"; then
@@ -67,6 +69,10 @@ start)
   ' nixdeck-supervisor "$dir" "$cwd" "$@" </dev/null >/dev/null 2>&1 &
   waited=0
   while [ ! -s "$dir/pid" ]; do
+    if [ -e "$dir/never" ]; then
+      echo never
+      exit 0
+    fi
     waited=$((waited + 1))
     if [ "$waited" -gt 400 ]; then
       echo starting
@@ -81,6 +87,8 @@ status)
     echo absent
   elif [ -s "$dir/exit" ]; then
     echo "exited $(cat "$dir/exit")"
+  elif [ -e "$dir/never" ]; then
+    echo never
   elif [ ! -s "$dir/pid" ]; then
     echo starting
   elif group_alive "$(cat "$dir/pid")"; then
@@ -115,6 +123,16 @@ attach)
   err_reader=$!
   wait "$out_reader"
   wait "$err_reader"
+  ;;
+abandon)
+  # Gives up on a start whose supervisor has not come up: takes the claim, so that a
+  # supervisor coming up late never runs the command, and records that it never ran.
+  if mkdir "$dir/claim" 2>/dev/null; then
+    : >"$dir/never"
+    echo never
+  else
+    echo claimed
+  fi
   ;;
 signal)
   pid=$(cat "$dir/pid" 2>/dev/null || true)

@@ -36,6 +36,17 @@ pub(crate) enum RunStatus {
     Exited(i32),
     /// Its processes are gone without an exit status (killed outright).
     Vanished,
+    /// Its start was abandoned before the supervisor came up: the command never ran.
+    Never,
+}
+
+/// How a request to abandon a start was answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Abandoned {
+    /// The command will never run.
+    Never,
+    /// Its supervisor had already claimed the run: it is starting, or started.
+    Claimed,
 }
 
 /// How a start request was answered.
@@ -89,6 +100,7 @@ impl Session {
             (Some("starting"), _) => Ok(RunStatus::Starting),
             (Some("running"), _) => Ok(RunStatus::Running),
             (Some("vanished"), _) => Ok(RunStatus::Vanished),
+            (Some("never"), _) => Ok(RunStatus::Never),
             (Some("exited"), Some(code)) => code
                 .parse()
                 .map(RunStatus::Exited)
@@ -111,10 +123,23 @@ impl Session {
         rest.extend(command.args.iter().cloned());
         let answer = self.answer(&words("start", dir, rest)).await?;
         match answer.split_whitespace().next() {
-            Some("started" | "exists" | "starting") => Ok(Started::Yes),
+            // (`never`: abandoned meanwhile; the status says so.)
+            Some("started" | "exists" | "starting" | "never") => Ok(Started::Yes),
             Some("no-work-dir") => Ok(Started::NoWorkDir),
             _ => Err(HostErrorKind::Protocol(format!(
                 "unexpected start answer {answer:?}"
+            ))),
+        }
+    }
+
+    /// Gives up on a start whose supervisor has not come up, unless it has claimed the run.
+    pub(crate) async fn abandon(&self, dir: &str) -> Result<Abandoned, HostErrorKind> {
+        let answer = self.answer(&words("abandon", dir, Vec::new())).await?;
+        match answer.as_str() {
+            "never" => Ok(Abandoned::Never),
+            "claimed" => Ok(Abandoned::Claimed),
+            _ => Err(HostErrorKind::Protocol(format!(
+                "unexpected abandon answer {answer:?}"
             ))),
         }
     }
@@ -142,5 +167,140 @@ impl Session {
         self.answer(&words("forget", dir, Vec::new()))
             .await
             .map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The supervisor script itself, run as local processes in a temporary directory.
+
+    use super::{Abandoned, RunStatus, Started};
+    use crate::exec::{host::Session, local::LocalSession, Command};
+
+    fn command(script: &str, cwd: &str) -> Command {
+        Command {
+            program: "sh".to_owned(),
+            args: vec!["-c".to_owned(), script.to_owned()],
+            cwd: cwd.to_owned(),
+            env: Vec::new(),
+        }
+    }
+
+    async fn settled(session: &Session, dir: &str) -> RunStatus {
+        for _ in 0..200 {
+            match session.status(dir).await.expect("status") {
+                RunStatus::Starting | RunStatus::Running => {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+                other => return other,
+            }
+        }
+        panic!("the command did not end");
+    }
+
+    #[tokio::test]
+    async fn a_started_command_runs_detached_and_leaves_its_output_and_status() {
+        let work = tempfile::tempdir().expect("tempdir");
+        let root = work.path().to_str().expect("utf-8").to_owned();
+        let dir = format!("{root}/runs/1-0");
+        let session = Session::Local(LocalSession);
+        assert_eq!(
+            session.status(&dir).await.expect("status"),
+            RunStatus::Absent
+        );
+        let run = command("echo out; echo err >&2; exit 3", &root);
+        assert_eq!(
+            session.start(&dir, &root, &run).await.expect("start"),
+            Started::Yes
+        );
+        assert_eq!(settled(&session, &dir).await, RunStatus::Exited(3));
+        let out = std::fs::read_to_string(format!("{dir}/out")).expect("out");
+        let err = std::fs::read_to_string(format!("{dir}/err")).expect("err");
+        assert_eq!((out.as_str(), err.as_str()), ("out\n", "err\n"));
+        // Asking again never runs it twice.
+        session.start(&dir, &root, &run).await.expect("again");
+        assert_eq!(
+            std::fs::read_to_string(format!("{dir}/out")).expect("out"),
+            "out\n"
+        );
+        // A run that has its supervisor cannot be abandoned.
+        assert_eq!(
+            session.abandon(&dir).await.expect("abandon"),
+            Abandoned::Claimed
+        );
+    }
+
+    #[tokio::test]
+    async fn an_abandoned_start_never_runs_even_if_its_supervisor_comes_up_late() {
+        let work = tempfile::tempdir().expect("tempdir");
+        let root = work.path().to_str().expect("utf-8").to_owned();
+        let dir = format!("{root}/runs/1-0");
+        let ran = format!("{root}/ran");
+        let came_up = format!("{root}/came-up");
+        // A host too starved to bring the supervisor up at once: its `setsid` takes a
+        // second, then says when the supervisor has ended.
+        let real = std::process::Command::new("sh")
+            .args(["-c", "command -v setsid"])
+            .output()
+            .expect("setsid");
+        let real = String::from_utf8(real.stdout).expect("utf-8");
+        let bin = format!("{root}/bin");
+        std::fs::create_dir(&bin).expect("bin");
+        std::fs::write(
+            format!("{bin}/setsid"),
+            format!(
+                "#!/bin/sh\nsleep 1\n{} -w \"$@\"\ntouch {came_up}\n",
+                real.trim()
+            ),
+        )
+        .expect("wrapper");
+        std::process::Command::new("chmod")
+            .args(["755", &format!("{bin}/setsid")])
+            .status()
+            .expect("chmod");
+        let path = format!("{bin}:{}", std::env::var("PATH").unwrap_or_default());
+        let start = tokio::process::Command::new("sh")
+            .args([
+                "-c",
+                super::SCRIPT,
+                "nixdeck-run",
+                "start",
+                &dir,
+                &root,
+                &root,
+            ])
+            .args(["sh", "-c", &format!("touch {ran}")])
+            .env("PATH", path)
+            .output();
+        let start = tokio::spawn(start);
+
+        let session = Session::Local(LocalSession);
+        while session.status(&dir).await.expect("status") != RunStatus::Starting {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert_eq!(
+            session.abandon(&dir).await.expect("abandon"),
+            Abandoned::Never
+        );
+        let answer = start.await.expect("join").expect("start");
+        assert_eq!(String::from_utf8_lossy(&answer.stdout).trim(), "never");
+        for _ in 0..200 {
+            if std::path::Path::new(&came_up).exists() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(
+            std::path::Path::new(&came_up).exists(),
+            "the supervisor came up"
+        );
+        assert!(
+            !std::path::Path::new(&ran).exists(),
+            "the command never ran"
+        );
+        assert_eq!(
+            session.status(&dir).await.expect("status"),
+            RunStatus::Never
+        );
     }
 }
