@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -26,9 +27,14 @@ def free_port() -> int:
 
 
 def fetch(base: str, path: str, encoding: str = "identity"):
+    """Status, headers and body; an error status is an answer too, so every missing file
+    is listed rather than the first one stopping the check."""
     request = urllib.request.Request(base + path, headers={"Accept-Encoding": encoding})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.status, response.headers, response.read()
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
 
 
 def expected_type(path: Path) -> str:

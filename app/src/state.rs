@@ -51,12 +51,12 @@ pub struct RequestPrincipal(pub Option<Principal>);
 #[derive(Debug, Clone, Default)]
 pub struct SourceAddr(pub Option<String>);
 
-impl RequestPrincipal {
-    /// The caller of a command: who, how they came in, from where; `None` if nobody is
-    /// signed in.
-    pub fn caller(&self, source: &SourceAddr) -> Option<Caller> {
-        self.0
-            .clone()
-            .map(|principal| Caller::from_request(principal, source.0.clone()))
-    }
+/// The caller of a request, from what identification put in its extensions: who, how
+/// they came in, from where; `None` if nobody is signed in.
+pub fn caller_of(extensions: &http::Extensions) -> Option<Caller> {
+    let principal = extensions.get::<RequestPrincipal>()?.0.clone()?;
+    let source = extensions
+        .get::<SourceAddr>()
+        .and_then(|source| source.0.clone());
+    Some(Caller::from_request(principal, source))
 }

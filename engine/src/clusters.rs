@@ -6,39 +6,32 @@ use std::collections::BTreeMap;
 use crate::{
     model::{
         access::Environment,
-        cluster::{ClusterArgs, ClusterDns, ClusterState, ClusterView},
+        cluster::{ClusterArgs, ClusterDns, ClusterView},
         dependencies::pin_dependencies,
         failure::Failure,
     },
     store::{clusters::ClusterRow, Store, Tx},
 };
 
-/// A cluster's row from its arguments and versions.
-pub(crate) fn row_of(
-    id: &str,
-    args: &ClusterArgs,
-    versions: &BTreeMap<String, String>,
-    state: ClusterState,
-    created_by: &str,
-    created_at: i64,
-    updated_at: i64,
-) -> Result<ClusterRow, Failure> {
+/// The row that stores a cluster.
+pub(crate) fn row_of(view: &ClusterView) -> Result<ClusterRow, Failure> {
+    let args = &view.args;
     Ok(ClusterRow {
-        id: id.to_owned(),
+        id: view.id.clone(),
         name: args.name.clone(),
         region: args.region.clone(),
         cluster_index: i64::from(args.cluster_index),
         env: args.env,
         domain: args.dns.as_ref().map(|dns| dns.domain.clone()),
         dns_zone: args.dns.as_ref().map(|dns| dns.zone.clone()),
-        versions: serde_json::to_string(versions)
+        versions: serde_json::to_string(&view.versions)
             .map_err(|e| crate::commands::unreadable("cluster versions", &e))?,
-        state,
-        on_deployer: false,
-        last_error: None,
-        created_by: created_by.to_owned(),
-        created_at,
-        updated_at,
+        state: view.state,
+        on_deployer: view.on_deployer,
+        last_error: view.last_error.clone(),
+        created_by: view.created_by.clone(),
+        created_at: view.created_at,
+        updated_at: view.updated_at,
     })
 }
 
@@ -74,21 +67,25 @@ pub(crate) fn view_of(row: ClusterRow) -> Result<ClusterView, Failure> {
     })
 }
 
-/// All six dependencies with `overrides` applied over the defaults.
+/// All six dependencies with `overrides` (refs without surrounding blanks) applied over
+/// the defaults.
 pub(crate) fn pinned(overrides: &[(String, String)]) -> Result<BTreeMap<String, String>, Failure> {
-    Ok(pin_dependencies(overrides)?
+    let overrides: Vec<(String, String)> = overrides
+        .iter()
+        .map(|(dep, git_ref)| (dep.clone(), git_ref.trim().to_owned()))
+        .collect();
+    Ok(pin_dependencies(&overrides)?
         .into_iter()
         .map(|dep| (dep.name, dep.git_ref))
         .collect())
 }
 
 /// The cluster named `name`, read inside `tx` (locked on PostgreSQL until it ends).
-pub(crate) async fn current(tx: &mut Tx, name: &str) -> Result<(ClusterRow, ClusterView), Failure> {
+pub(crate) async fn current(tx: &mut Tx, name: &str) -> Result<ClusterView, Failure> {
     let row = crate::store::clusters::find_in(tx, name)
         .await?
         .ok_or_else(|| no_cluster(name))?;
-    let view = view_of(row.clone())?;
-    Ok((row, view))
+    view_of(row)
 }
 
 pub(crate) async fn find(store: &Store, name: &str) -> Result<ClusterView, Failure> {

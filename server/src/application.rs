@@ -9,7 +9,7 @@ use axum::Router;
 use engine::{
     audit::AuditAnchor,
     exec::{Host, Transport},
-    nixops::{DeploySettings, DEPLOYER_HOST},
+    nixops::DEPLOYER_HOST,
     store::Store,
     Engine, EngineConfig,
 };
@@ -31,7 +31,6 @@ const STREAMS_PER_PERSON: usize = 8;
 
 pub struct Application {
     pub engine: Engine,
-    pub state: AppState,
     pub router: Router,
     pub providers: Arc<Providers>,
     pub refusals: RefusalLog,
@@ -56,10 +55,7 @@ impl Application {
             EngineConfig {
                 store: store.clone(),
                 hosts: vec![deployer_host(config)],
-                deploys: DeploySettings {
-                    nixops_root: config.deployer.nixops_root.clone(),
-                    repo_url: config.deployer.repo_url.clone(),
-                },
+                deploys: config.deployer.deploy_settings(),
                 worker_id: uuid::Uuid::new_v4().to_string(),
                 max_parallel: MAX_PARALLEL_JOBS,
                 streams_per_person: STREAMS_PER_PERSON,
@@ -74,7 +70,7 @@ impl Application {
         };
         let refusals = RefusalLog::new(store);
         let router = router(
-            state.clone(),
+            state,
             RouterParts {
                 providers: providers.clone(),
                 allowed_hosts: Arc::new(config.allowed_hosts.clone()),
@@ -84,23 +80,11 @@ impl Application {
         );
         Ok(Application {
             engine,
-            state,
             router,
             providers,
             refusals,
             stopping,
         })
-    }
-
-    /// On SQLite this is the only nixdeck on the database, so every job still marked
-    /// running was this nixdeck's before it stopped: it is taken over (re-attached to) at
-    /// once. On PostgreSQL other replicas may hold running jobs; those are taken over only
-    /// when their leases lapse. Returns how many were taken back.
-    pub async fn resume_left_jobs(&self) -> Result<u64, engine::model::failure::Failure> {
-        match self.engine.store().db() {
-            engine::store::Db::Sqlite(_) => self.engine.take_back_running_jobs().await,
-            engine::store::Db::Postgres(_) => Ok(0),
-        }
     }
 
     /// Starts what runs beside the requests: the job worker, the membership re-check and

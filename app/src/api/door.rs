@@ -6,7 +6,7 @@ use engine::{commands::Caller, model::failure::Failure, Engine};
 use leptos::prelude::*;
 
 use super::ApiError;
-use crate::state::{AppState, RequestPrincipal, SourceAddr};
+use crate::state::{caller_of, AppState};
 
 /// The engine and the request's caller; a request nobody signed is refused.
 pub async fn caller() -> Result<(Engine, Caller), ApiError> {
@@ -19,15 +19,8 @@ pub async fn caller() -> Result<(Engine, Caller), ApiError> {
 
 /// The request's caller, if anyone signed it.
 pub async fn signed_caller() -> Option<Caller> {
-    let principal = leptos_axum::extract::<axum::Extension<RequestPrincipal>>()
-        .await
-        .map(|axum::Extension(principal)| principal)
-        .unwrap_or_default();
-    let source = leptos_axum::extract::<axum::Extension<SourceAddr>>()
-        .await
-        .map(|axum::Extension(source)| source)
-        .unwrap_or_default();
-    principal.caller(&source)
+    let extensions = leptos_axum::extract::<http::Extensions>().await.ok()?;
+    caller_of(&extensions)
 }
 
 /// A command's answer as a server function's.

@@ -19,16 +19,6 @@ pub enum ApiError {
     Transport(String),
 }
 
-impl ApiError {
-    /// The field a refusal names, if any (the form marks it).
-    pub fn field(&self) -> Option<&str> {
-        match self {
-            ApiError::Refused(failure) => failure.field.as_deref(),
-            ApiError::Transport(_) => None,
-        }
-    }
-}
-
 impl FromServerFnError for ApiError {
     type Encoder = JsonEncoding;
 

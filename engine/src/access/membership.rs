@@ -17,7 +17,7 @@ use crate::{
 
 use super::AccessError;
 
-pub use crate::commands::SYSTEM_ACTOR;
+use crate::commands::SYSTEM_ACTOR;
 
 /// A session whose membership is due to be re-checked.
 #[derive(Debug, Clone)]

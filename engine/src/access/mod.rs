@@ -77,19 +77,17 @@ pub(crate) async fn list_people(
             .await?
             .into_iter()
             .collect();
-    users::list(store)
+    Ok(users::list(store)
         .await?
         .into_iter()
-        .map(|user| {
-            Ok(crate::model::access::PersonView {
-                role: user.role,
-                live_sessions: counts.get(&user.id).copied().unwrap_or(0),
-                id: user.id,
-                login: user.login,
-                name: user.name,
-                provider: user.provider,
-                last_seen_at: user.last_seen_at,
-            })
+        .map(|user| crate::model::access::PersonView {
+            role: user.role,
+            live_sessions: counts.get(&user.id).copied().unwrap_or(0),
+            id: user.id,
+            login: user.login,
+            name: user.name,
+            provider: user.provider,
+            last_seen_at: user.last_seen_at,
         })
-        .collect()
+        .collect())
 }

@@ -79,20 +79,18 @@ pub async fn revoke_token(store: &Store, caller: &Caller, name: &str) -> Result<
 }
 
 pub async fn list_tokens(store: &Store) -> Result<Vec<TokenInfo>, AccessError> {
-    api_tokens::list(store)
+    Ok(api_tokens::list(store)
         .await?
         .into_iter()
-        .map(|row| {
-            Ok(TokenInfo {
-                role: row.role,
-                name: row.name,
-                created_by: row.created_by,
-                created_at: row.created_at,
-                last_used_at: row.last_used_at,
-                revoked_at: row.revoked_at,
-            })
+        .map(|row| TokenInfo {
+            role: row.role,
+            name: row.name,
+            created_by: row.created_by,
+            created_at: row.created_at,
+            last_used_at: row.last_used_at,
+            revoked_at: row.revoked_at,
         })
-        .collect()
+        .collect())
 }
 
 /// The principal behind a bearer token, if it is a live one.

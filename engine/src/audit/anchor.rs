@@ -37,10 +37,6 @@ impl AuditAnchor {
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Records a committed head. A failure to write is logged, never fatal: the event is
     /// committed already, and the process log carries the head too.
     pub fn record(&self, id: i64, hash: &str) {

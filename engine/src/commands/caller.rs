@@ -11,7 +11,7 @@ use crate::{
 /// The actor nixdeck records for what it does itself.
 pub const SYSTEM_ACTOR: &str = "nixdeck";
 /// The actor recorded for the command line on the server.
-pub const CLI_ACTOR: &str = "cli";
+const CLI_ACTOR: &str = "cli";
 
 #[derive(Debug, Clone)]
 pub struct Caller {

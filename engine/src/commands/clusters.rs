@@ -8,7 +8,7 @@ use serde_json::json;
 use super::{require, Caller};
 use crate::{
     audit,
-    clusters::{current, find, no_cluster, pinned, row_of, view_of},
+    clusters::{current, find, pinned, row_of, view_of},
     engine::Engine,
     model::{
         access::Action,
@@ -79,21 +79,24 @@ impl Engine {
         let args = input.validate()?;
         let versions = pinned(version_overrides)?;
         let now = now_millis();
-        let id = uuid::Uuid::now_v7().to_string();
-        let row = row_of(
-            &id,
-            &args,
-            &versions,
-            ClusterState::New,
-            caller.actor(),
-            now,
-            now,
-        )?;
+        let view = ClusterView {
+            id: uuid::Uuid::now_v7().to_string(),
+            args,
+            versions,
+            state: ClusterState::New,
+            on_deployer: false,
+            last_error: None,
+            created_by: caller.actor().to_owned(),
+            created_at: now,
+            updated_at: now,
+        };
+        let row = row_of(&view)?;
         let mut tx = self.store().begin().await?;
-        if clusters::find_in(&mut tx, &args.name).await?.is_some() {
+        let name = view.name();
+        if clusters::find_in(&mut tx, name).await?.is_some() {
             return Err(Failure::conflict_on(
                 "name",
-                format!("a cluster named {:?} exists already", args.name),
+                format!("a cluster named {name:?} exists already"),
             ));
         }
         clusters::insert(&mut tx, &row)
@@ -103,13 +106,13 @@ impl Engine {
             &mut tx,
             caller.event(
                 "cluster.created",
-                format!("cluster:{}", args.name),
-                json!({ "args": &args, "versions": &versions }),
+                format!("cluster:{name}"),
+                json!({ "args": &view.args, "versions": &view.versions }),
             ),
         )
         .await?;
         tx.commit().await?;
-        view_of(row)
+        Ok(view)
     }
 
     /// Changes some of a cluster's arguments; the others keep their values.
@@ -121,7 +124,7 @@ impl Engine {
     ) -> Result<ClusterView, Failure> {
         require(caller, Action::ManageClusters)?;
         let mut tx = self.store().begin().await?;
-        let (row, before) = current(&mut tx, name).await?;
+        let before = current(&mut tx, name).await?;
         let was = before.args.to_input();
         let input = ClusterInput {
             name: name.to_owned(),
@@ -131,19 +134,12 @@ impl Engine {
             domain: update.domain.unwrap_or(was.domain),
             dns_zone: update.dns_zone.unwrap_or(was.dns_zone),
         };
-        let args = input.validate()?;
-        let mut changed = row_of(
-            &row.id,
-            &args,
-            &before.versions,
-            row.state,
-            &row.created_by,
-            row.created_at,
-            now_millis(),
-        )?;
-        changed.on_deployer = row.on_deployer;
-        changed.last_error = row.last_error.clone();
-        clusters::update(&mut tx, &changed)
+        let changed = ClusterView {
+            args: input.validate()?,
+            updated_at: now_millis(),
+            ..before.clone()
+        };
+        clusters::update(&mut tx, &row_of(&changed)?)
             .await
             .map_err(index_conflict)?;
         audit::record(
@@ -151,12 +147,12 @@ impl Engine {
             caller.event(
                 "cluster.updated",
                 format!("cluster:{name}"),
-                json!({ "from": &before.args, "to": &args }),
+                json!({ "from": &before.args, "to": &changed.args }),
             ),
         )
         .await?;
         tx.commit().await?;
-        view_of(changed)
+        Ok(changed)
     }
 
     /// Pins the cluster's dependencies: the refs given replace those named, the rest stay.
@@ -168,20 +164,17 @@ impl Engine {
     ) -> Result<ClusterView, Failure> {
         require(caller, Action::ManageClusters)?;
         let mut tx = self.store().begin().await?;
-        let (row, before) = current(&mut tx, name).await?;
+        let before = current(&mut tx, name).await?;
         let mut overrides: Vec<(String, String)> = before.versions.clone().into_iter().collect();
-        overrides.extend(
-            changes
-                .iter()
-                .map(|(dep, git_ref)| (dep.clone(), git_ref.trim().to_owned())),
-        );
-        let versions = pinned(&overrides)?;
-        let mut changed = row.clone();
-        changed.versions = serde_json::to_string(&versions)
-            .map_err(|e| super::unreadable("cluster versions", &e))?;
-        changed.updated_at = now_millis();
-        clusters::update(&mut tx, &changed).await?;
-        let differences: BTreeMap<&String, String> = versions
+        overrides.extend(changes.iter().cloned());
+        let changed = ClusterView {
+            versions: pinned(&overrides)?,
+            updated_at: now_millis(),
+            ..before.clone()
+        };
+        clusters::update(&mut tx, &row_of(&changed)?).await?;
+        let differences: BTreeMap<&String, String> = changed
+            .versions
             .iter()
             .filter(|(dep, git_ref)| before.versions.get(*dep) != Some(git_ref))
             .map(|(dep, git_ref)| {
@@ -199,7 +192,7 @@ impl Engine {
         )
         .await?;
         tx.commit().await?;
-        view_of(changed)
+        Ok(changed)
     }
 
     /// Removes a cluster. One whose NixOps deployment exists on the deployer (from the
@@ -212,7 +205,7 @@ impl Engine {
     ) -> Result<ClusterRemoval, Failure> {
         require(caller, Action::ManageClusters)?;
         let mut tx = self.store().begin().await?;
-        let (row, view) = current(&mut tx, name).await?;
+        let view = current(&mut tx, name).await?;
         if stored_jobs::has_open_job(&mut tx, name).await? {
             return Err(Failure::conflict(format!(
                 "cluster {name:?} has a job queued or running; wait for it or cancel it first"
@@ -220,41 +213,22 @@ impl Engine {
         }
         if view.on_deployer {
             let job = self
-                .queue_job(&mut tx, caller, &view, JobKind::Destroy, None, None)
+                .queue(tx, caller, &view, JobKind::Destroy, None, None)
                 .await?;
-            tx.commit().await?;
-            self.wake_worker();
-            return Ok(ClusterRemoval::Destroying(Box::new(
-                self.job_view(job).await?,
-            )));
+            return Ok(ClusterRemoval::Destroying(Box::new(job)));
         }
-        clusters::delete(&mut tx, &row.id).await?;
+        clusters::delete(&mut tx, &view.id).await?;
         audit::record(
             &mut tx,
             caller.event(
                 "cluster.removed",
                 format!("cluster:{name}"),
-                json!({ "state": row.state, "on_deployer": false }),
+                json!({ "state": view.state, "on_deployer": false }),
             ),
         )
         .await?;
         tx.commit().await?;
         Ok(ClusterRemoval::Forgotten)
-    }
-
-    /// The cluster's jobs, newest first.
-    pub async fn cluster_jobs(
-        &self,
-        caller: &Caller,
-        name: &str,
-        limit: i64,
-    ) -> Result<Vec<JobView>, Failure> {
-        require(caller, Action::Read)?;
-        if clusters::find(self.store(), name).await?.is_none() {
-            return Err(no_cluster(name));
-        }
-        self.job_views(stored_jobs::list(self.store(), Some(name), limit).await?)
-            .await
     }
 }
 

@@ -49,29 +49,15 @@ impl Engine {
         cluster: &str,
         preview: bool,
     ) -> Result<Requested, Failure> {
-        require(caller, Action::Read)?;
         let mut tx = self.store().begin().await?;
-        let (_, view) = current(&mut tx, cluster).await?;
-        let env = view.args.env;
-        require(
-            caller,
-            if preview {
-                Action::Preview(env)
-            } else {
-                Action::Deploy(env)
-            },
-        )?;
+        let view = current(&mut tx, cluster).await?;
         let kind = match (preview, view.on_deployer) {
             (true, _) => JobKind::Preview,
             (false, false) => JobKind::Create,
             (false, true) => JobKind::Deploy,
         };
-        let job = self
-            .queue_job(&mut tx, caller, &view, kind, None, None)
-            .await?;
-        tx.commit().await?;
-        self.wake_worker();
-        let job = self.job_view(job).await?;
+        require(caller, kind.action(view.args.env))?;
+        let job = self.queue(tx, caller, &view, kind, None, None).await?;
         let changes = self.changes_since_previous(&job).await?;
         Ok(Requested { job, changes })
     }
@@ -89,22 +75,16 @@ impl Engine {
                 "use info, stop or start (deploys and previews: POST .../deploys; destroy: DELETE the cluster)",
             ));
         }
-        require(caller, Action::Read)?;
         let mut tx = self.store().begin().await?;
-        let (_, view) = current(&mut tx, cluster).await?;
+        let view = current(&mut tx, cluster).await?;
         require(caller, kind.action(view.args.env))?;
         if !view.on_deployer {
             return Err(Failure::conflict(format!(
                 "cluster {cluster:?} was never created on the deployer: deploy it before asking for {kind}"
             )));
         }
-        let job = self
-            .queue_job(&mut tx, caller, &view, kind, None, None)
-            .await?;
-        tx.commit().await?;
-        self.wake_worker();
         Ok(Requested {
-            job: self.job_view(job).await?,
+            job: self.queue(tx, caller, &view, kind, None, None).await?,
             changes: Vec::new(),
         })
     }
@@ -115,7 +95,6 @@ impl Engine {
     /// change, arguments included. A job of an earlier cluster of the same name (removed
     /// and created again since) is not repeated.
     pub async fn redeploy(&self, caller: &Caller, job_id: &str) -> Result<Requested, Failure> {
-        require(caller, Action::Read)?;
         let mut tx = self.store().begin().await?;
         let past = stored::find_in(&mut tx, job_id)
             .await?
@@ -143,30 +122,29 @@ impl Engine {
                 )))
             }
         };
-        require(caller, Action::Deploy(cluster.args.env))?;
-        let repeated: JobParams = serde_json::from_str(&past.params)
-            .map_err(|e| super::unreadable("job parameters", &e))?;
-        let params = JobParams {
-            args: cluster.args.clone(),
-            versions: repeated.versions.clone(),
-        };
-        let now = JobParams {
-            args: cluster.args.clone(),
-            versions: cluster.versions.clone(),
-        };
-        let mut changes = Vec::new();
-        for change in repeated_args_changes(&repeated, &cluster) {
-            changes.push(change);
-        }
-        changes.extend(params.changes_since(&now));
         let kind = if cluster.on_deployer {
             JobKind::Deploy
         } else {
             JobKind::Create
         };
+        require(caller, kind.action(cluster.args.env))?;
+        let repeated = past.params()?;
+        let params = JobParams {
+            args: cluster.args.clone(),
+            versions: repeated.versions.clone(),
+        };
+        // The arguments a redeploy does not take back, then the versions it does.
+        let mut changes: Vec<String> = params
+            .changes_since(&repeated)
+            .into_iter()
+            .map(|change| {
+                format!("{change} (arguments changed since that job; the current ones are used)")
+            })
+            .collect();
+        changes.extend(params.changes_since(&cluster.params()));
         let job = self
-            .queue_job(
-                &mut tx,
+            .queue(
+                tx,
                 caller,
                 &cluster,
                 kind,
@@ -174,30 +152,19 @@ impl Engine {
                 Some(past.id.clone()),
             )
             .await?;
-        tx.commit().await?;
-        self.wake_worker();
-        Ok(Requested {
-            job: self.job_view(job).await?,
-            changes,
-        })
+        Ok(Requested { job, changes })
     }
 
     /// Asks for a job to stop: a queued one is cancelled at once; a running one when its
     /// worker sees the request (it sends TERM, then KILL, to the command and waits for it
     /// to be gone). The cluster's current environment decides who may.
     pub async fn cancel(&self, caller: &Caller, job_id: &str) -> Result<JobView, Failure> {
-        require(caller, Action::Read)?;
         let mut tx = self.store().begin().await?;
         let job = stored::find_in(&mut tx, job_id)
             .await?
             .ok_or_else(|| no_job(job_id))?;
-        let cluster = clusters::find_in(&mut tx, &job.cluster).await?;
-        let action = match cluster {
-            Some(row) if row.id == job.cluster_id => Action::CancelJob(row.env),
-            // Its cluster is gone: only those who manage clusters may touch it.
-            _ => Action::ManageClusters,
-        };
-        require(caller, action)?;
+        let cluster = clusters::find_by_id_in(&mut tx, &job.cluster_id).await?;
+        require(caller, Action::cancel_job(cluster.map(|row| row.env)))?;
         if job.state.is_final() {
             return Err(Failure::conflict(format!(
                 "job {job_id} has ended already ({})",
@@ -267,21 +234,19 @@ impl Engine {
             .await
     }
 
-    /// Inserts a job for `cluster` (its current arguments and versions unless `params`
-    /// says otherwise) with its audit event, inside `tx`.
-    pub(crate) async fn queue_job(
+    /// Queues a job for `cluster` (its current arguments and versions unless `params`
+    /// says otherwise): inserts it with its audit event, commits `tx` (which holds what
+    /// the decision was made on), wakes the worker and answers with the job.
+    pub(crate) async fn queue(
         &self,
-        tx: &mut Tx,
+        mut tx: Tx,
         caller: &Caller,
         cluster: &ClusterView,
         kind: JobKind,
         params: Option<JobParams>,
         redeploy_of: Option<String>,
-    ) -> Result<JobRow, Failure> {
-        let params = params.unwrap_or_else(|| JobParams {
-            args: cluster.args.clone(),
-            versions: cluster.versions.clone(),
-        });
+    ) -> Result<JobView, Failure> {
+        let params = params.unwrap_or_else(|| cluster.params());
         let settings = self.deploys();
         let plan = plan_for(kind, &params, &settings.nixops_root, &settings.repo_url);
         let steps: Vec<String> = plan.steps.iter().map(|step| step.name.clone()).collect();
@@ -308,9 +273,9 @@ impl Engine {
             lease_expires_at: None,
             cancel_requested_at: None,
         };
-        stored::insert(tx, &row, &steps).await?;
+        stored::insert(&mut tx, &row, &steps).await?;
         audit::record(
-            tx,
+            &mut tx,
             caller.event(
                 &format!("job.{kind}_requested"),
                 format!("cluster:{name}"),
@@ -318,23 +283,10 @@ impl Engine {
             ),
         )
         .await?;
-        Ok(row)
+        tx.commit().await?;
+        self.wake_worker();
+        self.job_view(row).await
     }
-}
-
-/// The arguments a redeploy does not take back, in words.
-fn repeated_args_changes(repeated: &JobParams, cluster: &ClusterView) -> Vec<String> {
-    let current = JobParams {
-        args: cluster.args.clone(),
-        versions: repeated.versions.clone(),
-    };
-    current
-        .changes_since(repeated)
-        .into_iter()
-        .map(|change| {
-            format!("{change} (arguments changed since that job; the current ones are used)")
-        })
-        .collect()
 }
 
 pub(crate) fn no_job(job_id: &str) -> Failure {

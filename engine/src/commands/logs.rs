@@ -17,8 +17,6 @@ use crate::{
 
 /// Lines a job page shows at first, and loads per "earlier lines".
 pub const LOG_PAGE: i64 = 1000;
-/// Lines read per query when the whole log is sent.
-const BATCH: i64 = 2000;
 
 /// A live log: its events, and the viewer's place among their open streams (held as long
 /// as the stream is).
@@ -38,7 +36,8 @@ impl Engine {
         limit: i64,
     ) -> Result<LogPage, Failure> {
         require(caller, Action::Read)?;
-        self.known_job(job_id).await?;
+        // The state before the lines: a job's lines are all stored before it ends.
+        let ended = self.known_job(job_id).await?.state.is_final();
         let limit = limit.clamp(1, 10 * LOG_PAGE);
         let rows = stored::log_before(self.store(), job_id, before_seq, limit + 1).await?;
         let earlier = rows.len() as i64 > limit;
@@ -47,7 +46,11 @@ impl Engine {
             .skip(usize::from(earlier))
             .map(line_of)
             .collect();
-        Ok(LogPage { lines, earlier })
+        Ok(LogPage {
+            lines,
+            earlier,
+            ended,
+        })
     }
 
     /// Every line after `after_seq`, in batches, for a download: memory stays flat however
@@ -64,19 +67,15 @@ impl Engine {
         let store = self.store().clone();
         let job_id = job_id.to_owned();
         tokio::spawn(async move {
-            let mut last = after_seq;
+            let mut pages = stored::LogPages::after(&job_id, after_seq);
             loop {
-                let rows = match stored::log_after(&store, &job_id, last, BATCH).await {
-                    Ok(rows) => rows,
-                    Err(error) => {
-                        let _ = batches.send(Err(error.into())).await;
-                        return;
-                    }
+                let batch = match pages.next(&store).await {
+                    Ok(Some(rows)) => Ok(rows.into_iter().map(line_of).collect()),
+                    Ok(None) => return,
+                    Err(error) => Err(error.into()),
                 };
-                let full = rows.len() as i64 == BATCH;
-                last = rows.last().map_or(last, |row| row.seq);
-                let lines = rows.into_iter().map(line_of).collect();
-                if batches.send(Ok(lines)).await.is_err() || !full {
+                let failed = batch.is_err();
+                if batches.send(batch).await.is_err() || failed {
                     return;
                 }
             }
@@ -114,10 +113,9 @@ impl Engine {
         })
     }
 
-    async fn known_job(&self, job_id: &str) -> Result<(), Failure> {
+    async fn known_job(&self, job_id: &str) -> Result<stored::JobRow, Failure> {
         stored::find(self.store(), job_id)
             .await?
-            .map(drop)
             .ok_or_else(|| no_job(job_id))
     }
 }

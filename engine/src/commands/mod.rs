@@ -14,17 +14,14 @@ mod people;
 mod system;
 mod tokens;
 
-pub use caller::{Caller, CLI_ACTOR, SYSTEM_ACTOR};
+pub use caller::{Caller, SYSTEM_ACTOR};
 pub use clusters::{ClusterRemoval, ClusterUpdate};
 pub use jobs::{JobDetails, Requested};
 pub use logs::{LogStream, LOG_PAGE};
 pub use system::DEPLOYER_PROGRAMS;
 
 use crate::{
-    model::{
-        access::Action,
-        failure::{Failure, FailureKind},
-    },
+    model::{access::Action, failure::Failure},
     store::StoreError,
 };
 
@@ -45,10 +42,7 @@ impl From<StoreError> for Failure {
             StoreError::Conflict(what) => Failure::conflict(format!("{what} already")),
             other => {
                 tracing::error!(error = %other, source = ?std::error::Error::source(&other), "storage failed");
-                Failure::new(
-                    FailureKind::Internal,
-                    crate::model::failure::INTERNAL_MESSAGE,
-                )
+                Failure::internal()
             }
         }
     }

@@ -23,13 +23,7 @@ impl Engine {
             .ok_or_else(|| Failure::not_found(format!("no host named {name:?} is configured")))?;
         Ok(HostView {
             name: host.name.clone(),
-            address: host
-                .describe()
-                .trim_start_matches(&host.name)
-                .trim()
-                .trim_start_matches('(')
-                .trim_end_matches(')')
-                .to_owned(),
+            address: host.address(),
             work_dir: host.work_dir.clone(),
             problems: host.local_problems(&DEPLOYER_PROGRAMS),
         })

@@ -29,7 +29,11 @@ impl Command {
         }
         words.push(quote_word(&self.program));
         words.extend(self.args.iter().map(|arg| quote_word(arg)));
-        redact_url_credentials_in_words(&words.join(" "))
+        words
+            .iter()
+            .map(|word| redact_url_credentials(word))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// The environment as `K=V` words, checked: a name outside `[A-Z_][A-Z0-9_]*` would be
@@ -49,19 +53,6 @@ impl Command {
             })
             .collect()
     }
-}
-
-fn redact_url_credentials_in_words(line: &str) -> String {
-    line.split(' ')
-        .map(|word| {
-            if word.contains("://") && word.contains('@') {
-                redact_url_credentials(word)
-            } else {
-                word.to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[cfg(test)]

@@ -30,21 +30,20 @@ pub struct Host {
 impl Host {
     /// `deployer (local processes)` or `deployer (user@host:port)`.
     pub fn describe(&self) -> String {
+        format!("{} ({})", self.name, self.address())
+    }
+
+    /// How the host is reached: `local processes` or `user@host:port`.
+    pub fn address(&self) -> String {
         match &self.transport {
-            Transport::Local => format!("{} (local processes)", self.name),
-            Transport::Ssh(target) => format!(
-                "{} ({}@{}:{})",
-                self.name, target.user, target.host, target.port
-            ),
+            Transport::Local => "local processes".to_owned(),
+            Transport::Ssh(target) => format!("{}@{}:{}", target.user, target.host, target.port),
         }
     }
 
     /// The directory a job step's command runs under; unique per job, step and command.
     pub fn run_dir(&self, job_id: &str, step: i64, ordinal: i64) -> String {
-        format!(
-            "{}/.nixdeck/jobs/{job_id}/{step}-{ordinal}",
-            self.work_dir.trim_end_matches('/')
-        )
+        format!("{}/{step}-{ordinal}", self.job_dir(job_id))
     }
 
     /// The directory holding all of a job's run directories.

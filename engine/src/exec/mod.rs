@@ -13,10 +13,9 @@ mod ssh;
 mod supervisor;
 
 pub use command::Command;
-pub use host::{Host, HostError, HostErrorKind, Transport};
-pub use lines::{visible_text, LineSplitter, SplitLine};
-pub use quote::{quote_word, quote_words, redact_url_credentials};
-pub use run::{run, RunEnd, RunOutput, RunRequest, RunSignals, StdoutUse, TERM_GRACE};
+pub use host::{Host, HostError, Transport};
+pub use quote::redact_url_credentials;
+pub use run::{run, RunEnd, RunOutput, RunRequest, RunSignals, StdoutUse};
 pub use ssh::SshTarget;
 
 /// How a command ended.
@@ -65,11 +64,7 @@ fn signal_name(number: i32) -> String {
 /// Removes a job's run directories from a host once the job has ended (its output is
 /// stored). Best effort: a failure leaves a directory behind, nothing worse.
 pub async fn forget_job_runs(host: &Host, job_id: &str) -> Result<(), HostError> {
-    let session = host.connect().await?;
-    session
-        .forget(&host.job_dir(job_id))
-        .await
-        .map_err(|kind| host.error(kind))
+    forget_run(host, &host.job_dir(job_id)).await
 }
 
 /// Removes one run directory (its output may hold secrets).

@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 use super::{
     host::{Host, HostError, HostErrorKind, Session},
     lines::LineSplitter,
-    supervisor::{Abandoned, Chunk, RunStatus, Started},
+    supervisor::{Abandoned, Chunk, RunStatus},
     Command, Exit,
 };
 use crate::model::job::Stream;
@@ -97,7 +97,6 @@ pub async fn run(
         output,
         signals,
         may_have_started: request.may_have_started,
-        stdout: request.stdout,
         out_offset: match request.stdout {
             StdoutUse::Log => request.stdout_offset,
             StdoutUse::Capture => 0,
@@ -151,7 +150,6 @@ struct Run<'a> {
     output: &'a mpsc::Sender<RunOutput>,
     signals: RunSignals<'a>,
     may_have_started: bool,
-    stdout: StdoutUse,
     /// Offsets just after the last complete line handed out, per stream.
     out_offset: u64,
     err_offset: u64,
@@ -181,14 +179,10 @@ impl Run<'_> {
                 return Ok(Some(RunEnd::Ended(Exit::NotStarted)));
             }
             self.may_have_started = true;
-            let started = session
+            status = session
                 .start(&dir, &host.work_dir, self.request.command)
                 .await
                 .map_err(fail)?;
-            if started == Started::NoWorkDir {
-                return Err(fail(HostErrorKind::NoWorkDir(host.work_dir.clone())));
-            }
-            status = RunStatus::Starting;
         }
         let mut since = Instant::now();
         let mut claimed = false;
@@ -276,7 +270,7 @@ impl Run<'_> {
     }
 
     async fn emit(&mut self, stream: Stream, text: String, end_offset: u64) {
-        let output = match (stream, self.stdout) {
+        let output = match (stream, self.request.stdout) {
             (Stream::Stdout, StdoutUse::Capture) => {
                 self.out_offset = end_offset;
                 RunOutput::Captured(text)

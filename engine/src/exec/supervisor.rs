@@ -49,15 +49,6 @@ pub(crate) enum Abandoned {
     Claimed,
 }
 
-/// How a start request was answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Started {
-    /// Started now, or found started by an earlier request.
-    Yes,
-    /// The host's working directory does not exist.
-    NoWorkDir,
-}
-
 fn words(action: &str, dir: &str, rest: Vec<String>) -> Vec<String> {
     let mut words = vec![
         "sh".to_owned(),
@@ -111,21 +102,26 @@ impl Session {
         }
     }
 
+    /// Starts the command in `dir` unless it was started before; answers with what the
+    /// start learned of the run (`Starting` when it must be asked again).
     pub(crate) async fn start(
         &self,
         dir: &str,
         work_dir: &str,
         command: &Command,
-    ) -> Result<Started, HostErrorKind> {
+    ) -> Result<RunStatus, HostErrorKind> {
         let mut rest = vec![work_dir.to_owned(), command.cwd.clone()];
         rest.extend(command.env_words().map_err(HostErrorKind::Protocol)?);
         rest.push(command.program.clone());
         rest.extend(command.args.iter().cloned());
         let answer = self.answer(&words("start", dir, rest)).await?;
         match answer.split_whitespace().next() {
-            // (`never`: abandoned meanwhile; the status says so.)
-            Some("started" | "exists" | "starting" | "never") => Ok(Started::Yes),
-            Some("no-work-dir") => Ok(Started::NoWorkDir),
+            Some("started") => Ok(RunStatus::Running),
+            // Started earlier, or its supervisor is still coming up.
+            Some("exists" | "starting") => Ok(RunStatus::Starting),
+            // Abandoned meanwhile.
+            Some("never") => Ok(RunStatus::Never),
+            Some("no-work-dir") => Err(HostErrorKind::NoWorkDir(work_dir.to_owned())),
             _ => Err(HostErrorKind::Protocol(format!(
                 "unexpected start answer {answer:?}"
             ))),
@@ -174,7 +170,7 @@ impl Session {
 mod tests {
     //! The supervisor script itself, run as local processes in a temporary directory.
 
-    use super::{Abandoned, RunStatus, Started};
+    use super::{Abandoned, RunStatus};
     use crate::exec::{host::Session, local::LocalSession, Command};
 
     fn command(script: &str, cwd: &str) -> Command {
@@ -211,7 +207,7 @@ mod tests {
         let run = command("echo out; echo err >&2; exit 3", &root);
         assert_eq!(
             session.start(&dir, &root, &run).await.expect("start"),
-            Started::Yes
+            RunStatus::Running
         );
         assert_eq!(settled(&session, &dir).await, RunStatus::Exited(3));
         let out = std::fs::read_to_string(format!("{dir}/out")).expect("out");

@@ -141,8 +141,7 @@ impl JobContext {
         let host = self
             .engine
             .host(host)
-            .ok_or_else(|| format!("no host named {host:?} is configured"))?
-            .clone();
+            .ok_or_else(|| format!("no host named {host:?} is configured"))?;
         let journal = stored::command(self.store(), &self.job.id, step, ordinal)
             .await
             .map_err(|e| format!("cannot read the job's journal: {e}"))?;
@@ -207,7 +206,7 @@ impl JobContext {
             detach: &self.detach,
         };
         let running = async move {
-            let result = exec::run(&host, request, &outputs, signals).await;
+            let result = exec::run(host, request, &outputs, signals).await;
             drop(outputs);
             result
         };

@@ -31,7 +31,6 @@ pub type LogBatch = Arc<Vec<LogLine>>;
 const CAPACITY: usize = 1024;
 /// How often a poller looks for new lines and for the job's end.
 const POLL: Duration = Duration::from_millis(250);
-const POLL_PAGE: i64 = 2000;
 
 #[derive(Debug, Clone)]
 pub struct LogFeeds {
@@ -105,8 +104,9 @@ impl LogFeeds {
     }
 
     /// Live batches of the job, from whichever source feeds it; a poller is started if the
-    /// job is not run here.
-    pub fn subscribe(&self, job_id: &str) -> broadcast::Receiver<LogBatch> {
+    /// job is not run here, publishing from the line after `after` (the last line the
+    /// subscriber has), so nothing falls between what it reads and what it is sent.
+    pub fn subscribe(&self, job_id: &str, after: i64) -> broadcast::Receiver<LogBatch> {
         let mut feeds = self.lock();
         if let Some(feed) = feeds.get(job_id) {
             return feed.sender.subscribe();
@@ -118,7 +118,7 @@ impl LogFeeds {
         };
         tokio::spawn(
             self.clone()
-                .poll(job_id.to_owned(), poller.id, poller.stop.clone()),
+                .poll(job_id.to_owned(), after, poller.id, poller.stop.clone()),
         );
         feeds.insert(
             job_id.to_owned(),
@@ -135,15 +135,7 @@ impl LogFeeds {
         self.lock().len()
     }
 
-    async fn poll(self, job_id: String, poller: u64, stop: CancellationToken) {
-        let mut last = match stored::last_seq(&self.store, &job_id).await {
-            Ok(seq) => seq,
-            Err(error) => {
-                tracing::warn!(%error, job = %job_id, "cannot follow a job's log");
-                self.end_polling(&job_id, poller);
-                return;
-            }
-        };
+    async fn poll(self, job_id: String, mut last: i64, poller: u64, stop: CancellationToken) {
         loop {
             tokio::select! {
                 () = tokio::time::sleep(POLL) => {}
@@ -166,18 +158,15 @@ impl LogFeeds {
                     continue;
                 }
             };
+            let mut pages = stored::LogPages::after(&job_id, last);
             loop {
-                match stored::log_after(&self.store, &job_id, last, POLL_PAGE).await {
-                    Ok(rows) if !rows.is_empty() => {
-                        let full = rows.len() as i64 == POLL_PAGE;
+                match pages.next(&self.store).await {
+                    Ok(Some(rows)) => {
                         let batch: Vec<LogLine> = rows.into_iter().map(line_of).collect();
                         last = batch.last().map_or(last, |line| line.seq);
                         self.publish(&job_id, Arc::new(batch));
-                        if !full {
-                            break;
-                        }
                     }
-                    Ok(_) => break,
+                    Ok(None) => break,
                     Err(error) => {
                         tracing::warn!(%error, job = %job_id, "polling a job's log failed");
                         break;

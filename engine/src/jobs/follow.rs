@@ -16,8 +16,6 @@ use crate::{
     store::jobs as stored,
 };
 
-const PAGE: i64 = 2000;
-
 /// What a viewer receives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LogEvent {
@@ -44,7 +42,7 @@ impl Engine {
             }
             // Subscribe before reading the database: a batch is stored before it is
             // published, so every line is in one or the other.
-            let mut live = self.feeds().subscribe(job_id);
+            let mut live = self.feeds().subscribe(job_id, last);
             if !self.catch_up(job_id, &mut last, &events).await? {
                 return Ok(());
             }
@@ -101,18 +99,15 @@ impl Engine {
         last: &mut i64,
         events: &mpsc::Sender<LogEvent>,
     ) -> Result<bool, Failure> {
-        loop {
-            let rows = stored::log_after(self.store(), job_id, *last, PAGE).await?;
-            let full = rows.len() as i64 == PAGE;
+        let mut pages = stored::LogPages::after(job_id, *last);
+        while let Some(rows) = pages.next(self.store()).await? {
             for row in rows {
                 *last = row.seq;
                 if events.send(LogEvent::Line(line_of(row))).await.is_err() {
                     return Ok(false);
                 }
             }
-            if !full {
-                return Ok(true);
-            }
         }
+        Ok(true)
     }
 }

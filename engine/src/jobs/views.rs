@@ -10,6 +10,14 @@ use crate::{
     store::jobs::{self as stored, JobRow, LogRow},
 };
 
+impl JobRow {
+    /// The arguments and versions the job was queued with.
+    pub(crate) fn params(&self) -> Result<JobParams, Failure> {
+        serde_json::from_str(&self.params)
+            .map_err(|e| unreadable(&format!("parameters of job {}", self.id), &e))
+    }
+}
+
 impl Engine {
     pub(crate) async fn job_view(&self, row: JobRow) -> Result<JobView, Failure> {
         let steps = stored::steps(self.store(), &row.id)
@@ -23,8 +31,7 @@ impl Engine {
             })
             .collect();
         Ok(JobView {
-            params: serde_json::from_str(&row.params)
-                .map_err(|e| unreadable(&format!("parameters of job {}", row.id), &e))?,
+            params: row.params()?,
             id: row.id,
             kind: row.kind,
             cluster: row.cluster,
@@ -61,11 +68,7 @@ impl Engine {
                 && row.state == JobState::Succeeded
         });
         match previous {
-            Some(row) => {
-                let params: JobParams = serde_json::from_str(&row.params)
-                    .map_err(|e| unreadable(&format!("parameters of job {}", row.id), &e))?;
-                Ok(job.params.changes_since(&params))
-            }
+            Some(row) => Ok(job.params.changes_since(&row.params()?)),
             None => Ok(Vec::new()),
         }
     }

@@ -10,12 +10,12 @@ use std::{
 };
 
 use serde_json::json;
-use tokio::{sync::Semaphore, task::JoinSet};
+use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::{
     context::JobContext,
-    handler::{handler_for, Outcome},
+    handler::{handler_for, JobHandler, Outcome},
     writer::{LogWriter, WriterAlarms},
 };
 use crate::{
@@ -29,7 +29,7 @@ use crate::{
     },
     store::{
         jobs::{self as stored, JobRow, Lease},
-        now_millis,
+        now_millis, Db,
     },
 };
 
@@ -52,11 +52,16 @@ enum StopReason {
 }
 
 impl Engine {
-    /// For the only nixdeck on its database (SQLite): every job still marked running was
-    /// this nixdeck's before it stopped, so the worker may take it over at once rather than
-    /// wait for its lease to lapse. Returns how many.
+    /// On SQLite this is the only nixdeck on the database, so every job still marked
+    /// running was this nixdeck's before it stopped: it is taken over (re-attached to) at
+    /// once rather than when its lease lapses. On PostgreSQL other replicas may hold
+    /// running jobs; those are taken over only when their leases lapse. Returns how many
+    /// were taken back.
     pub async fn take_back_running_jobs(&self) -> Result<u64, Failure> {
-        Ok(stored::release_leases(self.store(), None).await?)
+        match self.store().db() {
+            Db::Sqlite(_) => Ok(stored::release_leases(self.store(), None).await?),
+            Db::Postgres(_) => Ok(0),
+        }
     }
 
     /// Runs the worker until the engine stops; returns when it has let go of every job.
@@ -66,25 +71,18 @@ impl Engine {
     }
 
     async fn work(&self) {
-        let slots = Arc::new(Semaphore::new(self.max_parallel()));
         let mut running = JoinSet::new();
         loop {
             while running.try_join_next().is_some() {}
-            if let Ok(permit) = slots.clone().try_acquire_owned() {
+            if running.len() < self.max_parallel() {
                 match self.next_job().await {
                     Ok(Some(job)) => {
                         let engine = self.clone();
-                        running.spawn(async move {
-                            engine.run_job(job).await;
-                            drop(permit);
-                        });
+                        running.spawn(async move { engine.run_job(job).await });
                         continue;
                     }
-                    Ok(None) => drop(permit),
-                    Err(error) => {
-                        drop(permit);
-                        tracing::warn!(%error, "looking for a job failed");
-                    }
+                    Ok(None) => {}
+                    Err(error) => tracing::warn!(%error, "looking for a job failed"),
                 }
             }
             tokio::select! {
@@ -155,8 +153,13 @@ impl Engine {
         );
         let outcome = handler.run(&cx).await;
         drop(cx);
+        // Every line the job wrote is stored (or refused) before its end is decided.
+        log.flush().await;
         heartbeat.abort();
-        let reason = *reason.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut reason = *reason.lock().unwrap_or_else(PoisonError::into_inner);
+        if alarms.storage_failed.is_cancelled() {
+            reason = Some(StopReason::StorageFailed);
+        }
         let storage_error = alarms
             .storage_error
             .lock()
@@ -165,7 +168,6 @@ impl Engine {
         let (state, error) = match (outcome, reason) {
             (Outcome::Stopped, Some(StopReason::Shutdown | StopReason::LeaseLost)) => {
                 // Let go: the commands run on, and whoever takes the job over re-attaches.
-                log.flush().await;
                 drop(log);
                 let _ = writer.await;
                 self.feeds().close(&job.id);
@@ -197,7 +199,10 @@ impl Engine {
         if writer.await.is_err() {
             tracing::error!(job = %job.id, "the log writer panicked");
         }
-        if let Err(error) = self.finish_job(&job, state, error.as_deref()).await {
+        if let Err(error) = self
+            .finish_job(&job, handler.as_ref(), state, error.as_deref())
+            .await
+        {
             tracing::error!(%error, job = %job.id, "cannot record the job's end");
         }
         self.feeds().close(&job.id);
@@ -213,6 +218,7 @@ impl Engine {
     async fn finish_job(
         &self,
         job: &JobRow,
+        handler: &dyn JobHandler,
         state: JobState,
         error: Option<&str>,
     ) -> Result<(), Failure> {
@@ -233,9 +239,7 @@ impl Engine {
         {
             return Ok(());
         }
-        let change = handler_for(job.kind)
-            .finish(&mut tx, job, state, ran, error)
-            .await?;
+        let change = handler.finish(&mut tx, job, state, ran, error).await?;
         audit::record(
             &mut tx,
             Caller::system().event(

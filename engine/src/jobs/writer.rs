@@ -16,7 +16,7 @@ use crate::{
     model::job::{CommandEnding, LogLine, Stream},
     store::{
         jobs::{self as stored, NewLogLine, OffsetUpdate},
-        now_millis, Store, StoreError, WriteFailure,
+        now_millis, Store, StoreError,
     },
 };
 
@@ -178,26 +178,15 @@ impl Writer {
             return;
         }
         let at = now_millis();
-        let lines: Vec<NewLogLine> = batch
-            .iter()
-            .map(|(stream, text, _)| NewLogLine {
-                stream: *stream,
-                at,
-                text: text.clone(),
-            })
-            .collect();
         let offsets = offsets_of(&batch);
+        let lines: Vec<NewLogLine> = batch
+            .into_iter()
+            .map(|(stream, text, _)| NewLogLine { stream, at, text })
+            .collect();
         let mut delay = Duration::from_millis(50);
         let mut refusals = 0;
         loop {
-            match stored::append_log(
-                &self.store,
-                &self.job_id,
-                Some(&self.owner),
-                &lines,
-                &offsets,
-            )
-            .await
+            match stored::append_log(&self.store, &self.job_id, &self.owner, &lines, &offsets).await
             {
                 Ok(Some(first)) => {
                     let published: Vec<LogLine> = lines
@@ -219,7 +208,7 @@ impl Writer {
                     self.alarms.lease_lost.cancel();
                     return;
                 }
-                Err(error) if error.write_failure() == WriteFailure::Transient => {
+                Err(error) if error.is_transient() => {
                     if self.stopping.is_cancelled() {
                         // Not stored, offsets not moved: read again when the job is continued.
                         self.discarding = true;
@@ -258,7 +247,7 @@ impl Writer {
             text: reason,
         };
         if let Err(error) =
-            stored::append_log(&self.store, &self.job_id, Some(&self.owner), &[line], &[]).await
+            stored::append_log(&self.store, &self.job_id, &self.owner, &[line], &[]).await
         {
             tracing::error!(%error, job = %self.job_id, "cannot record why the log failed");
         }

@@ -141,6 +141,12 @@ impl Action {
         Action::ManageTokens,
         Action::ManageSessions,
     ];
+
+    /// What cancelling a job takes: the cancel of its cluster's current environment, or,
+    /// once its cluster is gone (or was replaced), managing clusters.
+    pub fn cancel_job(cluster_env: Option<Environment>) -> Action {
+        cluster_env.map_or(Action::ManageClusters, Action::CancelJob)
+    }
 }
 
 /// The permission table: the least role that may perform each action.

@@ -69,7 +69,7 @@ pub struct Failure {
 }
 
 /// The message every internal failure shows.
-pub const INTERNAL_MESSAGE: &str = "something went wrong on the server; the details are in its log";
+const INTERNAL_MESSAGE: &str = "something went wrong on the server; the details are in its log";
 
 impl Failure {
     pub fn new(kind: FailureKind, message: impl Into<String>) -> Failure {

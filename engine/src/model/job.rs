@@ -30,15 +30,15 @@ text_enum! {
 }
 
 impl JobKind {
-    /// What a person needs to start a job of this kind on a cluster of `env`: reading
-    /// the deployment's state is like a preview, stopping and starting machines like a
-    /// deploy, creating and destroying is managing clusters.
+    /// What a person needs to start a job of this kind on a cluster of `env`: a create is
+    /// a cluster's first deploy; reading the deployment's state is like a preview,
+    /// stopping and starting machines like a deploy; destroying is managing clusters.
     pub fn action(self, env: Environment) -> Action {
         match self {
-            JobKind::Deploy => Action::Deploy(env),
+            JobKind::Create | JobKind::Deploy => Action::Deploy(env),
             JobKind::Preview | JobKind::Info => Action::Preview(env),
             JobKind::Stop | JobKind::Start => Action::Deploy(env),
-            JobKind::Create | JobKind::Destroy => Action::ManageClusters,
+            JobKind::Destroy => Action::ManageClusters,
         }
     }
 }
@@ -206,12 +206,14 @@ text_enum! {
     }
 }
 
-/// A page of a job's log: `lines` in order, and whether earlier lines exist.
+/// A page of a job's log: `lines` in order, whether earlier lines exist, and whether the
+/// job had ended when they were read (then no line will follow them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogPage {
     pub lines: Vec<LogLine>,
     /// Lines before the first one here exist (ask for them with its `seq`).
     pub earlier: bool,
+    pub ended: bool,
 }
 
 /// One line of a job's log. `seq` counts from 1 within the job, without gaps, so a viewer

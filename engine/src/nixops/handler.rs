@@ -50,7 +50,7 @@ async fn run_plan(cx: &JobContext) -> Outcome {
         Ok(params) => params,
         Err(why) => return Outcome::Failed(why),
     };
-    let settings = cx.engine().deploys().clone();
+    let settings = cx.engine().deploys();
     let plan = plan_for(
         cx.job.kind,
         &params,
@@ -233,12 +233,9 @@ async fn finish_cluster(
     ran: bool,
     error: Option<&str>,
 ) -> Result<Option<serde_json::Value>, StoreError> {
-    let Some(cluster) = clusters::find_in(tx, &job.cluster).await? else {
+    let Some(cluster) = clusters::find_by_id_in(tx, &job.cluster_id).await? else {
         return Ok(None);
     };
-    if cluster.id != job.cluster_id {
-        return Ok(None);
-    }
     match cluster_after(job.kind, state, ran, cluster.on_deployer) {
         ClusterChange::Keep => Ok(None),
         ClusterChange::Become(next) => {

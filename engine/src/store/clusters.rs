@@ -150,11 +150,27 @@ pub async fn find(store: &Store, name: &str) -> Result<Option<ClusterRow>, Store
 /// The same, inside a transaction (to decide and change on what was read). On PostgreSQL
 /// the row is locked until the transaction ends.
 pub async fn find_in(tx: &mut Tx, name: &str) -> Result<Option<ClusterRow>, StoreError> {
-    let lock = if tx.is_postgres() { " for update" } else { "" };
-    let query = format!("select {COLUMNS} from clusters where name = $1{lock}");
+    find_locked(tx, "name", name).await
+}
+
+/// The cluster with this id (a job's own cluster, if it still exists: one removed and
+/// created again under the same name has another id), locked like `find_in`.
+pub async fn find_by_id_in(tx: &mut Tx, id: &str) -> Result<Option<ClusterRow>, StoreError> {
+    find_locked(tx, "id", id).await
+}
+
+async fn find_locked(
+    tx: &mut Tx,
+    column: &'static str,
+    value: &str,
+) -> Result<Option<ClusterRow>, StoreError> {
+    let query = format!(
+        "select {COLUMNS} from clusters where {column} = $1{}",
+        tx.for_update()
+    );
     let row = on_conn!(tx tx, conn => {
         sqlx::query_as::<_, ClusterRow>(sqlx::AssertSqlSafe(query))
-            .bind(name)
+            .bind(value)
             .fetch_optional(conn)
             .await?
     });

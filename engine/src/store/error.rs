@@ -16,16 +16,6 @@ pub enum StoreError {
     InvalidUrl(String),
 }
 
-/// Whether a failed write may succeed when tried again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WriteFailure {
-    /// The database could not be reached or was busy: wait and try again.
-    Transient,
-    /// The database refused these rows (a constraint, a value it cannot hold, a trigger):
-    /// the same write will be refused again.
-    Permanent,
-}
-
 impl StoreError {
     /// Turns a unique-constraint violation into `Conflict(what)`; other errors pass through.
     pub fn conflict_on_unique(error: sqlx::Error, what: &str) -> StoreError {
@@ -37,29 +27,24 @@ impl StoreError {
         }
     }
 
-    /// Whether retrying the write that failed with this error can help. Connection,
-    /// pool and lock errors are transient, and so are PostgreSQL's serialization,
-    /// resource and shutdown classes; anything else the database said is permanent.
-    pub fn write_failure(&self) -> WriteFailure {
-        let StoreError::Database(error) = self else {
-            return WriteFailure::Permanent;
-        };
-        match error {
-            sqlx::Error::Io(_)
-            | sqlx::Error::Tls(_)
-            | sqlx::Error::Protocol(_)
-            | sqlx::Error::PoolTimedOut
-            | sqlx::Error::PoolClosed
-            | sqlx::Error::WorkerCrashed => WriteFailure::Transient,
-            sqlx::Error::Database(db) => {
-                let code = db.code().map(|code| code.into_owned()).unwrap_or_default();
-                if is_transient_code(&code) {
-                    WriteFailure::Transient
-                } else {
-                    WriteFailure::Permanent
-                }
+    /// Whether the write that failed with this error may succeed when tried again.
+    /// Connection, pool and lock errors are transient, and so are PostgreSQL's
+    /// serialization, resource and shutdown classes; anything else the database said (a
+    /// constraint, a value it cannot hold, a trigger) refuses the same write again.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            StoreError::Database(
+                sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::Protocol(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed,
+            ) => true,
+            StoreError::Database(sqlx::Error::Database(db)) => {
+                db.code().is_some_and(|code| is_transient_code(&code))
             }
-            _ => WriteFailure::Permanent,
+            _ => false,
         }
     }
 }

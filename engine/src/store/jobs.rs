@@ -176,8 +176,10 @@ pub async fn find(store: &Store, id: &str) -> Result<Option<JobRow>, StoreError>
 
 /// The same inside a transaction; on PostgreSQL the row stays locked until it ends.
 pub async fn find_in(tx: &mut Tx, id: &str) -> Result<Option<JobRow>, StoreError> {
-    let lock = if tx.is_postgres() { " for update" } else { "" };
-    let query = format!("select {JOB_COLUMNS} from jobs where id = $1{lock}");
+    let query = format!(
+        "select {JOB_COLUMNS} from jobs where id = $1{}",
+        tx.for_update()
+    );
     let row = on_conn!(tx tx, conn => {
         sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(query))
             .bind(id)
@@ -447,72 +449,73 @@ pub async fn request_cancel(tx: &mut Tx, id: &str, now: i64) -> Result<(), Store
 }
 
 /// Appends lines after the job's last one and moves the offsets of the commands they came
-/// from, in one transaction, while `owner` holds the job's lease (`None`: no lease needed).
-/// Sequence numbers are given here, inside the transaction, so two writers can never take
-/// the same one. Returns the first line's sequence number, or `None` if the lease is gone.
+/// from, in one transaction, while `owner` holds the job's lease. Sequence numbers are
+/// given here, inside the transaction, so two writers can never take the same one.
+/// Returns the first line's sequence number, or `None` if the lease is gone.
 pub async fn append_log(
     store: &Store,
     job_id: &str,
-    owner: Option<&str>,
+    owner: &str,
     lines: &[NewLogLine],
     offsets: &[OffsetUpdate],
 ) -> Result<Option<i64>, StoreError> {
     let mut tx = store.begin().await?;
-    let lock = if tx.is_postgres() { " for update" } else { "" };
-    let lease_query = format!("select lease_owner from jobs where id = $1{lock}");
+    // The job's row stays locked (on PostgreSQL) until the lines are in. The last line is
+    // read only once the lock is held: a query that waited for it would still see the
+    // lines as they were when it began.
+    let lease_query = format!(
+        "select lease_owner from jobs where id = $1{}",
+        tx.for_update()
+    );
     let first = on_conn!(tx &mut tx, conn => {
         let holder: Option<(Option<String>,)> =
             sqlx::query_as(sqlx::AssertSqlSafe(lease_query))
                 .bind(job_id)
                 .fetch_optional(&mut *conn)
                 .await?;
-        let held = match (owner, &holder) {
-            (_, None) => false,
-            (None, Some(_)) => true,
-            (Some(owner), Some((holder,))) => holder.as_deref() == Some(owner),
-        };
-        if !held {
-            None
-        } else {
-            let last: Option<i64> =
-                sqlx::query_scalar(r#"select max(seq) from job_log where job_id = $1"#)
-                    .bind(job_id)
-                    .fetch_one(&mut *conn)
-                    .await?;
-            let first = last.unwrap_or(0) + 1;
-            let mut seq = first;
-            // Bounded batches keep each statement under both engines' parameter limits.
-            for chunk in lines.chunks(500) {
-                let mut insert = sqlx::QueryBuilder::new(
-                    "insert into job_log (job_id, seq, stream, at, text) ",
-                );
-                insert.push_values(chunk, |mut row, line| {
-                    row.push_bind(job_id)
-                        .push_bind(seq)
-                        .push_bind(line.stream)
-                        .push_bind(line.at)
-                        .push_bind(&line.text);
-                    seq += 1;
-                });
-                insert.build().execute(&mut *conn).await?;
+        match holder {
+            Some((Some(holder),)) if holder == owner => {
+                let last: Option<i64> =
+                    sqlx::query_scalar(r#"select max(seq) from job_log where job_id = $1"#)
+                        .bind(job_id)
+                        .fetch_one(&mut *conn)
+                        .await?;
+                let first = last.unwrap_or(0) + 1;
+                let mut seq = first;
+                // Bounded batches keep each statement under both engines' parameter limits.
+                for chunk in lines.chunks(500) {
+                    let mut insert = sqlx::QueryBuilder::new(
+                        "insert into job_log (job_id, seq, stream, at, text) ",
+                    );
+                    insert.push_values(chunk, |mut row, line| {
+                        row.push_bind(job_id)
+                            .push_bind(seq)
+                            .push_bind(line.stream)
+                            .push_bind(line.at)
+                            .push_bind(&line.text);
+                        seq += 1;
+                    });
+                    insert.build().execute(&mut *conn).await?;
+                }
+                for update in offsets {
+                    let query = if update.stream == Stream::Stdout {
+                        r#"update job_commands set stdout_offset = $4
+                           where job_id = $1 and step = $2 and ordinal = $3 and stdout_offset < $4"#
+                    } else {
+                        r#"update job_commands set stderr_offset = $4
+                           where job_id = $1 and step = $2 and ordinal = $3 and stderr_offset < $4"#
+                    };
+                    sqlx::query(query)
+                        .bind(job_id)
+                        .bind(update.step)
+                        .bind(update.ordinal)
+                        .bind(update.offset)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                Some(first)
             }
-            for update in offsets {
-                let query = if update.stream == Stream::Stdout {
-                    r#"update job_commands set stdout_offset = $4
-                       where job_id = $1 and step = $2 and ordinal = $3 and stdout_offset < $4"#
-                } else {
-                    r#"update job_commands set stderr_offset = $4
-                       where job_id = $1 and step = $2 and ordinal = $3 and stderr_offset < $4"#
-                };
-                sqlx::query(query)
-                    .bind(job_id)
-                    .bind(update.step)
-                    .bind(update.ordinal)
-                    .bind(update.offset)
-                    .execute(&mut *conn)
-                    .await?;
-            }
-            Some(first)
+            _ => None,
         }
     });
     if first.is_some() {
@@ -542,6 +545,42 @@ pub async fn log_after(
     Ok(rows)
 }
 
+/// Reads a job's log forward from a point, a page at a time, so however long the log,
+/// memory stays bounded.
+#[derive(Debug, Clone)]
+pub struct LogPages {
+    job_id: String,
+    last: i64,
+    finished: bool,
+}
+
+impl LogPages {
+    const PAGE: i64 = 2000;
+
+    /// The lines after `seq`.
+    pub fn after(job_id: &str, seq: i64) -> LogPages {
+        LogPages {
+            job_id: job_id.to_owned(),
+            last: seq,
+            finished: false,
+        }
+    }
+
+    /// The next page, or `None` once the lines stored when it was asked are read.
+    pub async fn next(&mut self, store: &Store) -> Result<Option<Vec<LogRow>>, StoreError> {
+        if self.finished {
+            return Ok(None);
+        }
+        let rows = log_after(store, &self.job_id, self.last, Self::PAGE).await?;
+        self.finished = (rows.len() as i64) < Self::PAGE;
+        match rows.last() {
+            Some(row) => self.last = row.seq,
+            None => return Ok(None),
+        }
+        Ok(Some(rows))
+    }
+}
+
 /// The `limit` lines before `before_seq` (all lines when `None`), newest last.
 pub async fn log_before(
     store: &Store,
@@ -562,17 +601,6 @@ pub async fn log_before(
     });
     rows.reverse();
     Ok(rows)
-}
-
-/// The highest `seq` in the job's log (0 for none).
-pub async fn last_seq(store: &Store, job_id: &str) -> Result<i64, StoreError> {
-    let seq: Option<i64> = on_conn!(pool store, conn => {
-        sqlx::query_scalar(r#"select max(seq) from job_log where job_id = $1"#)
-            .bind(job_id)
-            .fetch_one(conn)
-            .await?
-    });
-    Ok(seq.unwrap_or(0))
 }
 
 /// A command the job's step ran, if it was ever begun.

@@ -16,7 +16,7 @@ pub mod sign_in_attempts;
 pub mod users;
 
 pub use connect::DatabaseEngine;
-pub use error::{StoreError, WriteFailure};
+pub use error::StoreError;
 
 use std::sync::Arc;
 
@@ -156,6 +156,17 @@ impl Tx {
     /// Whether this transaction runs on PostgreSQL (for the few statements that differ).
     pub fn is_postgres(&self) -> bool {
         matches!(self.inner, TxInner::Postgres(_))
+    }
+
+    /// What a `select` ends with to lock the rows it reads until this transaction ends:
+    /// ` for update` on PostgreSQL; nothing on SQLite, whose write transactions are
+    /// serialised already.
+    pub fn for_update(&self) -> &'static str {
+        if self.is_postgres() {
+            " for update"
+        } else {
+            ""
+        }
     }
 
     /// Notes the audit chain's head after an event recorded in this transaction.

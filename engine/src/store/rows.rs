@@ -12,14 +12,16 @@ macro_rules! from_row {
         impl<'r> sqlx::FromRow<'r, $db_row> for $row {
             fn from_row(row: &'r $db_row) -> Result<Self, sqlx::Error> {
                 use sqlx::Row;
-                let key = row
-                    .try_get::<String, _>($key)
-                    .or_else(|_| row.try_get::<i64, _>($key).map(|n| n.to_string()))
-                    .unwrap_or_default();
+                // The row's key is read only to name a row that does not decode.
+                let key = || {
+                    row.try_get::<String, _>($key)
+                        .or_else(|_| row.try_get::<i64, _>($key).map(|n| n.to_string()))
+                        .unwrap_or_default()
+                };
                 Ok($row {
                     $($field: row
                         .try_get(stringify!($field))
-                        .map_err(|e| $crate::store::rows::naming_row(e, $table, &key))?,)+
+                        .map_err(|e| $crate::store::rows::naming_row(e, $table, key))?,)+
                 })
             }
         }
@@ -28,9 +30,14 @@ macro_rules! from_row {
 pub(crate) use from_row;
 
 /// A column that would not decode, as an error that says which row it is in.
-pub(crate) fn naming_row(error: sqlx::Error, table: &str, key: &str) -> sqlx::Error {
+pub(crate) fn naming_row(
+    error: sqlx::Error,
+    table: &str,
+    key: impl FnOnce() -> String,
+) -> sqlx::Error {
     match error {
         sqlx::Error::ColumnDecode { index, source } => {
+            let key = key();
             sqlx::Error::Decode(format!("{table} row {key:?}, column {index}: {source}").into())
         }
         other => other,

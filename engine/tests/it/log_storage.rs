@@ -42,14 +42,14 @@ async fn claimed_job(store: &Store) -> String {
 async fn only_the_lease_holder_writes_and_numbers_never_repeat(store: Store) {
     let id = claimed_job(&store).await;
     assert_eq!(
-        queue::append_log(&store, &id, Some("w2"), &lines(3, "intruder"), &[])
+        queue::append_log(&store, &id, "w2", &lines(3, "intruder"), &[])
             .await
             .expect("append"),
         None,
         "a worker without the lease writes nothing"
     );
     assert_eq!(
-        queue::append_log(&store, &id, Some("w1"), &lines(1200, "a"), &[])
+        queue::append_log(&store, &id, "w1", &lines(1200, "a"), &[])
             .await
             .expect("append"),
         Some(1)
@@ -62,13 +62,13 @@ async fn only_the_lease_holder_writes_and_numbers_never_repeat(store: Store) {
         .expect("take")
         .expect("taken");
     assert_eq!(
-        queue::append_log(&store, &id, Some("w1"), &lines(5, "late"), &[])
+        queue::append_log(&store, &id, "w1", &lines(5, "late"), &[])
             .await
             .expect("append"),
         None
     );
     assert_eq!(
-        queue::append_log(&store, &id, Some("w2"), &lines(5, "b"), &[])
+        queue::append_log(&store, &id, "w2", &lines(5, "b"), &[])
             .await
             .expect("append"),
         Some(1201)
@@ -91,7 +91,7 @@ async fn concurrent_batches_get_distinct_numbers(store: Store) {
                 let tag = format!("writer{n}-{round}");
                 // The job's row is locked by each batch (SQLite's write lock, or the row
                 // lock on PostgreSQL), so racing batches queue rather than clash.
-                queue::append_log(&store, &id, Some("w1"), &lines(20, &tag), &[])
+                queue::append_log(&store, &id, "w1", &lines(20, &tag), &[])
                     .await
                     .expect("append")
                     .expect("lease held");
@@ -127,13 +127,13 @@ async fn offsets_move_with_the_lines_that_take_them_there(store: Store) {
     .await
     .expect("begin");
     let offsets = [moved_to(Stream::Stdout, 120), moved_to(Stream::Stderr, 40)];
-    queue::append_log(&store, &id, Some("w1"), &lines(4, "x"), &offsets)
+    queue::append_log(&store, &id, "w1", &lines(4, "x"), &offsets)
         .await
         .expect("append");
     assert_eq!(offsets_of(&store, &id).await, (120, 40));
     // A batch refused for want of the lease moves nothing.
     let later = [moved_to(Stream::Stdout, 999)];
-    queue::append_log(&store, &id, Some("w9"), &lines(1, "y"), &later)
+    queue::append_log(&store, &id, "w9", &lines(1, "y"), &later)
         .await
         .expect("append");
     assert_eq!(offsets_of(&store, &id).await, (120, 40));
@@ -159,7 +159,7 @@ async fn offsets_of(store: &Store, id: &str) -> (i64, i64) {
 
 async fn a_long_log_is_read_newest_first_page_by_page(store: Store) {
     let id = claimed_job(&store).await;
-    queue::append_log(&store, &id, Some("w1"), &lines(2500, "l"), &[])
+    queue::append_log(&store, &id, "w1", &lines(2500, "l"), &[])
         .await
         .expect("append");
     let engine = engine(&store);

@@ -16,7 +16,7 @@ pub async fn run(config: Config, command: AuditCommand) -> Result<(), CommandErr
 
 async fn verify(config: Config) -> Result<(), CommandError> {
     let store = open_store(&config).await?;
-    // The head recorded outside the database, read before the database is.
+    // The head recorded outside the database, read before the chain is walked.
     let anchor = audit::read_anchor(&config.audit_anchor).map_err(|error| {
         CommandError::Refused(format!(
             "cannot read the audit anchor {}: {error}",

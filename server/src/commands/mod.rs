@@ -91,8 +91,9 @@ pub fn report_failure(error: &CommandError) -> ExitCode {
     ExitCode::from(error.exit_code())
 }
 
-/// Creates the data directory, connects, applies pending migrations and opens the audit
-/// anchor: what every command that touches data does first.
+/// Creates the data directory, connects and applies pending migrations: what every
+/// command that touches data does first. Those that write audit events also open the
+/// anchor (`application::open_anchor`).
 async fn open_store(config: &Config) -> Result<Store, CommandError> {
     std::fs::create_dir_all(&config.data_dir).map_err(|source| CommandError::DataDir {
         path: config.data_dir.display().to_string(),
@@ -106,6 +107,5 @@ async fn open_store(config: &Config) -> Result<Store, CommandError> {
         .await
         .map_err(database_error)?;
     store.migrate().await.map_err(database_error)?;
-    let anchor = crate::application::open_anchor(config).map_err(CommandError::Refused)?;
-    Ok(store.with_anchor(std::sync::Arc::new(anchor)))
+    Ok(store)
 }

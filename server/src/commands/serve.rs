@@ -31,7 +31,7 @@ pub async fn run(config: Config) -> Result<(), CommandError> {
     let stopping = CancellationToken::new();
     let application = Application::assemble(&config, store.clone(), stopping.clone())
         .map_err(CommandError::Refused)?;
-    let resumed = application.resume_left_jobs().await?;
+    let resumed = application.engine.take_back_running_jobs().await?;
     if resumed > 0 {
         tracing::warn!(
             resumed,

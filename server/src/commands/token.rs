@@ -3,16 +3,17 @@
 //! onto the same engine commands as the pages and the REST API, recorded with the actor
 //! `cli`.
 
-use std::io::Write;
+use std::{io::Write, sync::Arc};
 
 use engine::{commands::Caller, store::Store, Engine, EngineConfig};
 use tokio_util::sync::CancellationToken;
 
 use super::{open_store, CommandError};
-use crate::{cli::TokenCommand, config::Config};
+use crate::{application::open_anchor, cli::TokenCommand, config::Config};
 
 pub async fn run(config: Config, command: TokenCommand) -> Result<(), CommandError> {
-    let store = open_store(&config).await?;
+    let anchor = open_anchor(&config).map_err(CommandError::Refused)?;
+    let store = open_store(&config).await?.with_anchor(Arc::new(anchor));
     let engine = cli_engine(&config, store.clone());
     let caller = Caller::cli();
     let result = match command {
@@ -30,10 +31,7 @@ fn cli_engine(config: &Config, store: Store) -> Engine {
         EngineConfig {
             store,
             hosts: Vec::new(),
-            deploys: engine::nixops::DeploySettings {
-                nixops_root: config.deployer.nixops_root.clone(),
-                repo_url: config.deployer.repo_url.clone(),
-            },
+            deploys: config.deployer.deploy_settings(),
             worker_id: "cli".to_owned(),
             max_parallel: 1,
             streams_per_person: 1,

@@ -4,7 +4,7 @@
 
 use std::{path::PathBuf, time::Duration};
 
-use engine::exec::SshTarget;
+use engine::{exec::SshTarget, nixops::DeploySettings};
 
 use super::{
     parse::{Layers, Report},
@@ -28,10 +28,18 @@ pub enum DeployerTarget {
 #[derive(Clone)]
 pub struct DeployerSettings {
     pub target: DeployerTarget,
-    /// The address as configured (`local` or `user@host[:port]`).
-    pub address: String,
     pub nixops_root: String,
     pub repo_url: String,
+}
+
+impl DeployerSettings {
+    /// Where the jobs find the NixOps root and the repository they clone.
+    pub fn deploy_settings(&self) -> DeploySettings {
+        DeploySettings {
+            nixops_root: self.nixops_root.clone(),
+            repo_url: self.repo_url.clone(),
+        }
+    }
 }
 
 /// The repository URL may carry credentials: shown redacted.
@@ -39,7 +47,6 @@ impl std::fmt::Debug for DeployerSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DeployerSettings")
             .field("target", &self.target)
-            .field("address", &self.address)
             .field("nixops_root", &self.nixops_root)
             .field("repo_url", &super::database_url::redact(&self.repo_url))
             .finish()
@@ -107,57 +114,60 @@ impl Layers<'_> {
                 report.show_raw(raw);
                 seconds
             }
-            None => DEFAULT_KEEPALIVE,
-        };
-        let address = ssh
-            .as_ref()
-            .map_or_else(|| "local".to_owned(), |raw| raw.text());
-        let target = if address == "local" {
-            match &ssh {
-                Some(raw) => report.show_raw(raw),
-                None => report.show(&settings::DEPLOYER_SSH, "local", Origin::Default),
+            None => {
+                report.show(
+                    &settings::DEPLOYER_KEEPALIVE,
+                    &DEFAULT_KEEPALIVE.to_string(),
+                    Origin::Default,
+                );
+                DEFAULT_KEEPALIVE
             }
-            DeployerTarget::Local
-        } else {
-            let raw = ssh.as_ref().ok_or_else(|| ConfigError::Invalid {
-                setting: settings::DEPLOYER_SSH.variable.to_owned(),
-                problem: "is missing".to_owned(),
-            })?;
-            let Some(key) = key else {
-                return Err(ConfigError::Invalid {
-                    setting: settings::DEPLOYER_SSH_KEY.variable.to_owned(),
-                    problem: "is required when NIXDECK_DEPLOYER_SSH names a host".to_owned(),
-                });
-            };
-            let Some(host_key) = host_key else {
-                return Err(ConfigError::Invalid {
-                    setting: settings::DEPLOYER_HOST_KEY.variable.to_owned(),
-                    problem: "is required when NIXDECK_DEPLOYER_SSH names a host (the deployer's \
+        };
+        let target = match &ssh {
+            None => {
+                report.show(&settings::DEPLOYER_SSH, "local", Origin::Default);
+                DeployerTarget::Local
+            }
+            Some(raw) if raw.text() == "local" => {
+                report.show_raw(raw);
+                DeployerTarget::Local
+            }
+            Some(raw) => {
+                let Some(key) = key else {
+                    return Err(ConfigError::Invalid {
+                        setting: settings::DEPLOYER_SSH_KEY.variable.to_owned(),
+                        problem: "is required when NIXDECK_DEPLOYER_SSH names a host".to_owned(),
+                    });
+                };
+                let Some(host_key) = host_key else {
+                    return Err(ConfigError::Invalid {
+                        setting: settings::DEPLOYER_HOST_KEY.variable.to_owned(),
+                        problem:
+                            "is required when NIXDECK_DEPLOYER_SSH names a host (the deployer's \
                               public host key; nixdeck never accepts an unknown key)"
-                        .to_owned(),
-                });
-            };
-            let mut target =
-                SshTarget::parse(&address, &PathBuf::from(key.text()), &host_key.text()).map_err(
-                    |(which, problem)| match which {
-                        0 => raw.invalid(problem),
-                        1 => key.invalid(problem),
-                        _ => host_key.invalid(problem),
-                    },
-                )?;
-            target.keepalive_interval = Duration::from_secs(keepalive);
-            report.show_raw(raw);
-            report.show_raw(&key);
-            report.show(
-                &settings::DEPLOYER_HOST_KEY,
-                "(pinned)",
-                host_key.origin.clone(),
-            );
-            DeployerTarget::Ssh(Box::new(target))
+                                .to_owned(),
+                    });
+                };
+                let mut target =
+                    SshTarget::parse(&raw.text(), &PathBuf::from(key.text()), &host_key.text())
+                        .map_err(|(which, problem)| match which {
+                            0 => raw.invalid(problem),
+                            1 => key.invalid(problem),
+                            _ => host_key.invalid(problem),
+                        })?;
+                target.keepalive_interval = Duration::from_secs(keepalive);
+                report.show_raw(raw);
+                report.show_raw(&key);
+                report.show(
+                    &settings::DEPLOYER_HOST_KEY,
+                    "(pinned)",
+                    host_key.origin.clone(),
+                );
+                DeployerTarget::Ssh(Box::new(target))
+            }
         };
         Ok(DeployerSettings {
             target,
-            address,
             nixops_root,
             repo_url,
         })

@@ -17,8 +17,10 @@ pub struct AllowedHosts {
 impl AllowedHosts {
     /// Whether a request naming `host` (its `Host` header or authority) is for nixdeck.
     pub fn allows(&self, host: &str) -> bool {
-        let host = host.trim().to_ascii_lowercase();
-        self.hosts.contains(&host)
+        let host = host.trim();
+        self.hosts
+            .iter()
+            .any(|known| known.eq_ignore_ascii_case(host))
     }
 
     pub fn list(&self) -> &[String] {

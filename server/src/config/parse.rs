@@ -3,7 +3,7 @@
 
 use std::{
     collections::HashMap,
-    net::SocketAddr,
+    net::{Ipv4Addr, SocketAddr, SocketAddrV4},
     path::{Path, PathBuf},
 };
 
@@ -17,7 +17,7 @@ use super::{
 };
 
 /// Listen address used when nothing is configured.
-const DEFAULT_LISTEN: &str = "127.0.0.1:3000";
+const DEFAULT_LISTEN: SocketAddr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 3000));
 /// Data directory used when nothing is configured, relative to the working directory.
 const DEFAULT_DATA_DIR: &str = "./data";
 /// The SQLite file inside the data directory.
@@ -121,8 +121,12 @@ impl Layers<'_> {
 
     pub fn listen(&self, report: &mut Report) -> Result<SocketAddr, ConfigError> {
         let Some(raw) = self.raw(&settings::LISTEN) else {
-            report.show(&settings::LISTEN, DEFAULT_LISTEN, Origin::Default);
-            return Ok(SocketAddr::from(([127, 0, 0, 1], 3000)));
+            report.show(
+                &settings::LISTEN,
+                &DEFAULT_LISTEN.to_string(),
+                Origin::Default,
+            );
+            return Ok(DEFAULT_LISTEN);
         };
         let address = raw.value.trim().parse::<SocketAddr>().map_err(|_| {
             raw.invalid(format!(

@@ -23,19 +23,20 @@ pub async fn require_known_host(
     if request.uri().path() == "/healthz" {
         return next.run(request).await;
     }
-    let host = request
+    let known = request
         .headers()
         .get(header::HOST)
         .and_then(|value| value.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| request.uri().authority().map(|a| a.as_str().to_owned()));
-    match host {
-        Some(host) if allowed.allows(&host) => next.run(request).await,
-        _ => (
+        .or_else(|| request.uri().authority().map(|a| a.as_str()))
+        .is_some_and(|host| allowed.allows(host));
+    if known {
+        next.run(request).await
+    } else {
+        (
             StatusCode::MISDIRECTED_REQUEST,
             "this nixdeck does not answer for that host name; use its public URL (names a \
              reverse proxy uses go in NIXDECK_ALLOWED_HOSTS)",
         )
-            .into_response(),
+            .into_response()
     }
 }

@@ -55,11 +55,18 @@ pub fn router(state: AppState, parts: RouterParts) -> Router {
             state.clone(),
             auth::cross_origin_protection,
         ))
-        .layer(from_fn_with_state(state.clone(), auth::identify))
+        .layer(from_fn_with_state(
+            auth::Identifier {
+                store: state.engine.store().clone(),
+                refusals: parts.refusals.clone(),
+                secure_cookies: state.secure_cookies(),
+            },
+            auth::identify,
+        ))
         .layer(Extension(parts.providers))
         .layer(Extension(parts.refusals))
         .layer(Extension(parts.sign_in_limiter))
-        .layer(from_fn_with_state(state.clone(), security_headers))
+        .layer(from_fn_with_state(state.secure_cookies(), security_headers))
         .layer(from_fn_with_state(parts.allowed_hosts, require_known_host))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

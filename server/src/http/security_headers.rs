@@ -3,7 +3,6 @@
 //! gets one that allows nothing, which is right for JSON and files. When people reach
 //! nixdeck over https, browsers are told to use nothing else (HSTS).
 
-use app::state::AppState;
 use axum::{
     extract::{Request, State},
     http::{header, HeaderValue},
@@ -16,14 +15,11 @@ const DEFAULT_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-u
 /// A year: long enough to matter, the usual value for sites that are https only.
 const HSTS: &str = "max-age=31536000";
 
-pub async fn security_headers(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// `https`: whether nixdeck is reached over https (its public URL), decided once.
+pub async fn security_headers(State(https): State<bool>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    if state.secure_cookies() {
+    if https {
         headers.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static(HSTS),

@@ -16,6 +16,7 @@ use axum::{
     http::{header, HeaderMap, HeaderValue, Method, StatusCode},
     response::{IntoResponse, Response},
 };
+use rust_embed::EmbeddedFile;
 
 /// The built site. Precompressed `.br` and `.gz` siblings are present in release builds.
 #[derive(rust_embed::Embed)]
@@ -29,14 +30,15 @@ const HASHED: [&str; 3] = ["pkg/nixdeck.js", "pkg/nixdeck.wasm", "pkg/nixdeck.cs
 /// Whether `path` names a file of the built site: public, and served without looking up
 /// who asks.
 pub fn is_site_asset(path: &str) -> bool {
-    site_key(path.trim_start_matches('/')).is_some()
+    let key = path.trim_start_matches('/');
+    HASHED.contains(&key) || SiteAssets::get(key).is_some()
 }
 
-/// The embedded file a request's path names: itself, or, for a plain output name, the
-/// content-named file of the build.
-fn site_key(key: &str) -> Option<String> {
-    if SiteAssets::get(key).is_some() {
-        return Some(key.to_owned());
+/// The embedded file a request's path names, and its key: itself, or, for a plain output
+/// name, the content-named file of the build.
+fn site_file(key: &str) -> Option<(String, EmbeddedFile)> {
+    if let Some(file) = SiteAssets::get(key) {
+        return Some((key.to_owned(), file));
     }
     if !HASHED.contains(&key) {
         return None;
@@ -50,8 +52,8 @@ fn site_key(key: &str) -> Option<String> {
                 .and_then(|rest| rest.strip_suffix(&suffix))
                 .is_some_and(|hash| !hash.is_empty() && !hash.contains(['.', '/']))
         })
-        .max_by_key(|name| SiteAssets::get(name).and_then(|file| file.metadata.last_modified()))
-        .map(|name| name.into_owned())
+        .filter_map(|name| SiteAssets::get(&name).map(|file| (name.into_owned(), file)))
+        .max_by_key(|(_, file)| file.metadata.last_modified())
 }
 
 /// Serves a file of the site, or renders the dashboard's 404 page.
@@ -71,9 +73,8 @@ fn static_file(path: &str, headers: &HeaderMap) -> Option<Response> {
     if key.is_empty() || key.split('/').any(|segment| segment == "..") {
         return None;
     }
-    let key = site_key(key)?;
+    let (key, file) = site_file(key)?;
     let key = key.as_str();
-    let file = SiteAssets::get(key)?;
     let etag = format!("\"{}\"", hex_prefix(&file.metadata.sha256_hash()));
     if headers
         .get(header::IF_NONE_MATCH)

@@ -6,7 +6,6 @@
 
 use std::time::Duration;
 
-use axum::http::Method;
 use testkit::{deployer::Deployer, proxy::FaultyProxy};
 
 use crate::{
@@ -14,7 +13,7 @@ use crate::{
     job_checks::{
         assert_calls_never_overlap, assert_calls_never_overlap_given, assert_every_line_once,
     },
-    job_helpers::{call, create_and_deploy, log_text, wait_for, wait_until_final},
+    job_helpers::{create_and_deploy, log_text, wait_for, wait_until_final},
 };
 
 /// Lines each deploy pass prints, and how fast: a pass takes about four seconds.
@@ -122,7 +121,11 @@ fn a_job_left_running_when_nixdeck_stops_is_continued_by_the_next_start() {
 
         let mut next = TestApp::with_env(db.store.clone(), &deployer_env(&deployer, None));
         assert_eq!(
-            next.application.resume_left_jobs().await.expect("resume"),
+            next.application
+                .engine
+                .take_back_running_jobs()
+                .await
+                .expect("resume"),
             1
         );
         next.start();
@@ -169,14 +172,7 @@ fn a_cancel_kills_a_command_that_ignores_term_and_waits_for_it_to_be_gone() {
             .find(|call| call["argv"][0] == "deploy")
             .and_then(|call| call["pid"].as_i64())
             .expect("the pass's pid");
-        let (status, body) = call(
-            &app,
-            &cookie,
-            Method::POST,
-            &format!("/api/v1/jobs/{id}/cancel"),
-            None,
-        )
-        .await;
+        let (status, body) = crate::job_helpers::cancel(&app, &cookie, &id).await;
         assert_eq!(status, axum::http::StatusCode::OK, "{body}");
         let job = wait_until_final(&app, &cookie, &id).await;
         assert_eq!(job["state"], "cancelled", "{job:#}");

@@ -78,6 +78,18 @@ pub async fn deploy(app: &TestApp, cookie: &str, cluster: &str) -> String {
     body["job_id"].as_str().expect("job id").to_owned()
 }
 
+/// Asks to cancel the job; returns the answer's status and body.
+pub async fn cancel(app: &TestApp, cookie: &str, id: &str) -> (StatusCode, Value) {
+    call(
+        app,
+        cookie,
+        Method::POST,
+        &format!("/api/v1/jobs/{id}/cancel"),
+        None,
+    )
+    .await
+}
+
 pub async fn job(app: &TestApp, cookie: &str, id: &str) -> Value {
     let (status, body) = call(
         app,

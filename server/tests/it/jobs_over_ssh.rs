@@ -212,14 +212,7 @@ fn cancelling_signals_the_remote_command_and_ends_the_job_cancelled() {
         })
         .await;
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        let (status, body) = call(
-            &app,
-            &cookie,
-            Method::POST,
-            &format!("/api/v1/jobs/{id}/cancel"),
-            None,
-        )
-        .await;
+        let (status, body) = crate::job_helpers::cancel(&app, &cookie, &id).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let job = wait_until_final(&app, &cookie, &id).await;
         assert_eq!(job["state"], "cancelled", "{job:#}");
@@ -245,14 +238,7 @@ fn cancelling_signals_the_remote_command_and_ends_the_job_cancelled() {
             .find(|e| e["argv"][0] == "deploy")
             .expect("the deploy ended");
         assert_eq!(deploy_exit["reason"], "signal:TERM", "{deploy_exit}");
-        let (status, _) = call(
-            &app,
-            &cookie,
-            Method::POST,
-            &format!("/api/v1/jobs/{id}/cancel"),
-            None,
-        )
-        .await;
+        let (status, _) = crate::job_helpers::cancel(&app, &cookie, &id).await;
         assert_eq!(status, StatusCode::CONFLICT, "cancelling an ended job");
     })
 }

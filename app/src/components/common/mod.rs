@@ -4,14 +4,18 @@ mod badge;
 mod button;
 mod empty_state;
 mod error_notice;
+mod field;
 mod loaded;
 mod page_header;
+mod panel;
 mod table;
 
 pub use badge::{ClusterStateBadge, JobStateBadge};
 pub use button::{button_class, Button, ButtonTone};
 pub use empty_state::EmptyState;
 pub use error_notice::ErrorNotice;
+pub use field::{FIELD, FIELD_INLINE};
 pub use loaded::Loaded;
 pub use page_header::PageHeader;
+pub use panel::{Facts, PANEL};
 pub use table::{ItemList, Table, CELL};

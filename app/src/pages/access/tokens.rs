@@ -9,10 +9,10 @@ use leptos::prelude::*;
 
 use crate::{
     api::access::{list_api_tokens, CreateApiToken, RevokeApiToken},
-    components::common::{Button, ButtonTone, ErrorNotice, ItemList, Loaded, PageHeader},
+    components::common::{
+        Button, ButtonTone, ErrorNotice, ItemList, Loaded, PageHeader, FIELD_INLINE,
+    },
 };
-
-const INPUT: &str = "mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900";
 
 #[component]
 pub fn TokensPage() -> impl IntoView {
@@ -31,11 +31,11 @@ pub fn TokensPage() -> impl IntoView {
         <ActionForm action=create attr:class="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
             <label class="text-xs font-medium text-slate-600 dark:text-slate-400">
                 "Name"
-                <input name="name" required class=INPUT />
+                <input name="name" required class=FIELD_INLINE />
             </label>
             <label class="text-xs font-medium text-slate-600 dark:text-slate-400">
                 "Role"
-                <select name="role" class=INPUT>
+                <select name="role" class=FIELD_INLINE>
                     {Role::ALL.iter().map(|role| view! { <option value=role.as_str()>{role.as_str()}</option> }).collect_view()}
                 </select>
             </label>

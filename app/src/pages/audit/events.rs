@@ -12,7 +12,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::audit::list_audit_events,
-    components::common::{Button, Loaded, PageHeader, Table, CELL},
+    components::common::{Button, Loaded, PageHeader, Table, CELL, FIELD},
 };
 
 #[component]
@@ -44,15 +44,13 @@ pub fn AuditPage() -> impl IntoView {
     }
 }
 
-const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900";
-
 #[component]
 fn FilterForm(query: AuditQuery) -> impl IntoView {
     let field = |name: &'static str, label: &'static str, value: String, kind: &'static str| {
         view! {
             <label class="block text-xs font-medium text-slate-600 dark:text-slate-400">
                 {label}
-                <input type=kind name=name value=value class=INPUT />
+                <input type=kind name=name value=value class=FIELD />
             </label>
         }
     };

@@ -22,7 +22,7 @@ use crate::{
         jobs::RedeployJob,
     },
     components::common::{
-        button_class, Button, ButtonTone, ClusterStateBadge, ErrorNotice, Loaded,
+        button_class, Button, ButtonTone, ClusterStateBadge, ErrorNotice, Facts, Loaded, PANEL,
     },
 };
 
@@ -209,7 +209,7 @@ fn Arguments(cluster: ClusterView) -> impl IntoView {
         Some(dns) => (dns.domain.clone(), dns.zone.clone()),
         None => ("— (production: DNS off)".to_owned(), "—".to_owned()),
     };
-    let rows = [
+    let rows = vec![
         ("region", args.region.clone()),
         ("clusterIndex", args.cluster_index.to_string()),
         ("subnets", cluster.subnets().join(", ")),
@@ -226,14 +226,9 @@ fn Arguments(cluster: ClusterView) -> impl IntoView {
         ),
     ];
     view! {
-        <section class="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" aria-label="Arguments">
+        <section class=PANEL aria-label="Arguments">
             <h2 class="mb-3 text-sm font-semibold">"Arguments"</h2>
-            <dl class="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-                {rows.into_iter().map(|(key, value)| view! {
-                    <dt class="font-mono text-slate-500">{key}</dt>
-                    <dd class="font-mono">{value}</dd>
-                }).collect_view()}
-            </dl>
+            <Facts rows mono_keys=true />
         </section>
     }
 }

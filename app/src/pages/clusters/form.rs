@@ -8,7 +8,8 @@ use engine::model::{
 };
 use leptos::prelude::*;
 
-const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900";
+use crate::components::common::FIELD;
+
 const LABEL: &str = "block text-xs font-medium text-slate-600 dark:text-slate-400";
 
 /// The fields, named `input[...]` as the server functions take them.
@@ -67,7 +68,7 @@ pub fn ClusterFields(
                 "Name"
                 <input
                     name="input[name]"
-                    class=INPUT
+                    class=FIELD
                     required
                     readonly=editing
                     autocomplete="off"
@@ -78,7 +79,7 @@ pub fn ClusterFields(
             </label>
             <label class=LABEL>
                 "Region"
-                <select name="input[region]" class=INPUT on:change=bind(region)>
+                <select name="input[region]" class=FIELD on:change=bind(region)>
                     {REGIONS.into_iter().map(|r| view! {
                         <option value=r selected=move || region.get() == r>{r}</option>
                     }).collect_view()}
@@ -91,7 +92,7 @@ pub fn ClusterFields(
                     type="number"
                     min="1"
                     max="25"
-                    class=INPUT
+                    class=FIELD
                     required
                     prop:value=move || index.get()
                     on:input=bind(index)
@@ -102,7 +103,7 @@ pub fn ClusterFields(
             </label>
             <label class=LABEL>
                 "Environment"
-                <select name="input[env]" class=INPUT on:change=bind(env)>
+                <select name="input[env]" class=FIELD on:change=bind(env)>
                     <option value="staging" selected=move || env.get() == "staging">"staging"</option>
                     <option value="production" selected=move || env.get() == "production">"production"</option>
                 </select>
@@ -111,7 +112,7 @@ pub fn ClusterFields(
                 "Domain"
                 <input
                     name="input[domain]"
-                    class=INPUT
+                    class=FIELD
                     placeholder="alpha.disciplina.io"
                     disabled=production
                     prop:value=move || domain.get()
@@ -122,7 +123,7 @@ pub fn ClusterFields(
                 "DNS zone"
                 <input
                     name="input[dns_zone]"
-                    class=INPUT
+                    class=FIELD
                     disabled=production
                     prop:value=move || zone.get()
                     on:input=bind(zone)

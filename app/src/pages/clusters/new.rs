@@ -8,7 +8,7 @@ use leptos_router::hooks::use_navigate;
 use super::form::ClusterFields;
 use crate::{
     api::clusters::{list_clusters, ClustersPage, CreateCluster},
-    components::common::{Button, ErrorNotice, Loaded, PageHeader},
+    components::common::{Button, ErrorNotice, Loaded, PageHeader, PANEL},
 };
 
 #[component]
@@ -33,7 +33,7 @@ pub fn NewClusterPage() -> impl IntoView {
                 ..ClusterInput::default()
             };
             view! {
-                <ActionForm action=create attr:class="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+                <ActionForm action=create attr:class=PANEL>
                     <ClusterFields initial editing=false />
                     <p class="mt-1 text-xs text-slate-500">
                         {format!("Index {suggested} is the lowest one free on this deployer.")}

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::{
     api::clusters::SetVersions,
-    components::common::{Button, ButtonTone, ErrorNotice},
+    components::common::{Button, ButtonTone, ErrorNotice, PANEL},
 };
 
 #[component]
@@ -29,7 +29,7 @@ pub fn Versions(
         })
         .collect::<Vec<_>>();
     view! {
-        <section class="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" aria-label="Dependency versions">
+        <section class=PANEL aria-label="Dependency versions">
             <h2 class="mb-3 text-sm font-semibold">"Dependency versions"</h2>
             <ActionForm action=set>
                 <input type="hidden" name="name" value=name />

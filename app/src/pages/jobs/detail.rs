@@ -31,22 +31,24 @@ pub fn JobDetailPage() -> impl IntoView {
         |(id, _, _)| get_job(id),
     );
     let log = Resource::new(id, |id| get_job_log(id, None));
+    let page_final = Signal::derive(move || {
+        page.get()
+            .and_then(Result::ok)
+            .is_some_and(|page| page.job.state.is_final())
+    });
     view! {
         <Title text="Job" />
         {move || cancel.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice message=error.to_string() /> })}
         <Loaded resource=page view={move |page: JobPage| view! { <JobSummary page cancel /> }} />
-        <Loaded resource=log view={move |first: LogPage| view! { <JobLog id=id() first refresh /> }} />
+        <Loaded resource=log view={move |first: LogPage| view! { <JobLog id=id() first refresh page_final /> }} />
     }
 }
 
 #[component]
 fn JobSummary(page: JobPage, cancel: ServerAction<CancelJob>) -> impl IntoView {
     let job = page.job.clone();
-    let may_cancel = !job.state.is_final()
-        && page.principal.may(match page.cluster_env {
-            Some(env) => Permission::CancelJob(env),
-            None => Permission::ManageClusters,
-        });
+    let may_cancel =
+        !job.state.is_final() && page.principal.may(Permission::cancel_job(page.cluster_env));
     let done = job
         .steps
         .iter()
@@ -80,29 +82,45 @@ fn JobSummary(page: JobPage, cancel: ServerAction<CancelJob>) -> impl IntoView {
     }
 }
 
-/// The log: the page's first lines, earlier ones on demand, live ones as they come. A
-/// step's start (a typed event in the stream) refreshes the steps above.
+/// The log: the page's first lines, earlier ones on demand, live ones as they come while
+/// the job runs. A step's start (a typed event in the stream) refreshes the steps above.
 #[component]
-fn JobLog(id: String, first: LogPage, refresh: RwSignal<u32>) -> impl IntoView {
+fn JobLog(
+    id: String,
+    first: LogPage,
+    refresh: RwSignal<u32>,
+    /// Whether the job above is shown as ended.
+    page_final: Signal<bool>,
+) -> impl IntoView {
     let lines = RwSignal::new(first.lines.clone());
     let earlier = RwSignal::new(first.earlier);
     let after = first.lines.last().map_or(0, |line| line.seq);
-    live_log::follow(
-        &id,
-        after,
-        move |line: LogLine| {
-            let step_started = line.stream == Stream::Step;
-            lines.update(|lines| {
-                if lines.last().is_none_or(|last| line.seq > last.seq) {
-                    lines.push(line);
-                }
-            });
-            if step_started {
+    if first.ended {
+        // Nothing more will come. The job above was read apart from its log: should it
+        // still show as running, it ended in between.
+        Effect::new(move |_| {
+            if !page_final.get_untracked() {
                 refresh.update(|n| *n += 1);
             }
-        },
-        move |_| refresh.update(|n| *n += 1),
-    );
+        });
+    } else {
+        live_log::follow(
+            &id,
+            after,
+            move |line: LogLine| {
+                let step_started = line.stream == Stream::Step;
+                lines.update(|lines| {
+                    if lines.last().is_none_or(|last| line.seq > last.seq) {
+                        lines.push(line);
+                    }
+                });
+                if step_started {
+                    refresh.update(|n| *n += 1);
+                }
+            },
+            move |_| refresh.update(|n| *n += 1),
+        );
+    }
     let text_log = format!("/api/v1/jobs/{id}/log");
     let job_id = id.clone();
     let load_earlier = Action::new(move |before: &i64| get_job_log(job_id.clone(), Some(*before)));

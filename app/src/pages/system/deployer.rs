@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::{
     api::system::get_host,
-    components::common::{Loaded, PageHeader},
+    components::common::{Facts, Loaded, PageHeader, PANEL},
 };
 
 #[component]
@@ -23,19 +23,14 @@ pub fn DeployerPage() -> impl IntoView {
 
 #[component]
 fn HostCard(host: HostView) -> impl IntoView {
-    let rows = [
+    let rows = vec![
         ("reached as", host.address.clone()),
         ("NixOps root", host.work_dir.clone()),
     ];
     let problems = host.problems.clone();
     view! {
-        <section class="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" aria-label="Connection">
-            <dl class="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-                {rows.into_iter().map(|(key, value)| view! {
-                    <dt class="text-slate-500">{key}</dt>
-                    <dd class="font-mono">{value}</dd>
-                }).collect_view()}
-            </dl>
+        <section class=PANEL aria-label="Connection">
+            <Facts rows />
             {if problems.is_empty() {
                 view! {
                     <p class="mt-3 text-sm text-emerald-700 dark:text-emerald-400" data-testid="deployer-ready">

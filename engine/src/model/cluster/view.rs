@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{subnets, ClusterArgs};
 use crate::model::{
-    job::{JobKind, JobState},
+    job::{JobKind, JobParams, JobState},
     text_enum::text_enum,
 };
 
@@ -78,6 +78,14 @@ pub struct ClusterView {
 }
 
 impl ClusterView {
+    /// The parameters a job of this cluster as it is now runs with.
+    pub fn params(&self) -> JobParams {
+        JobParams {
+            args: self.args.clone(),
+            versions: self.versions.clone(),
+        }
+    }
+
     pub fn name(&self) -> &str {
         &self.args.name
     }

@@ -1,7 +1,7 @@
 //! The caller of a REST request, as an extractor: who identification found, and from
 //! where; a request with neither session nor token is answered 401.
 
-use app::state::{RequestPrincipal, SourceAddr};
+use app::state::caller_of;
 use axum::{extract::FromRequestParts, http::request::Parts};
 use engine::{commands::Caller, model::failure::Failure};
 
@@ -13,18 +13,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestCaller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let principal = parts
-            .extensions
-            .get::<RequestPrincipal>()
-            .cloned()
-            .unwrap_or_default();
-        let source = parts
-            .extensions
-            .get::<SourceAddr>()
-            .cloned()
-            .unwrap_or_default();
-        principal
-            .caller(&source)
+        caller_of(&parts.extensions)
             .map(RequestCaller)
             .ok_or_else(|| ApiError(Failure::unauthenticated()))
     }

@@ -20,6 +20,15 @@ struct ErrorBody<'a> {
     field: Option<&'a str>,
 }
 
+impl ApiError {
+    /// Something failed on the server: logged here with its cause, answered with the
+    /// opaque internal error (the cause may name what callers must not see).
+    pub fn internal(context: &str, error: impl std::fmt::Display) -> Response {
+        tracing::error!(%error, "{context}");
+        ApiError(Failure::internal()).into_response()
+    }
+}
+
 impl From<Failure> for ApiError {
     fn from(failure: Failure) -> ApiError {
         ApiError(failure)

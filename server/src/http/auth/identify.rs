@@ -7,7 +7,7 @@
 
 use std::net::SocketAddr;
 
-use app::state::{AppState, RequestPrincipal, SourceAddr};
+use app::state::{RequestPrincipal, SourceAddr};
 use axum::{
     extract::{ConnectInfo, Request, State},
     http::{header, StatusCode},
@@ -15,8 +15,7 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use engine::access;
-use engine::model::failure::Failure;
+use engine::{access, store::Store};
 use serde_json::json;
 
 use super::{
@@ -25,11 +24,24 @@ use super::{
 };
 use crate::http::{api::ApiError, is_site_asset};
 
-pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let Some(refusals) = request.extensions().get::<RefusalLog>().cloned() else {
-        return internal_error("the refusal log is not installed");
-    };
-    let store = state.engine.store().clone();
+/// What identifying a request needs, held by the middleware (cheap to clone per request).
+#[derive(Debug, Clone)]
+pub struct Identifier {
+    pub store: Store,
+    pub refusals: RefusalLog,
+    /// Whether cookies are cleared with `Secure` (nixdeck is reached over https).
+    pub secure_cookies: bool,
+}
+
+pub async fn identify(
+    State(Identifier {
+        store,
+        refusals,
+        secure_cookies,
+    }): State<Identifier>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let source = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -40,7 +52,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         Some(token) => match access::resolve_token(&store, token).await {
             Ok(Some(principal)) => Some(principal),
             Ok(None) => return refuse_token(&refusals, source).await,
-            Err(error) => return internal_error(&error.to_string()),
+            Err(error) => return ApiError::internal("identifying a request failed", error),
         },
         None => match cookie_value(request.headers(), SESSION_COOKIE) {
             Some(value) => match access::check_session(&store, value).await {
@@ -49,7 +61,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
                     stale = Some(problem);
                     None
                 }
-                Err(error) => return internal_error(&error.to_string()),
+                Err(error) => return ApiError::internal("identifying a request failed", error),
             },
             None => None,
         },
@@ -61,7 +73,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             .record("anonymous", "auth.session_refused", details, source.clone())
             .await;
         if let Err(error) = recorded {
-            return internal_error(&error.to_string());
+            return ApiError::internal("identifying a request failed", error);
         }
         request.extensions_mut().insert(StaleSession);
     }
@@ -72,7 +84,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         // So the browser stops presenting it (and it is audited once, not on every request).
         response.headers_mut().append(
             header::SET_COOKIE,
-            header_value(&cleared_session_cookie(state.secure_cookies())),
+            header_value(&cleared_session_cookie(secure_cookies)),
         );
     }
     response
@@ -104,7 +116,7 @@ async fn refuse_token(refusals: &RefusalLog, source: Option<String>) -> Response
         )
         .await
     {
-        return internal_error(&error.to_string());
+        return ApiError::internal("identifying a request failed", error);
     }
     (
         StatusCode::UNAUTHORIZED,
@@ -112,9 +124,4 @@ async fn refuse_token(refusals: &RefusalLog, source: Option<String>) -> Response
         Json(json!({ "error": "the API token is not valid or has been revoked" })),
     )
         .into_response()
-}
-
-fn internal_error(cause: &str) -> Response {
-    tracing::error!(cause, "identifying a request failed");
-    ApiError(Failure::internal()).into_response()
 }

@@ -11,7 +11,7 @@ use axum::{
 };
 use engine::{
     access::{self, SignIn},
-    model::{access::Role, failure::Failure},
+    model::access::Role,
 };
 use serde::Deserialize;
 
@@ -63,9 +63,6 @@ pub async fn sign_in_locally(
             ],
         )
             .into_response(),
-        Err(error) => {
-            tracing::error!(%error, "cannot open the local admin's session");
-            ApiError(Failure::internal()).into_response()
-        }
+        Err(error) => ApiError::internal("cannot open the local admin's session", error),
     }
 }

@@ -14,7 +14,7 @@ mod sign_out;
 
 pub use cross_origin::cross_origin_protection;
 pub use gate::require_sign_in;
-pub use identify::identify;
+pub use identify::{identify, Identifier};
 pub use local_sign_in::sign_in_locally;
 pub use provider_sign_in::{finish_sign_in, start_sign_in};
 pub use rate_limit::SignInLimiter;

@@ -159,8 +159,7 @@ async fn start(
     )
     .await
     {
-        tracing::error!(%error, "cannot store a sign-in attempt");
-        return ApiError(Failure::internal()).into_response();
+        return ApiError::internal("cannot store a sign-in attempt", error);
     }
     (
         StatusCode::SEE_OTHER,
@@ -225,10 +224,7 @@ async fn callback(
             );
             response
         }
-        Err(error) => {
-            tracing::error!(%error, "cannot open a session");
-            ApiError(Failure::internal()).into_response()
-        }
+        Err(error) => ApiError::internal("cannot open a session", error),
     }
 }
 
@@ -315,8 +311,7 @@ async fn refuse(
         .record(&actor, "auth.refused", details, source)
         .await
     {
-        tracing::error!(%error, "cannot record a refused sign-in");
-        return ApiError(Failure::internal()).into_response();
+        return ApiError::internal("cannot record a refused sign-in", error);
     }
     to_sign_in_page(failure.refusal, state.secure_cookies())
 }

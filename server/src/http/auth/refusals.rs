@@ -67,7 +67,7 @@ impl RefusalLog {
             details: details.to_string(),
         };
         let now = now_millis();
-        {
+        let over = {
             let mut windows = self.lock();
             if let Some(window) = windows.get_mut(&key) {
                 if now - window.started_at < WINDOW_MS {
@@ -75,14 +75,18 @@ impl RefusalLog {
                     return Ok(());
                 }
             }
+            // A window that is over but not yet flushed is written down before its next.
             windows.insert(
-                key,
+                key.clone(),
                 Window {
                     started_at: now,
                     repeated: 0,
                     details: details.clone(),
                 },
-            );
+            )
+        };
+        if let Some(window) = over {
+            self.write_count(&key, window).await;
         }
         access::record_refusal(&self.store, actor, action, details, source).await
     }
@@ -101,18 +105,31 @@ impl RefusalLog {
                 .filter_map(|key| windows.remove_entry(&key))
                 .collect()
         };
-        for (key, window) in due.into_iter().filter(|(_, w)| w.repeated > 0) {
-            let mut details = window.details;
-            if let Value::Object(map) = &mut details {
-                map.insert("repeated".to_owned(), Value::from(window.repeated));
-                map.insert("within_seconds".to_owned(), Value::from(WINDOW_MS / 1000));
-            }
-            if let Err(error) =
-                access::record_refusal(&self.store, &key.actor, &key.action, details, key.source)
-                    .await
-            {
-                tracing::warn!(%error, "cannot record repeated refusals");
-            }
+        for (key, window) in due {
+            self.write_count(&key, window).await;
+        }
+    }
+
+    /// Records how many refusals followed a window's first (nothing if none did).
+    async fn write_count(&self, key: &Key, window: Window) {
+        if window.repeated == 0 {
+            return;
+        }
+        let mut details = window.details;
+        if let Value::Object(map) = &mut details {
+            map.insert("repeated".to_owned(), Value::from(window.repeated));
+            map.insert("within_seconds".to_owned(), Value::from(WINDOW_MS / 1000));
+        }
+        if let Err(error) = access::record_refusal(
+            &self.store,
+            &key.actor,
+            &key.action,
+            details,
+            key.source.clone(),
+        )
+        .await
+        {
+            tracing::warn!(%error, "cannot record repeated refusals");
         }
     }
 

@@ -20,8 +20,7 @@ pub async fn sign_out(
 ) -> Response {
     if let Some(value) = cookie_value(&headers, SESSION_COOKIE) {
         if let Err(error) = access::sign_out(state.engine.store(), value, source).await {
-            tracing::error!(%error, "cannot end a session");
-            return ApiError(engine::model::failure::Failure::internal()).into_response();
+            return ApiError::internal("cannot end a session", error);
         }
     }
     (
