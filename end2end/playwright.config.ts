@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { localDeployer } from "./deployer/local";
 import { githubServers } from "./github/servers";
+import { awsEnv, motoServer } from "./aws/servers";
 
 const port = Number(process.env.NIXDECK_E2E_PORT ?? 3457);
 const baseURL = `http://127.0.0.1:${port}`;
@@ -55,9 +56,10 @@ export default defineConfig({
   webServer: inWorker ? [] : servers(),
 });
 
-/** The dashboard under test and the GitHub counterparts, started by the runner. */
+/** AWS (moto), the dashboard under test and the GitHub counterparts, started by the runner. */
 function servers() {
   return [
+    motoServer(),
     {
       command: `${binary} serve`,
       cwd: workdir,
@@ -70,6 +72,7 @@ function servers() {
         NIXDECK_LISTEN: `127.0.0.1:${port}`,
         NIXDECK_DATA_DIR: path.join(workdir, "data"),
         RUST_LOG: "warn",
+        ...awsEnv(),
         ...localDeployer(workdir),
       },
     },

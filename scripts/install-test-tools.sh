@@ -3,7 +3,8 @@
 # end-to-end tests drive; no browser is downloaded), the PostgreSQL server (a throwaway
 # instance is started per test run) and the OpenSSH server (a throwaway sshd on 127.0.0.1 is
 # started per test run by testkit/counterparts/sshd-fixture.sh), plus the unprivileged user
-# `nixdeck-test` those sshd instances log in. Idempotent: returns at once when all are present.
+# `nixdeck-test` those sshd instances log in, and moto (the AWS the tests talk to) in the
+# project's virtual environment. Idempotent: returns at once when all are present.
 # The system's own sshd is never left running: the package's service is kept from starting
 # and disabled.
 set -euo pipefail
@@ -67,4 +68,5 @@ else
   [ "${shadow:0:1}" != '!' ] || "${sudo_cmd[@]}" usermod -p '*' nixdeck-test
 fi
 
+bash scripts/install-moto.sh
 bash scripts/install-build-tools.sh

@@ -1,6 +1,7 @@
 // The GitHub sign-in setup of the end-to-end tests: the GitHub stand-in, and a nixdeck
 // configured to use it (beside the local-mode nixdeck the other tests use).
 import path from "node:path";
+import { awsEnv } from "../aws/servers";
 
 export const githubPort = Number(process.env.NIXDECK_E2E_GITHUB_PORT ?? 3458);
 export const standInPort = Number(process.env.NIXDECK_E2E_STANDIN_PORT ?? 3459);
@@ -39,6 +40,7 @@ export function githubServers(binary: string, workdir: string) {
         NIXDECK_GITHUB_URL: standInURL,
         NIXDECK_GITHUB_API_URL: `${standInURL}/api/v3`,
         RUST_LOG: "warn",
+        ...awsEnv(),
       },
     },
   ];

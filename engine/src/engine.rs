@@ -9,8 +9,10 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
+    cloud::{Cached, Cloud},
     exec::Host,
     jobs::{feeds::LogFeeds, viewers::ViewerLimits},
+    model::cloud::{MachinesView, ZoneRecord},
     nixops::DeploySettings,
     store::Store,
 };
@@ -28,6 +30,8 @@ pub struct EngineConfig {
     pub max_parallel: usize,
     /// Live log streams one person may hold open at once.
     pub streams_per_person: usize,
+    /// The AWS side (secrets, machines, DNS); `None` where nixdeck runs without it.
+    pub cloud: Option<Cloud>,
 }
 
 /// A handle to the engine; cheap to clone.
@@ -46,6 +50,8 @@ struct Inner {
     wake: Notify,
     feeds: LogFeeds,
     viewers: ViewerLimits,
+    cloud: Option<Cloud>,
+    cloud_caches: CloudCaches,
     /// Cancelled when nixdeck stops: live streams end, the worker lets go of its jobs.
     stopping: CancellationToken,
 }
@@ -68,6 +74,8 @@ impl Engine {
                 wake: Notify::new(),
                 feeds,
                 viewers: ViewerLimits::new(config.streams_per_person.max(1)),
+                cloud: config.cloud,
+                cloud_caches: CloudCaches::default(),
                 stopping,
             }),
         }
@@ -98,6 +106,15 @@ impl Engine {
         &self.inner.feeds
     }
 
+    /// The AWS side, when configured.
+    pub fn cloud_config(&self) -> Option<&Cloud> {
+        self.inner.cloud.as_ref()
+    }
+
+    pub(crate) fn cloud_caches(&self) -> &CloudCaches {
+        &self.inner.cloud_caches
+    }
+
     pub(crate) fn viewers(&self) -> &ViewerLimits {
         &self.inner.viewers
     }
@@ -114,4 +131,12 @@ impl Engine {
     pub(crate) async fn woken(&self) {
         self.inner.wake.notified().await;
     }
+}
+
+/// What AWS last said about each cluster's machines (by cluster and region) and each
+/// zone's records (by zone).
+#[derive(Debug, Default)]
+pub(crate) struct CloudCaches {
+    pub machines: Cached<MachinesView>,
+    pub zones: Cached<Vec<ZoneRecord>>,
 }

@@ -11,6 +11,8 @@ pub mod access;
 #[cfg(feature = "server")]
 pub mod audit;
 #[cfg(feature = "server")]
+pub mod cloud;
+#[cfg(feature = "server")]
 pub mod clusters;
 #[cfg(feature = "server")]
 pub mod commands;

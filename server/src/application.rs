@@ -41,7 +41,7 @@ pub struct Application {
 impl Application {
     /// Everything `serve` runs, over `store` (given the audit anchor the configuration
     /// names), stopping when `stopping` fires. Nothing is started yet: see `start`.
-    pub fn assemble(
+    pub async fn assemble(
         config: &Config,
         store: Store,
         stopping: CancellationToken,
@@ -59,6 +59,7 @@ impl Application {
                 worker_id: uuid::Uuid::new_v4().to_string(),
                 max_parallel: MAX_PARALLEL_JOBS,
                 streams_per_person: STREAMS_PER_PERSON,
+                cloud: Some(config.aws.connect().await),
             },
             stopping.clone(),
         );

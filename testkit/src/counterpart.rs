@@ -1,5 +1,5 @@
 //! Test counterparts that run as their own processes (the GitHub stand-in, the OIDC
-//! provider): started on a free 127.0.0.1 port, stopped when dropped.
+//! provider, moto for AWS): started on a free 127.0.0.1 port, stopped when dropped.
 
 use std::{path::PathBuf, process::Stdio, time::Duration};
 
@@ -19,19 +19,40 @@ impl Counterpart {
     /// Runs `node testkit/counterparts/SCRIPT --port 0 ARGS...` and waits for its
     /// `listening URL` line.
     pub async fn node(script: &str, args: &[&str]) -> Counterpart {
-        let path = counterparts_dir().join(script);
-        let mut child = Command::new("node")
-            .arg(&path)
+        let mut command = Command::new("node");
+        command
+            .arg(counterparts_dir().join(script))
             .args(["--port", "0"])
-            .args(args)
+            .args(args);
+        Counterpart::start(script, command).await
+    }
+
+    /// moto, a real HTTP server speaking the AWS APIs (Secrets Manager, EC2, Route53), from
+    /// the project's virtual environment (`scripts/install-moto.sh`).
+    pub async fn moto() -> Counterpart {
+        let python = project_root().join(".venv/bin/python");
+        assert!(
+            python.exists(),
+            "{} is missing: run scripts/install-moto.sh",
+            python.display()
+        );
+        let mut command = Command::new(python);
+        command.arg(counterparts_dir().join("moto-server.py"));
+        Counterpart::start("moto-server.py", command).await
+    }
+
+    /// Starts `command` and waits for its `listening URL` line. Its standard input stays
+    /// open while it lives, so a counterpart that watches it ends with the test process.
+    async fn start(script: &str, mut command: Command) -> Counterpart {
+        let mut child = command
             // oauth2-mock-server is resolved from the project's node_modules.
             .current_dir(project_root())
-            .stdin(Stdio::null())
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .kill_on_drop(true)
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start node for {}: {e}", path.display()));
+            .unwrap_or_else(|e| panic!("cannot start {script}: {e}"));
         let stdout = child.stdout.take().expect("piped stdout");
         let mut lines = BufReader::new(stdout).lines();
         let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())

@@ -8,6 +8,7 @@ pub mod clusters;
 pub mod door;
 pub mod error;
 pub mod jobs;
+pub mod secrets;
 pub mod system;
 
 pub use error::ApiError;

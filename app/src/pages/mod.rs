@@ -4,10 +4,12 @@ mod access;
 mod audit;
 mod clusters;
 mod jobs;
+mod secrets;
 mod system;
 
 pub use access::{PeoplePage, SignInPage, TokensPage};
 pub use audit::AuditPage;
 pub use clusters::{ClusterDetailPage, ClustersPage, NewClusterPage};
 pub use jobs::JobDetailPage;
-pub use system::{BuilderPage, DeployerPage, HomePage, NotFoundPage, SecretsPage};
+pub use secrets::SecretsPage;
+pub use system::{BuilderPage, DeployerPage, HomePage, NotFoundPage};

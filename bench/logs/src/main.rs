@@ -221,8 +221,9 @@ async fn main() {
     .collect();
     let config = Config::from_sources(None, &variables).expect("configuration");
     let stopping = CancellationToken::new();
-    let application =
-        Application::assemble(&config, db.store.clone(), stopping.clone()).expect("assemble");
+    let application = Application::assemble(&config, db.store.clone(), stopping.clone())
+        .await
+        .expect("assemble");
     let _background = application.start();
     let router = application.router.clone();
     tokio::spawn(async move {

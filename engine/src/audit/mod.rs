@@ -18,7 +18,7 @@ pub use crate::store::audit_events::{AuditFilter, AuditRow};
 
 /// An event about to be recorded. `details` must never carry a secret value: callers pass
 /// names and sizes of secrets, never their contents.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct NewAuditEvent {
     pub actor: String,
     pub action: String,

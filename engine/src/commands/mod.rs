@@ -7,10 +7,12 @@
 
 mod audit;
 mod caller;
+mod cloud;
 mod clusters;
 mod jobs;
 mod logs;
 mod people;
+mod secrets;
 mod system;
 mod tokens;
 
@@ -18,6 +20,7 @@ pub use caller::{Caller, SYSTEM_ACTOR};
 pub use clusters::{ClusterRemoval, ClusterUpdate};
 pub use jobs::{JobDetails, Requested};
 pub use logs::{LogStream, LOG_PAGE};
+pub use secrets::SecretRef;
 pub use system::DEPLOYER_PROGRAMS;
 
 use crate::{

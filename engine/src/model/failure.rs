@@ -26,6 +26,10 @@ text_enum! {
         TooMany = "too_many",
         /// Something nixdeck depends on does not answer; trying again later may work.
         Unavailable = "unavailable",
+        /// A service nixdeck calls (AWS) answered with an error or could not be reached.
+        Upstream = "upstream",
+        /// A service nixdeck calls (AWS) did not answer in time.
+        UpstreamTimeout = "upstream_timeout",
         /// Something went wrong inside nixdeck; the details are in its log.
         Internal = "internal",
     }
@@ -42,7 +46,9 @@ impl FailureKind {
             FailureKind::Invalid => 422,
             FailureKind::TooMany => 429,
             FailureKind::Internal => 500,
+            FailureKind::Upstream => 502,
             FailureKind::Unavailable => 503,
+            FailureKind::UpstreamTimeout => 504,
         }
     }
 
@@ -53,7 +59,10 @@ impl FailureKind {
             FailureKind::NotFound => 4,
             FailureKind::Conflict => 5,
             FailureKind::Forbidden | FailureKind::Unauthenticated => 6,
-            FailureKind::TooMany | FailureKind::Unavailable => 7,
+            FailureKind::TooMany
+            | FailureKind::Unavailable
+            | FailureKind::Upstream
+            | FailureKind::UpstreamTimeout => 7,
             FailureKind::Internal => 1,
         }
     }

@@ -4,12 +4,14 @@
 pub mod access;
 pub mod ansi;
 pub mod audit;
+pub mod cloud;
 pub mod cluster;
 pub mod dependencies;
 pub mod failure;
 pub mod health;
 pub mod host;
 pub mod job;
+pub mod secrets;
 pub mod sign_in;
 pub mod theme;
 pub mod time;

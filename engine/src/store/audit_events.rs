@@ -141,3 +141,29 @@ pub async fn list_in_chain_order(
     });
     Ok(rows)
 }
+
+/// The newest event on `target` that changed it: any action in its `prefix.` family except
+/// those in `except` (reads such as `secret.revealed`).
+pub async fn last_change_of(
+    store: &Store,
+    target: &str,
+    prefix: &str,
+    except: &str,
+) -> Result<Option<AuditRow>, StoreError> {
+    let pattern = format!("{prefix}.%");
+    let row = on_conn!(pool store, conn => {
+        sqlx::query_as::<_, AuditRow>(
+            r#"select id, created_at, actor, action, target, details, source_addr, prev_hash, hash
+               from audit_events
+               where target = $1 and action like $2 and action <> $3
+               order by id desc
+               limit 1"#,
+        )
+        .bind(target)
+        .bind(&pattern)
+        .bind(except)
+        .fetch_optional(conn)
+        .await?
+    });
+    Ok(row)
+}

@@ -208,6 +208,29 @@ pub async fn list(
     Ok(rows)
 }
 
+/// The cluster's newest job of `kind` that has ended.
+pub async fn last_ended(
+    store: &Store,
+    cluster_id: &str,
+    cluster: &str,
+    kind: JobKind,
+) -> Result<Option<JobRow>, StoreError> {
+    let query = format!(
+        "select {JOB_COLUMNS} from jobs
+         where cluster = $1 and cluster_id = $2 and kind = $3 and finished_at is not null
+         order by id desc limit 1"
+    );
+    let row = on_conn!(pool store, conn => {
+        sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(query))
+            .bind(cluster)
+            .bind(cluster_id)
+            .bind(kind)
+            .fetch_optional(conn)
+            .await?
+    });
+    Ok(row)
+}
+
 pub async fn steps(store: &Store, job_id: &str) -> Result<Vec<StepRow>, StoreError> {
     let rows = on_conn!(pool store, conn => {
         sqlx::query_as::<_, StepRow>(

@@ -11,6 +11,7 @@ pub mod api_tokens;
 pub mod audit_events;
 pub mod clusters;
 pub mod jobs;
+pub mod secret_writes;
 pub mod sessions;
 pub mod sign_in_attempts;
 pub mod users;

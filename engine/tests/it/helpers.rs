@@ -26,6 +26,7 @@ pub fn engine(store: &Store) -> Engine {
             worker_id: "worker-1".to_owned(),
             max_parallel: 1,
             streams_per_person: 2,
+            cloud: None,
         },
         CancellationToken::new(),
     )

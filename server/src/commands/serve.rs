@@ -30,6 +30,7 @@ pub async fn run(config: Config) -> Result<(), CommandError> {
 
     let stopping = CancellationToken::new();
     let application = Application::assemble(&config, store.clone(), stopping.clone())
+        .await
         .map_err(CommandError::Refused)?;
     let resumed = application.engine.take_back_running_jobs().await?;
     if resumed > 0 {

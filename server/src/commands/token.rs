@@ -35,6 +35,7 @@ fn cli_engine(config: &Config, store: Store) -> Engine {
             worker_id: "cli".to_owned(),
             max_parallel: 1,
             streams_per_person: 1,
+            cloud: None,
         },
         CancellationToken::new(),
     )

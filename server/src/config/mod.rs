@@ -3,6 +3,7 @@
 //! checked here, before anything touches data, and a bad one is reported as one line naming
 //! the variable and the problem. Nothing else in the program reads the environment.
 
+mod aws_settings;
 mod database_url;
 mod deployer;
 mod error;
@@ -68,6 +69,8 @@ pub struct Config {
     pub oidc: Option<OidcSettings>,
     /// Where the runbook's commands run (`NIXDECK_DEPLOYER_*`, `NIXDECK_NIXOPS_*`).
     pub deployer: DeployerSettings,
+    /// How AWS is reached (`NIXDECK_AWS_*`, and the standard AWS chain).
+    pub aws: ::aws::Settings,
     /// The configuration file that was read, if any.
     pub file: Option<PathBuf>,
     /// Every effective value (secrets redacted) and where it came from.
@@ -113,6 +116,7 @@ impl Config {
         let github = layers.github(&mut report)?;
         let oidc = layers.oidc(&mut report)?;
         let deployer = layers.deployer(&mut report)?;
+        let aws = layers.aws(&mut report)?;
         let local_mode = github.is_none() && oidc.is_none();
         if local_mode && !listen.ip().is_loopback() {
             return Err(ConfigError::Invalid {
@@ -142,6 +146,7 @@ impl Config {
             github,
             oidc,
             deployer,
+            aws,
             file: file.map(Path::to_path_buf),
             report,
         })

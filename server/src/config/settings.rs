@@ -28,6 +28,7 @@ pub enum Section {
     GitHub,
     Oidc,
     Deployer,
+    Aws,
 }
 
 impl Section {
@@ -37,6 +38,7 @@ impl Section {
             Section::GitHub => "sign-in with GitHub",
             Section::Oidc => "sign-in with OpenID Connect",
             Section::Deployer => "the deployer",
+            Section::Aws => "AWS (credentials come from the standard AWS chain)",
         }
     }
 }
@@ -88,8 +90,14 @@ pub const NIXOPS_ROOT: Setting = plain("NIXDECK_NIXOPS_ROOT", Section::Deployer)
 /// May carry credentials (`https://user:token@...`): shown redacted.
 pub const NIXOPS_REPO_URL: Setting = plain("NIXDECK_NIXOPS_REPO_URL", Section::Deployer);
 
+pub const AWS_REGION: Setting = plain("NIXDECK_AWS_REGION", Section::Aws);
+pub const AWS_TIMEOUT: Setting = plain("NIXDECK_AWS_TIMEOUT", Section::Aws);
+/// The AWS SDK's own variable: read by the SDK, not the configuration, but shown with the
+/// rest (tests point it at a local AWS).
+pub const AWS_ENDPOINT_URL: Setting = plain("AWS_ENDPOINT_URL", Section::Aws);
+
 /// Every setting, in the order `check-config` shows them.
-pub const SETTINGS: [&Setting; 26] = [
+pub const SETTINGS: [&Setting; 29] = [
     &LISTEN,
     &PUBLIC_URL,
     &ALLOWED_HOSTS,
@@ -115,6 +123,9 @@ pub const SETTINGS: [&Setting; 26] = [
     &DEPLOYER_KEEPALIVE,
     &NIXOPS_ROOT,
     &NIXOPS_REPO_URL,
+    &AWS_REGION,
+    &AWS_TIMEOUT,
+    &AWS_ENDPOINT_URL,
     &RUST_LOG,
 ];
 
@@ -127,7 +138,7 @@ pub fn by_key(key: &str) -> Option<&'static Setting> {
     SETTINGS
         .iter()
         .copied()
-        .find(|setting| setting.variable != RUST_LOG.variable && setting.key() == key)
+        .find(|setting| setting.variable.starts_with("NIXDECK_") && setting.key() == key)
 }
 
 #[cfg(test)]

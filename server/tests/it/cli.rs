@@ -246,3 +246,31 @@ fn audit_verify_notices_the_newest_events_removed_and_the_chain_head_rewound() {
          was recorded outside the database"
     );
 }
+
+#[test]
+fn check_config_shows_where_aws_is() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let output = nixdeck(
+        dir.path(),
+        &["check-config"],
+        &[
+            ("NIXDECK_AWS_REGION", "eu-west-1"),
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),
+        ],
+    );
+    assert!(output.status.success());
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("aws_region = \"eu-west-1\""), "{stdout}");
+    assert!(stdout.contains("aws_timeout = \"10\""), "{stdout}");
+    assert!(
+        stdout.contains("aws_endpoint_url = \"http://127.0.0.1:5000\"  # AWS_ENDPOINT_URL"),
+        "{stdout}"
+    );
+    let output = nixdeck(
+        dir.path(),
+        &["check-config"],
+        &[("NIXDECK_AWS_TIMEOUT", "0")],
+    );
+    assert!(!output.status.success());
+    assert!(text(&output.stderr).contains("NIXDECK_AWS_TIMEOUT"));
+}

@@ -62,23 +62,37 @@ impl TestApp {
     /// started (queued jobs stay queued).
     pub async fn on_sqlite() -> TestApp {
         let db = testkit::TestDb::sqlite().await;
-        TestApp::owning(db, &[])
+        TestApp::owning(db, &[]).await
     }
 
     /// A local-mode app over `store`, which the caller keeps alive.
-    pub fn new(store: Store) -> TestApp {
-        TestApp::with_env(store, &[])
+    pub async fn new(store: Store) -> TestApp {
+        TestApp::with_env(store, &[]).await
     }
 
     /// An app configured by `env` (as environment variables), over a database it owns.
-    pub fn owning(db: testkit::TestDb, env: &[(&str, String)]) -> TestApp {
-        let mut app = TestApp::with_env(db.store.clone(), env);
+    pub async fn owning(db: testkit::TestDb, env: &[(&str, String)]) -> TestApp {
+        let mut app = TestApp::with_env(db.store.clone(), env).await;
         app._db = Some(db);
         app
     }
 
     /// An app configured by `env`, over `store`.
-    pub fn with_env(store: Store, env: &[(&str, String)]) -> TestApp {
+    pub async fn with_env(store: Store, env: &[(&str, String)]) -> TestApp {
+        TestApp::configured(store, env, None).await
+    }
+
+    /// A local-mode app over a fresh SQLite database whose AWS is the moto at `aws` (see
+    /// `testkit::Counterpart::moto`).
+    pub async fn with_aws(aws: &str, env: &[(&str, String)]) -> TestApp {
+        let db = testkit::TestDb::sqlite().await;
+        let mut app = TestApp::configured(db.store.clone(), env, Some(aws)).await;
+        app._db = Some(db);
+        app
+    }
+
+    /// An app configured by `env`, over `store`, with AWS at `aws` if given.
+    pub async fn configured(store: Store, env: &[(&str, String)], aws: Option<&str>) -> TestApp {
         let data_dir = tempfile::tempdir().expect("data directory");
         let mut variables: HashMap<String, String> = env
             .iter()
@@ -90,10 +104,15 @@ impl TestApp {
         variables
             .entry("NIXDECK_NIXOPS_ROOT".to_owned())
             .or_insert_with(|| "/nonexistent".to_owned());
-        let config = Config::from_sources(None, &variables).expect("test configuration");
+        let mut config = Config::from_sources(None, &variables).expect("test configuration");
+        if let Some(aws) = aws {
+            config.aws.endpoint = Some(aws.to_owned());
+            config.aws.credentials = Some(("testing".to_owned(), "testing".to_owned()));
+        }
         let stopping = CancellationToken::new();
-        let application =
-            Application::assemble(&config, store, stopping.clone()).expect("assemble");
+        let application = Application::assemble(&config, store, stopping.clone())
+            .await
+            .expect("assemble");
         TestApp {
             router: application.router.clone(),
             store: application.engine.store().clone(),
@@ -109,14 +128,14 @@ impl TestApp {
     /// A local-mode app whose worker runs jobs on `deployer` over SSH.
     pub async fn with_deployer(deployer: &Deployer) -> TestApp {
         let db = testkit::TestDb::sqlite().await;
-        let mut app = TestApp::owning(db, &deployer_env(deployer, None));
+        let mut app = TestApp::owning(db, &deployer_env(deployer, None)).await;
         app.start();
         app
     }
 
     /// The same over a store the caller keeps alive.
-    pub fn with_deployer_on(store: Store, deployer: &Deployer) -> TestApp {
-        let mut app = TestApp::with_env(store, &deployer_env(deployer, None));
+    pub async fn with_deployer_on(store: Store, deployer: &Deployer) -> TestApp {
+        let mut app = TestApp::with_env(store, &deployer_env(deployer, None)).await;
         app.start();
         app
     }

@@ -66,7 +66,8 @@ fn the_names_a_proxy_uses_are_allowed_by_configuration() {
                 "NIXDECK_ALLOWED_HOSTS",
                 "deck.internal, 10.0.0.5:8080".to_owned(),
             )],
-        );
+        )
+        .await;
         for (host, status) in [
             ("deck.internal", StatusCode::SEE_OTHER),
             ("10.0.0.5:8080", StatusCode::SEE_OTHER),
@@ -187,7 +188,7 @@ fn https_brings_strict_transport_security() {
     testkit::block_on(async {
         let db = testkit::TestDb::sqlite().await;
         let env = [("NIXDECK_PUBLIC_URL", "https://deck.example.com".to_owned())];
-        let app = TestApp::owning(db, &env);
+        let app = TestApp::owning(db, &env).await;
         let (response, _) = app
             .send(
                 Request::get("/healthz")

@@ -10,7 +10,7 @@ use testkit::on_both_databases;
 use crate::helpers::TestApp;
 
 async fn the_health_check_reports_a_reachable_database(store: Store) {
-    let app = TestApp::new(store);
+    let app = TestApp::new(store).await;
     let (response, body) = app.get("/healthz").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
@@ -20,7 +20,7 @@ async fn the_health_check_reports_a_reachable_database(store: Store) {
 }
 
 async fn the_health_check_answers_503_when_the_database_is_gone(store: Store) {
-    let app = TestApp::new(store);
+    let app = TestApp::new(store).await;
     app.store.close().await;
     let (response, body) = app.get("/healthz").await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);

@@ -21,8 +21,12 @@ const LINES: usize = 120;
 const CONTROLS: [&str; 2] = ["NIXOPS_STANDIN_LINES=120", "NIXOPS_STANDIN_RATE=30"];
 
 /// An app whose worker reaches the deployer through `proxy`.
-fn app_through(proxy: &FaultyProxy, deployer: &Deployer, store: engine::store::Store) -> TestApp {
-    let mut app = TestApp::with_env(store, &deployer_env(deployer, Some(proxy.port)));
+async fn app_through(
+    proxy: &FaultyProxy,
+    deployer: &Deployer,
+    store: engine::store::Store,
+) -> TestApp {
+    let mut app = TestApp::with_env(store, &deployer_env(deployer, Some(proxy.port))).await;
     app.start();
     app
 }
@@ -50,7 +54,7 @@ fn a_connection_cut_mid_command_is_followed_by_a_reattach_and_the_job_goes_on() 
         deployer.control(&CONTROLS);
         let proxy = FaultyProxy::start(deployer.port).await;
         let db = testkit::TestDb::sqlite().await;
-        let app = app_through(&proxy, &deployer, db.store.clone());
+        let app = app_through(&proxy, &deployer, db.store.clone()).await;
         let cookie = app.sign_in().await;
         let id = create_and_deploy(&app, &cookie).await;
         running_pass_one(&app, &cookie, &id).await;
@@ -79,7 +83,7 @@ fn a_frozen_deployer_keeps_the_deployment_locked_until_it_answers_again() {
         deployer.control(&CONTROLS);
         let proxy = FaultyProxy::start(deployer.port).await;
         let db = testkit::TestDb::sqlite().await;
-        let app = app_through(&proxy, &deployer, db.store.clone());
+        let app = app_through(&proxy, &deployer, db.store.clone()).await;
         let cookie = app.sign_in().await;
         let id = create_and_deploy(&app, &cookie).await;
         running_pass_one(&app, &cookie, &id).await;
@@ -105,7 +109,7 @@ fn a_job_left_running_when_nixdeck_stops_is_continued_by_the_next_start() {
         let deployer = Deployer::start().await;
         deployer.control(&CONTROLS);
         let db = testkit::TestDb::sqlite().await;
-        let mut first = TestApp::with_deployer_on(db.store.clone(), &deployer);
+        let mut first = TestApp::with_deployer_on(db.store.clone(), &deployer).await;
         let cookie = first.sign_in().await;
         let id = create_and_deploy(&first, &cookie).await;
         running_pass_one(&first, &cookie, &id).await;
@@ -119,7 +123,7 @@ fn a_job_left_running_when_nixdeck_stops_is_continued_by_the_next_start() {
             "nothing was signalled: {exits:?}"
         );
 
-        let mut next = TestApp::with_env(db.store.clone(), &deployer_env(&deployer, None));
+        let mut next = TestApp::with_env(db.store.clone(), &deployer_env(&deployer, None)).await;
         assert_eq!(
             next.application
                 .engine
@@ -214,7 +218,7 @@ fn a_deployer_showing_another_host_key_is_refused() {
                 *value = other.trim().to_owned();
             }
         }
-        let mut app = TestApp::owning(db, &env);
+        let mut app = TestApp::owning(db, &env).await;
         app.start();
         let cookie = app.sign_in().await;
         let id = create_and_deploy(&app, &cookie).await;

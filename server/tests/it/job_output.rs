@@ -15,7 +15,7 @@ async fn not_utf8_and_nul_bytes_are_stored_visibly(db: testkit::TestDb) {
     let deployer = Deployer::start().await;
     // `a NUL b 0xff c` on stdout, in every deploy pass.
     deployer.control(&["NIXOPS_STANDIN_RAW_HEX=6100629f63"]);
-    let app = TestApp::with_deployer_on(db.store.clone(), &deployer);
+    let app = TestApp::with_deployer_on(db.store.clone(), &deployer).await;
     let cookie = app.sign_in().await;
     let id = create_and_deploy(&app, &cookie).await;
     let job = wait_until_final(&app, &cookie, &id).await;
@@ -66,7 +66,7 @@ async fn a_line_the_database_refuses_fails_the_job_with_the_reason(db: testkit::
         "NIXOPS_STANDIN_SLEEP=1",
     ]);
     refuse_marked_lines(&db.store).await;
-    let app = TestApp::with_deployer_on(db.store.clone(), &deployer);
+    let app = TestApp::with_deployer_on(db.store.clone(), &deployer).await;
     let cookie = app.sign_in().await;
     let id = create_and_deploy(&app, &cookie).await;
     let job = wait_until_final(&app, &cookie, &id).await;

@@ -1,6 +1,11 @@
 //! Integration tests of the `nixdeck` server: the router answered in-process (with
 //! `oneshot`) over real databases, and the built binary run as a person would run it.
 
+mod aws_clusters;
+mod aws_faults;
+mod aws_helpers;
+mod aws_log;
+mod aws_secrets;
 mod cli;
 mod cluster_api;
 mod github_sign_in;

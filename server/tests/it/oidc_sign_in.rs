@@ -150,7 +150,7 @@ fn an_unreachable_provider_is_explained_not_crashed_on() {
         let env = oidc.env();
         drop(oidc);
         let db = testkit::TestDb::sqlite().await;
-        let app = TestApp::owning(db, &env);
+        let app = TestApp::owning(db, &env).await;
         let mut browser = Browser::default();
         let (response, _) = browser.get(&app, "/auth/oidc?next=/").await;
         assert_eq!(location(&response), "/signin?refused=provider_unavailable");

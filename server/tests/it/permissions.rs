@@ -8,10 +8,11 @@ use app::api::{
     access::{CreateApiToken, EndSessions, ListApiTokens, ListPeople, RevokeApiToken},
     audit::ListAuditEvents,
     clusters::{
-        CreateCluster, GetCluster, ListClusters, RemoveCluster, SetVersions, StartDeploy,
-        StartOperation, UpdateCluster,
+        CreateCluster, GetCluster, GetClusterHealth, GetDns, GetMachines, ListClusterHealths,
+        ListClusters, RemoveCluster, SetVersions, StartDeploy, StartOperation, UpdateCluster,
     },
     jobs::{CancelJob, GetJob, GetJobLog, RedeployJob},
+    secrets::{EditSecret, GenerateSecret, ListSecrets, RevealSecret, RollBackSecret},
     system::{GetHealth, GetHost, GetSession},
 };
 use axum::{
@@ -26,7 +27,7 @@ use engine::{
 };
 use leptos::server_fn::ServerFn;
 
-use crate::helpers::TestApp;
+use crate::{aws_helpers::Aws, helpers::TestApp};
 
 /// What a call needs: a role allowed by an action, or any signed-in principal.
 #[derive(Debug, Clone, Copy)]
@@ -192,6 +193,15 @@ fn endpoints_with(jobs: &WalkJobs) -> Vec<Endpoint> {
         server_fn(<GetJob as ServerFn>::PATH, &format!("id={staging}"), Needs::Permission(Action::Read)),
         server_fn(<GetJobLog as ServerFn>::PATH, &format!("id={staging}&before=5"), Needs::Permission(Action::Read)),
         server_fn(<GetHost as ServerFn>::PATH, "name=deployer", Needs::Permission(Action::Read)),
+        server_fn(<ListSecrets as ServerFn>::PATH, "", Needs::Permission(Action::Read)),
+        server_fn(<EditSecret as ServerFn>::PATH, "env=staging&kind=cluster&text[FaucetKey]=walked", Needs::Permission(Action::WriteSecrets)),
+        server_fn(<RevealSecret as ServerFn>::PATH, "env=staging&kind=cluster&key=FaucetKey", Needs::Permission(Action::ReadSecretValues)),
+        server_fn(<GenerateSecret as ServerFn>::PATH, "env=staging&kind=cluster&key=CommitteeSecret", Needs::Permission(Action::WriteSecrets)),
+        server_fn(<RollBackSecret as ServerFn>::PATH, "env=staging&kind=cluster&version_id=none", Needs::Permission(Action::WriteSecrets)),
+        server_fn(<GetMachines as ServerFn>::PATH, "name=walk-staging&refresh=false", Needs::Permission(Action::Read)),
+        server_fn(<GetDns as ServerFn>::PATH, "name=walk-staging&refresh=false", Needs::Permission(Action::Read)),
+        server_fn(<GetClusterHealth as ServerFn>::PATH, "name=walk-staging&refresh=true", Needs::Permission(Action::Read)),
+        server_fn(<ListClusterHealths as ServerFn>::PATH, "", Needs::Permission(Action::Read)),
         server_fn(<RedeployJob as ServerFn>::PATH, &format!("id={staging}"), Needs::Permission(Action::Deploy(Staging))),
         server_fn(<RedeployJob as ServerFn>::PATH, &format!("id={production}"), Needs::Permission(Action::Deploy(Production))),
         server_fn(<CancelJob as ServerFn>::PATH, &format!("id={staging}"), Needs::Permission(Action::CancelJob(Staging))),
@@ -259,6 +269,15 @@ fn endpoints_with(jobs: &WalkJobs) -> Vec<Endpoint> {
             "",
             Needs::Permission(Action::ManageClusters),
         ),
+        rest("/api/v1/clusters/walk-staging/machines", Needs::Permission(Action::Read)),
+        rest("/api/v1/clusters/walk-staging/dns", Needs::Permission(Action::Read)),
+        rest("/api/v1/clusters/walk-prod/health", Needs::Permission(Action::Read)),
+        rest("/api/v1/secrets", Needs::Permission(Action::Read)),
+        rest("/api/v1/secrets/staging/cluster", Needs::Permission(Action::Read)),
+        call(Method::PATCH, "/api/v1/secrets/staging/cluster", r#"{"values":{"FaucetKey":"walked"},"base_version":null}"#, Needs::Permission(Action::WriteSecrets)),
+        call(Method::POST, "/api/v1/secrets/staging/cluster/reveal", r#"{"key":"FaucetKey"}"#, Needs::Permission(Action::ReadSecretValues)),
+        call(Method::POST, "/api/v1/secrets/production/cluster/generate", r#"{"key":"CommitteeSecret"}"#, Needs::Permission(Action::WriteSecrets)),
+        call(Method::POST, "/api/v1/secrets/staging/cluster/rollback", r#"{"version_id":"none"}"#, Needs::Permission(Action::WriteSecrets)),
         rest(
             "/api/v1/jobs?cluster=walk-staging",
             Needs::Permission(Action::Read),
@@ -316,7 +335,9 @@ fn refused(status: StatusCode) -> bool {
 #[test]
 fn every_endpoint_answers_each_role_as_the_permission_table_says() {
     testkit::block_on(async {
-        let app = TestApp::on_sqlite().await;
+        // Every AWS-backed endpoint answers from a real (local) AWS.
+        let aws = Aws::start().await;
+        let app = aws.app().await;
         let mut tokens = Vec::new();
         for role in Role::ALL {
             let name = format!("walk-{}", role.as_str());

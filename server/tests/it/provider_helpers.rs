@@ -100,7 +100,7 @@ impl GitHub {
 
     pub async fn app(&self) -> TestApp {
         let db = testkit::TestDb::sqlite().await;
-        TestApp::owning(db, &self.env())
+        TestApp::owning(db, &self.env()).await
     }
 
     /// Replaces the stand-in's people (tokens stay valid).
@@ -183,7 +183,7 @@ impl Oidc {
 
     pub async fn app(&self) -> TestApp {
         let db = testkit::TestDb::sqlite().await;
-        TestApp::owning(db, &self.env())
+        TestApp::owning(db, &self.env()).await
     }
 
     /// Who signs in next, and how the next ID token is spoiled (if at all).

@@ -2,6 +2,8 @@
 
 mod create_cluster;
 mod get_cluster;
+mod get_cluster_aws;
+mod list_cluster_healths;
 mod list_clusters;
 mod remove_cluster;
 mod set_versions;
@@ -11,6 +13,10 @@ mod update_cluster;
 
 pub use create_cluster::{create_cluster, CreateCluster};
 pub use get_cluster::{get_cluster, ClusterPage, GetCluster};
+pub use get_cluster_aws::{
+    get_cluster_health, get_dns, get_machines, GetClusterHealth, GetDns, GetMachines,
+};
+pub use list_cluster_healths::{list_cluster_healths, ListClusterHealths};
 pub use list_clusters::{list_clusters, ClusterRow, ClustersPage, ListClusters};
 pub use remove_cluster::{remove_cluster, RemoveCluster};
 pub use set_versions::{set_versions, SetVersions};

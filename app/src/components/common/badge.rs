@@ -1,6 +1,6 @@
 //! Small coloured labels for states.
 
-use engine::model::{cluster::ClusterState, job::JobState};
+use engine::model::{cloud::HealthState, cluster::ClusterState, job::JobState};
 use leptos::prelude::*;
 
 /// What a badge's colour says.
@@ -48,4 +48,14 @@ pub fn ClusterStateBadge(state: ClusterState) -> impl IntoView {
         ClusterState::New | ClusterState::Stopped => Tone::Plain,
     };
     view! { <Badge tone text=state.as_str() testid="cluster-state" /> }
+}
+
+#[component]
+pub fn HealthBadge(state: HealthState) -> impl IntoView {
+    let tone = match state {
+        HealthState::Healthy => Tone::Good,
+        HealthState::Degraded => Tone::Bad,
+        HealthState::Unknown => Tone::Plain,
+    };
+    view! { <Badge tone text=state.as_str() testid="cluster-health" /> }
 }

@@ -10,7 +10,7 @@ mod page_header;
 mod panel;
 mod table;
 
-pub use badge::{ClusterStateBadge, JobStateBadge};
+pub use badge::{ClusterStateBadge, HealthBadge, JobStateBadge};
 pub use button::{button_class, Button, ButtonTone};
 pub use empty_state::EmptyState;
 pub use error_notice::ErrorNotice;

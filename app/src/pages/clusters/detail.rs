@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::{form::ClusterFields, history::History, versions::Versions};
+use super::{form::ClusterFields, history::History, on_aws::OnAws, versions::Versions};
 use crate::{
     api::{
         clusters::{
@@ -137,6 +137,7 @@ fn ClusterBody(page: ClusterPage, actions: Actions) -> impl IntoView {
             <Arguments cluster=cluster.clone() />
             <Versions name=name.clone() versions=cluster.versions.clone() may_edit=may_manage set=actions.set_versions />
         </div>
+        <OnAws name=name.clone() />
         <History jobs=page.jobs may_redeploy=may_deploy redeploy=actions.redeploy />
     }
 }

@@ -5,6 +5,7 @@ mod form;
 mod history;
 mod list;
 mod new;
+mod on_aws;
 mod versions;
 
 pub use detail::ClusterDetailPage;

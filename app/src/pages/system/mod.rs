@@ -1,14 +1,12 @@
 //! nixdeck itself and the machines around it: the overview, the deployer, the builder,
-//! secrets, and the page for an unknown address.
+//! and the page for an unknown address.
 
 mod builder;
 mod deployer;
 mod home;
 mod not_found;
-mod secrets;
 
 pub use builder::BuilderPage;
 pub use deployer::DeployerPage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
-pub use secrets::SecretsPage;

@@ -4,12 +4,14 @@
 mod audit_events;
 mod body;
 mod caller;
+mod cluster_cloud;
 mod clusters;
 mod error;
 mod event_stream;
 mod jobs;
 mod me;
 mod resources;
+mod secrets;
 
 pub use error::ApiError;
 
@@ -38,6 +40,23 @@ pub fn routes() -> Router<AppState> {
         .route("/clusters/{name}/versions", put(clusters::set_versions))
         .route("/clusters/{name}/deploys", post(clusters::start_deploy))
         .route("/clusters/{name}/jobs", post(clusters::start_operation))
+        .route("/clusters/{name}/machines", get(cluster_cloud::machines))
+        .route("/clusters/{name}/dns", get(cluster_cloud::dns))
+        .route("/clusters/{name}/health", get(cluster_cloud::health))
+        .route("/secrets", get(secrets::list_secrets))
+        .route(
+            "/secrets/{env}/{kind}",
+            get(secrets::get_secret).patch(secrets::edit_secret),
+        )
+        .route("/secrets/{env}/{kind}/reveal", post(secrets::reveal_secret))
+        .route(
+            "/secrets/{env}/{kind}/generate",
+            post(secrets::generate_secret),
+        )
+        .route(
+            "/secrets/{env}/{kind}/rollback",
+            post(secrets::roll_back_secret),
+        )
         .route("/jobs", get(jobs::list_jobs))
         .route("/jobs/{id}", get(jobs::get_job))
         .route("/jobs/{id}/log", get(jobs::job_log))

@@ -1,0 +1,20 @@
+//! Makes a previous version of a secret current again.
+
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+
+#[server]
+pub async fn roll_back_secret(
+    env: String,
+    kind: String,
+    version_id: String,
+) -> Result<String, ApiError> {
+    use engine::commands::SecretRef;
+
+    use crate::api::door::answer;
+
+    let (engine, caller) = crate::api::door::caller().await?;
+    let secret = answer(SecretRef::parse(&env, &kind))?;
+    answer(engine.roll_back_secret(&caller, secret, &version_id).await)
+}
