@@ -1,13 +1,34 @@
 //! Turns the SDK's errors into the engine's `CloudError`: a timeout, an endpoint that could
 //! not be reached, or what AWS answered. Messages name the service and the operation.
 
-use std::{error::Error, time::Duration};
+use std::{error::Error, future::Future, time::Duration};
 
 use aws_sdk_secretsmanager::error::{ProvideErrorMetadata, SdkError};
 use engine::cloud::CloudError;
 
 /// Which call failed, for messages: `("Secrets Manager", "GetSecretValue")`.
 pub(crate) type Operation = (&'static str, &'static str);
+
+/// The message of a call that did not answer in time.
+fn silent(operation: Operation, timeout: Duration) -> CloudError {
+    let (service, name) = operation;
+    CloudError::Timeout(format!(
+        "{service} {name}: no answer within {} s",
+        timeout.as_secs_f32()
+    ))
+}
+
+/// Bounds a method that makes several calls (pages, a lookup then a listing) by one
+/// timeout as a whole, as each single call already is.
+pub(crate) async fn within<T>(
+    timeout: Duration,
+    operation: Operation,
+    calls: impl Future<Output = Result<T, CloudError>>,
+) -> Result<T, CloudError> {
+    tokio::time::timeout(timeout, calls)
+        .await
+        .unwrap_or_else(|_| Err(silent(operation, timeout)))
+}
 
 pub(crate) fn classify<E, R>(
     error: SdkError<E, R>,
@@ -19,15 +40,9 @@ where
     R: std::fmt::Debug + 'static,
 {
     let (service, name) = operation;
-    let silent = || {
-        CloudError::Timeout(format!(
-            "{service} {name}: no answer within {} s",
-            timeout.as_secs_f32()
-        ))
-    };
     match error {
-        SdkError::TimeoutError(_) => silent(),
-        SdkError::DispatchFailure(failure) if failure.is_timeout() => silent(),
+        SdkError::TimeoutError(_) => silent(operation, timeout),
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => silent(operation, timeout),
         SdkError::DispatchFailure(failure) => CloudError::Unreachable(format!(
             "{service} {name}: {}",
             failure

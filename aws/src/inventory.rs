@@ -10,7 +10,7 @@ use engine::{
     model::cloud::{Machine, TAG_DEPLOYMENT, TAG_MACHINE},
 };
 
-use crate::errors::classify;
+use crate::errors::{classify, within};
 
 #[derive(Debug)]
 pub struct Ec2Inventory {
@@ -49,61 +49,67 @@ impl Inventory for Ec2Inventory {
         region: &'a str,
         deployment: &'a str,
     ) -> BoxFuture<'a, Result<Vec<Machine>, CloudError>> {
-        Box::pin(async move {
-            let client = self.client(region);
-            let mut machines = Vec::new();
-            let mut next: Option<String> = None;
-            loop {
-                let page = client
-                    .describe_instances()
-                    .filters(
-                        Filter::builder()
-                            .name(format!("tag:{TAG_DEPLOYMENT}"))
-                            .values(deployment)
-                            .build(),
-                    )
-                    .set_next_token(next.take())
-                    .send()
-                    .await
-                    .map_err(|error| classify(error, ("EC2", "DescribeInstances"), self.timeout))?;
-                for instance in page.reservations().iter().flat_map(|r| r.instances()) {
-                    let tag = |key: &str| {
-                        instance
-                            .tags()
-                            .iter()
-                            .find(|t| t.key() == Some(key))
-                            .and_then(|t| t.value())
-                            .map(str::to_owned)
-                    };
-                    // The filter already chose the deployment; check it anyway, so a
-                    // deployment whose name is a prefix of another's never mixes.
-                    if tag(TAG_DEPLOYMENT).as_deref() != Some(deployment) {
-                        continue;
+        Box::pin(within(
+            self.timeout,
+            ("EC2", "DescribeInstances"),
+            async move {
+                let client = self.client(region);
+                let mut machines = Vec::new();
+                let mut next: Option<String> = None;
+                loop {
+                    let page = client
+                        .describe_instances()
+                        .filters(
+                            Filter::builder()
+                                .name(format!("tag:{TAG_DEPLOYMENT}"))
+                                .values(deployment)
+                                .build(),
+                        )
+                        .set_next_token(next.take())
+                        .send()
+                        .await
+                        .map_err(|error| {
+                            classify(error, ("EC2", "DescribeInstances"), self.timeout)
+                        })?;
+                    for instance in page.reservations().iter().flat_map(|r| r.instances()) {
+                        let tag = |key: &str| {
+                            instance
+                                .tags()
+                                .iter()
+                                .find(|t| t.key() == Some(key))
+                                .and_then(|t| t.value())
+                                .map(str::to_owned)
+                        };
+                        // The filter already chose the deployment; check it anyway, so a
+                        // deployment whose name is a prefix of another's never mixes.
+                        if tag(TAG_DEPLOYMENT).as_deref() != Some(deployment) {
+                            continue;
+                        }
+                        machines.push(Machine {
+                            name: tag(TAG_MACHINE).unwrap_or_else(|| "(untagged)".to_owned()),
+                            instance_id: instance.instance_id().unwrap_or_default().to_owned(),
+                            state: instance
+                                .state()
+                                .and_then(|s| s.name())
+                                .map_or("unknown", |name| name.as_str())
+                                .to_owned(),
+                            instance_type: instance.instance_type().map(|t| t.as_str().to_owned()),
+                            availability_zone: instance
+                                .placement()
+                                .and_then(|p| p.availability_zone())
+                                .map(str::to_owned),
+                            private_ip: instance.private_ip_address().map(str::to_owned),
+                            public_ip: instance.public_ip_address().map(str::to_owned),
+                            launched_at: instance.launch_time().and_then(|t| t.to_millis().ok()),
+                        });
                     }
-                    machines.push(Machine {
-                        name: tag(TAG_MACHINE).unwrap_or_else(|| "(untagged)".to_owned()),
-                        instance_id: instance.instance_id().unwrap_or_default().to_owned(),
-                        state: instance
-                            .state()
-                            .and_then(|s| s.name())
-                            .map_or("unknown", |name| name.as_str())
-                            .to_owned(),
-                        instance_type: instance.instance_type().map(|t| t.as_str().to_owned()),
-                        availability_zone: instance
-                            .placement()
-                            .and_then(|p| p.availability_zone())
-                            .map(str::to_owned),
-                        private_ip: instance.private_ip_address().map(str::to_owned),
-                        public_ip: instance.public_ip_address().map(str::to_owned),
-                        launched_at: instance.launch_time().and_then(|t| t.to_millis().ok()),
-                    });
+                    match page.next_token() {
+                        Some(token) if !token.is_empty() => next = Some(token.to_owned()),
+                        _ => break,
+                    }
                 }
-                match page.next_token() {
-                    Some(token) if !token.is_empty() => next = Some(token.to_owned()),
-                    _ => break,
-                }
-            }
-            Ok(machines)
-        })
+                Ok(machines)
+            },
+        ))
     }
 }

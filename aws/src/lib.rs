@@ -56,7 +56,14 @@ impl Settings {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new(self.region.clone()))
             .timeout_config(timeouts)
-            .retry_config(RetryConfig::standard().with_max_attempts(3))
+            // Quick retries: a person is waiting, and a refused connection should say so
+            // well within the timeout rather than back off past it.
+            .retry_config(
+                RetryConfig::standard()
+                    .with_max_attempts(3)
+                    .with_initial_backoff(Duration::from_millis(200))
+                    .with_max_backoff(Duration::from_secs(2)),
+            )
             .http_client(http);
         if let Some(endpoint) = &self.endpoint {
             loader = loader.endpoint_url(endpoint.clone());
@@ -82,7 +89,9 @@ impl Settings {
             inventory: Arc::new(Ec2Inventory::new(config.clone(), self.timeout)),
             dns: Arc::new(Route53Dns::new(&config, self.timeout)),
             cache_millis: CACHE.as_millis() as i64,
-            // Two whole calls and a margin: a live holder is always done by then.
+            // A change makes at most three calls (read or list, write, and a check after a
+            // failed write), each bounded by the timeout; with one more and a margin, a
+            // live holder is always done by then.
             claim_millis: timeout_millis.saturating_mul(4) + 30_000,
         }
     }

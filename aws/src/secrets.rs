@@ -10,7 +10,7 @@ use engine::{
     model::secrets::{SecretVersion, CURRENT_STAGE},
 };
 
-use crate::errors::{classify, is_not_found, Operation};
+use crate::errors::{classify, is_not_found, within, Operation};
 
 const SERVICE: &str = "Secrets Manager";
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
@@ -39,54 +39,58 @@ impl SecretStore for SecretsManager {
         &'a self,
         id: &'a str,
     ) -> BoxFuture<'a, Result<Option<SecretListing>, CloudError>> {
-        Box::pin(async move {
-            // Whether it exists first: DescribeSecret's answer for a missing secret is the
-            // same everywhere, where listing the versions of one is not.
-            match self.client.describe_secret().secret_id(id).send().await {
-                Ok(_) => {}
-                Err(error) if is_not_found(&error, NOT_FOUND) => return Ok(None),
-                Err(error) => {
-                    return Err(classify(error, Self::op("DescribeSecret"), self.timeout))
-                }
-            }
-            let mut versions = Vec::new();
-            let mut next: Option<String> = None;
-            loop {
-                let answer = self
-                    .client
-                    .list_secret_version_ids()
-                    .secret_id(id)
-                    .max_results(100)
-                    .set_next_token(next.take())
-                    .send()
-                    .await;
-                let page = match answer {
-                    Ok(page) => page,
+        Box::pin(within(
+            self.timeout,
+            Self::op("ListSecretVersionIds"),
+            async move {
+                // Whether it exists first: DescribeSecret's answer for a missing secret is the
+                // same everywhere, where listing the versions of one is not.
+                match self.client.describe_secret().secret_id(id).send().await {
+                    Ok(_) => {}
                     Err(error) if is_not_found(&error, NOT_FOUND) => return Ok(None),
                     Err(error) => {
-                        return Err(classify(
-                            error,
-                            Self::op("ListSecretVersionIds"),
-                            self.timeout,
-                        ))
+                        return Err(classify(error, Self::op("DescribeSecret"), self.timeout))
                     }
-                };
-                versions.extend(page.versions().iter().map(|entry| SecretVersion {
-                    id: entry.version_id().unwrap_or_default().to_owned(),
-                    stages: entry.version_stages().to_vec(),
-                    created_at: entry.created_date().and_then(|d| d.to_millis().ok()),
-                }));
-                match page.next_token() {
-                    Some(token) if !token.is_empty() => next = Some(token.to_owned()),
-                    _ => break,
                 }
-            }
-            // Newest first. Versions listed with the same time keep the reverse of the
-            // listing's order (which is oldest first).
-            versions.reverse();
-            versions.sort_by_key(|v| std::cmp::Reverse(v.created_at));
-            Ok(Some(SecretListing { versions }))
-        })
+                let mut versions = Vec::new();
+                let mut next: Option<String> = None;
+                loop {
+                    let answer = self
+                        .client
+                        .list_secret_version_ids()
+                        .secret_id(id)
+                        .max_results(100)
+                        .set_next_token(next.take())
+                        .send()
+                        .await;
+                    let page = match answer {
+                        Ok(page) => page,
+                        Err(error) if is_not_found(&error, NOT_FOUND) => return Ok(None),
+                        Err(error) => {
+                            return Err(classify(
+                                error,
+                                Self::op("ListSecretVersionIds"),
+                                self.timeout,
+                            ))
+                        }
+                    };
+                    versions.extend(page.versions().iter().map(|entry| SecretVersion {
+                        id: entry.version_id().unwrap_or_default().to_owned(),
+                        stages: entry.version_stages().to_vec(),
+                        created_at: entry.created_date().and_then(|d| d.to_millis().ok()),
+                    }));
+                    match page.next_token() {
+                        Some(token) if !token.is_empty() => next = Some(token.to_owned()),
+                        _ => break,
+                    }
+                }
+                // Newest first. Versions listed with the same time keep the reverse of the
+                // listing's order (which is oldest first).
+                versions.reverse();
+                versions.sort_by_key(|v| std::cmp::Reverse(v.created_at));
+                Ok(Some(SecretListing { versions }))
+            },
+        ))
     }
 
     fn read<'a>(

@@ -138,5 +138,12 @@ impl Engine {
 #[derive(Debug, Default)]
 pub(crate) struct CloudCaches {
     pub machines: Cached<MachinesView>,
-    pub zones: Cached<Vec<ZoneRecord>>,
+    pub zones: Cached<ZoneRecords>,
+}
+
+/// A zone's records and when they were read.
+#[derive(Debug, Clone)]
+pub(crate) struct ZoneRecords {
+    pub records: Vec<ZoneRecord>,
+    pub checked_at: i64,
 }

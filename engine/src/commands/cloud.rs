@@ -7,14 +7,14 @@ use std::collections::BTreeMap;
 use super::{require, Caller};
 use crate::{
     clusters::find,
-    engine::Engine,
+    engine::{Engine, ZoneRecords},
     model::{
         access::Action,
         cloud::{
             check_dns, derive_health, machines_view, not_deployed, ClusterHealth, DnsView,
-            LastInfo, MachinesView,
+            LastInfo, MachinesView, OnAws,
         },
-        cluster::{ClusterState, ClusterView},
+        cluster::{ClusterDns, ClusterState, ClusterView},
         failure::Failure,
         job::{JobKind, JobState},
     },
@@ -43,7 +43,14 @@ impl Engine {
     ) -> Result<DnsView, Failure> {
         require(caller, Action::Read)?;
         let cluster = find(self.store(), name).await?;
-        self.dns_of(&cluster, refresh).await
+        let Some(dns) = &cluster.args.dns else {
+            return Ok(DnsView::disabled());
+        };
+        let (machines, records) = tokio::try_join!(
+            self.machines_of(&cluster, refresh),
+            self.zone_of(&dns.zone, refresh)
+        )?;
+        Ok(dns_view(dns, &machines, &records))
     }
 
     /// The cluster's one health.
@@ -55,7 +62,20 @@ impl Engine {
     ) -> Result<ClusterHealth, Failure> {
         require(caller, Action::Read)?;
         let cluster = find(self.store(), name).await?;
-        self.health_of(&cluster, refresh).await
+        Ok(self.on_aws_of(&cluster, refresh).await?.health)
+    }
+
+    /// Machines, DNS and health together, from one read of each (the cluster page): a part
+    /// AWS could not give is its failure, and the others are still there.
+    pub async fn on_aws(
+        &self,
+        caller: &Caller,
+        name: &str,
+        refresh: bool,
+    ) -> Result<OnAws, Failure> {
+        require(caller, Action::Read)?;
+        let cluster = find(self.store(), name).await?;
+        self.on_aws_of(&cluster, refresh).await
     }
 
     /// Every cluster's health, by name, read at once (a silent AWS costs one timeout).
@@ -68,7 +88,7 @@ impl Engine {
         for cluster in clusters {
             let engine = self.clone();
             reads.spawn(async move {
-                let health = engine.health_of(&cluster, false).await;
+                let health = engine.on_aws_of(&cluster, false).await.map(|on| on.health);
                 (cluster.args.name, health)
             });
         }
@@ -109,76 +129,84 @@ impl Engine {
         Ok(view)
     }
 
-    async fn dns_of(&self, cluster: &ClusterView, refresh: bool) -> Result<DnsView, Failure> {
-        let Some(dns) = &cluster.args.dns else {
-            return Ok(DnsView::disabled());
-        };
+    /// The records of the zone named `zone`.
+    async fn zone_of(&self, zone: &str, refresh: bool) -> Result<ZoneRecords, Failure> {
         let cloud = self.cloud_config().ok_or_else(no_aws)?;
         let now = now_millis();
-        let cached = if refresh {
-            None
-        } else {
-            self.cloud_caches()
+        if !refresh {
+            if let Some(records) = self
+                .cloud_caches()
                 .zones
-                .get(&dns.zone, now - cloud.cache_millis)
-        };
-        let (machines, records) = match cached {
-            Some(records) => (self.machines_of(cluster, false).await?, records),
-            None => {
-                let (machines, records) =
-                    tokio::try_join!(self.machines_of(cluster, refresh), async {
-                        cloud
-                            .dns
-                            .zone_records(&dns.zone)
-                            .await
-                            .map_err(Failure::from)
-                    })?;
-                let records = records.ok_or_else(|| {
-                    Failure::not_found(format!(
-                        "Route53 has no hosted zone named {:?} (the cluster's dnsZone)",
-                        dns.zone
-                    ))
-                })?;
-                self.cloud_caches()
-                    .zones
-                    .put(&dns.zone, now, records.clone());
-                (machines, records)
+                .get(zone, now - cloud.cache_millis)
+            {
+                return Ok(records);
             }
+        }
+        let records = cloud.dns.zone_records(zone).await?.ok_or_else(|| {
+            Failure::not_found(format!(
+                "Route53 has no hosted zone named {zone:?} (the cluster's dnsZone)"
+            ))
+        })?;
+        let records = ZoneRecords {
+            records,
+            checked_at: now,
         };
-        Ok(DnsView {
-            enabled: true,
-            zone: Some(dns.zone.clone()),
-            records: check_dns(&dns.domain, &machines.machines, &records),
-            checked_at: Some(now),
-        })
+        self.cloud_caches().zones.put(zone, now, records.clone());
+        Ok(records)
     }
 
-    async fn health_of(
-        &self,
-        cluster: &ClusterView,
-        refresh: bool,
-    ) -> Result<ClusterHealth, Failure> {
-        if cluster.state == ClusterState::New && !cluster.on_deployer {
-            return Ok(not_deployed(&cluster.args));
-        }
-        let (machines, dns) = tokio::join!(
-            self.machines_of(cluster, refresh),
-            self.dns_of(cluster, refresh)
-        );
-        let last_info =
-            match stored_jobs::last_ended(self.store(), &cluster.id, cluster.name(), JobKind::Info)
-                .await?
+    async fn on_aws_of(&self, cluster: &ClusterView, refresh: bool) -> Result<OnAws, Failure> {
+        let zone = async {
+            match &cluster.args.dns {
+                Some(dns) => Some(self.zone_of(&dns.zone, refresh).await),
+                None => None,
+            }
+        };
+        let (machines, zone) = tokio::join!(self.machines_of(cluster, refresh), zone);
+        let dns = match (&cluster.args.dns, zone) {
+            (Some(dns), Some(Ok(records))) => machines
+                .as_ref()
+                .map(|machines| dns_view(dns, machines, &records))
+                .map_err(Clone::clone),
+            (Some(_), Some(Err(failure))) => Err(failure),
+            _ => Ok(DnsView::disabled()),
+        };
+        let health = if cluster.state == ClusterState::New && !cluster.on_deployer {
+            not_deployed(&cluster.args)
+        } else {
+            let last_info = match stored_jobs::last_ended(
+                self.store(),
+                &cluster.id,
+                cluster.name(),
+                JobKind::Info,
+            )
+            .await?
             {
-                None => LastInfo::Never,
                 Some(job) if job.state == JobState::Succeeded => LastInfo::Succeeded,
                 Some(job) if job.state == JobState::Failed => LastInfo::Failed,
-                Some(_) => LastInfo::Never,
+                _ => LastInfo::Never,
             };
-        Ok(derive_health(
-            machines.as_ref().map_err(|f| f.message.as_str()),
-            dns.as_ref().map_err(|f| f.message.as_str()),
-            last_info,
-        ))
+            derive_health(
+                machines.as_ref().map_err(|f| f.message.as_str()),
+                dns.as_ref().map_err(|f| f.message.as_str()),
+                last_info,
+            )
+        };
+        Ok(OnAws {
+            machines,
+            dns,
+            health,
+        })
+    }
+}
+
+/// A staging cluster's expected names checked against its zone.
+fn dns_view(dns: &ClusterDns, machines: &MachinesView, zone: &ZoneRecords) -> DnsView {
+    DnsView {
+        enabled: true,
+        zone: Some(dns.zone.clone()),
+        records: check_dns(&dns.domain, &machines.machines, &zone.records),
+        checked_at: Some(zone.checked_at),
     }
 }
 

@@ -78,18 +78,24 @@ impl Engine {
     }
 
     /// One secret's metadata: keys (set, missing, unknown), versions, who changed it.
-    pub async fn secret(&self, caller: &Caller, secret: SecretRef) -> Result<SecretView, Failure> {
+    pub async fn secret(
+        &self,
+        caller: &Caller,
+        env: &str,
+        kind: &str,
+    ) -> Result<SecretView, Failure> {
         require(caller, Action::Read)?;
-        self.secret_view(secret).await
+        self.secret_view(SecretRef::parse(env, kind)?).await
     }
 
     async fn secret_view(&self, secret: SecretRef) -> Result<SecretView, Failure> {
         let store = &self.cloud()?.secrets;
         let id = secret.id();
         let (listing, document) = tokio::try_join!(store.versions(&id), store.read(&id))?;
-        let stored_keys = match &document {
-            Some(document) => object_of(document)?.keys().cloned().collect(),
-            None => Vec::new(),
+        let (stored_keys, problem) = match document.as_ref().map(object_of) {
+            Some(Ok(object)) => (object.keys().cloned().collect(), None),
+            Some(Err(failure)) => (Vec::new(), Some(failure.message)),
+            None => (Vec::new(), None),
         };
         let change =
             audit_events::last_change_of(self.store(), &secret.target(), "secret", REVEALED)
@@ -109,6 +115,7 @@ impl Engine {
                 .as_ref()
                 .and_then(|l| l.current().map(str::to_owned)),
             keys: key_states(secret.kind, stored_keys.iter().map(String::as_str)),
+            problem,
             versions: listing.map(|l| l.versions).unwrap_or_default(),
             changed_by: change.as_ref().map(|row| row.actor.clone()),
             changed_at: change.map(|row| row.created_at),
@@ -120,14 +127,17 @@ impl Engine {
     }
 
     /// One key's value of the current version, for an admin who asked for it; audited
-    /// before it is handed out.
+    /// before it is handed out. `key` is the request's, or why it could not be read.
     pub async fn reveal_secret(
         &self,
         caller: &Caller,
-        secret: SecretRef,
-        key: &str,
+        env: &str,
+        kind: &str,
+        key: Result<String, Failure>,
     ) -> Result<SecretValue, Failure> {
         require(caller, Action::ReadSecretValues)?;
+        let secret = SecretRef::parse(env, kind)?;
+        let key = key?;
         if key.is_empty() {
             return Err(Failure::invalid("key", "name the key to reveal"));
         }
@@ -139,8 +149,8 @@ impl Engine {
             .await?
             .ok_or_else(|| Failure::not_found(format!("the secret {id} does not exist")))?;
         let object = object_of(&document)?;
-        let Some(value) = object.get(key) else {
-            return Err(if secret.kind.key(key).is_some() {
+        let Some(value) = object.get(&key) else {
+            return Err(if secret.kind.key(&key).is_some() {
                 Failure::not_found(format!("{key} is not set in {id}"))
             } else {
                 Failure::invalid("key", format!("{key:?} is not a key of {id}"))
@@ -175,53 +185,37 @@ impl Engine {
     }
 
     /// Sets some keys, keeping the others, as a new version; `edit.base_version` must be
-    /// the current version (or `None` for a secret that does not exist yet). Returns the new
-    /// version's id.
+    /// the current version (or `None` for a secret that does not exist yet). `edit` is the
+    /// request's, or why it could not be read. Returns the new version's id.
     pub async fn edit_secret(
         &self,
         caller: &Caller,
-        secret: SecretRef,
-        edit: &SecretEdit,
+        env: &str,
+        kind: &str,
+        edit: Result<SecretEdit, Failure>,
     ) -> Result<String, Failure> {
         require(caller, Action::WriteSecrets)?;
-        validate_edit(secret.kind, edit)?;
+        let secret = SecretRef::parse(env, kind)?;
+        let edit = edit?;
+        validate_edit(secret.kind, &edit)?;
         let action = if edit.base_version.is_none() {
             "secret.created"
         } else {
             "secret.changed"
         };
         let keys: Vec<&String> = edit.values.keys().collect();
-        let details = json!({ "secret": secret.id(), "keys": keys });
-        let values = edit
-            .values
-            .iter()
-            .map(|(key, value)| (key.clone(), value_json(value)))
-            .collect::<Vec<_>>();
-        self.write_secret(
-            caller,
+        let write = ValuesWrite {
             secret,
             action,
-            details,
-            |current| match (current, &edit.base_version) {
-                (None, None) => Ok(()),
-                (Some(current), Some(base)) if current.version_id == *base => Ok(()),
-                (None, Some(base)) => Err(Failure::conflict_on(
-                    "base_version",
-                    format!("the secret does not exist, so it has no version {base}"),
-                )),
-                (Some(current), base) => Err(Failure::conflict_on(
-                    "base_version",
-                    format!(
-                        "the secret changed since you read it: its current version is {}, not {}; \
-                         reload it and make your change again",
-                        current.version_id,
-                        base.as_deref().unwrap_or("none (it did not exist)")
-                    ),
-                )),
-            },
-            values,
-        )
-        .await
+            details: json!({ "secret": secret.id(), "keys": keys }),
+            base: Base::Exactly(edit.base_version.clone()),
+            values: edit
+                .values
+                .iter()
+                .map(|(key, value)| (key.clone(), value_json(value)))
+                .collect(),
+        };
+        self.detached(caller, write).await
     }
 
     /// Makes a new random value for a key that nixdeck generates (`CommitteeSecret`: 32
@@ -229,20 +223,17 @@ impl Engine {
     pub async fn generate_secret(
         &self,
         caller: &Caller,
-        secret: SecretRef,
-        key: &str,
+        env: &str,
+        kind: &str,
+        key: Result<String, Failure>,
     ) -> Result<String, Failure> {
         require(caller, Action::WriteSecrets)?;
-        match secret.kind.key(key) {
+        let secret = SecretRef::parse(env, kind)?;
+        let key = key?;
+        match secret.kind.key(&key) {
             Some(spec) if spec.generated && spec.shape == ValueShape::Text => {}
             _ => {
-                let generated: Vec<&str> = secret
-                    .kind
-                    .keys()
-                    .iter()
-                    .filter(|spec| spec.generated)
-                    .map(|spec| spec.name)
-                    .collect();
+                let generated = secret.kind.generated_keys();
                 return Err(Failure::invalid(
                     "key",
                     if generated.is_empty() {
@@ -258,126 +249,145 @@ impl Engine {
             tracing::error!(%error, "the OS gave no random bytes");
             Failure::internal()
         })?;
-        let value = Value::String(STANDARD.encode(bytes));
-        let details = json!({ "secret": secret.id(), "key": key });
-        self.write_secret(
-            caller,
+        let write = ValuesWrite {
             secret,
-            "secret.generated",
-            details,
-            |_| Ok(()),
-            vec![(key.to_owned(), value)],
-        )
-        .await
+            action: "secret.generated",
+            details: json!({ "secret": secret.id(), "key": key }),
+            base: Base::Any,
+            values: vec![(key, Value::String(STANDARD.encode(bytes)))],
+        };
+        self.detached(caller, write).await
     }
 
-    /// Makes a previous version current again.
+    /// Makes a previous version current again. `version_id` is the request's, or why it
+    /// could not be read.
     pub async fn roll_back_secret(
         &self,
         caller: &Caller,
-        secret: SecretRef,
-        version_id: &str,
+        env: &str,
+        kind: &str,
+        version_id: Result<String, Failure>,
     ) -> Result<String, Failure> {
         require(caller, Action::WriteSecrets)?;
-        if version_id.trim().is_empty() {
+        let secret = SecretRef::parse(env, kind)?;
+        let to = version_id?;
+        if to.trim().is_empty() {
             return Err(Failure::invalid(
                 "version_id",
                 "name the version to make current",
             ));
         }
-        let store = &self.cloud()?.secrets;
         let id = secret.id();
-        let claim = self
-            .claim_secret(
-                caller,
-                secret,
-                version_id,
-                ROLLED_BACK,
-                json!({ "secret": id, "to": version_id }),
-            )
-            .await?;
-        let mut writing = false;
-        let outcome = async {
-            let listing = store
-                .versions(&id)
-                .await?
-                .ok_or_else(|| Failure::not_found(format!("the secret {id} does not exist")))?;
-            if !listing.versions.iter().any(|v| v.id == version_id) {
-                return Err(Failure::not_found(format!(
-                    "version_id: {id} has no version {version_id:?}"
-                )));
-            }
-            let current = listing.current().map(str::to_owned);
-            match current {
-                Some(current) if current == version_id => Ok(false),
-                Some(current) => {
-                    writing = true;
-                    store.make_current(&id, version_id, &current).await?;
-                    Ok(true)
-                }
-                None => Err(Failure::conflict(
-                    "the secret has no current version to replace",
-                )),
-            }
+        let listing = self
+            .cloud()?
+            .secrets
+            .versions(&id)
+            .await?
+            .ok_or_else(|| Failure::not_found(format!("the secret {id} does not exist")))?;
+        if !listing.versions.iter().any(|v| v.id == to) {
+            return Err(Failure::not_found(format!(
+                "version_id: {id} has no version {to:?}"
+            )));
         }
-        .await;
-        match outcome {
-            Ok(changed) => {
-                self.settle_claim(&claim, changed).await?;
-                Ok(version_id.to_owned())
+        let from = match listing.current() {
+            // Already current: nothing to change, nothing to record.
+            Some(current) if current == to => return Ok(to),
+            Some(current) => current.to_owned(),
+            None => {
+                return Err(Failure::conflict(
+                    "the secret has no current version to replace",
+                ))
             }
-            Err(failure) => {
-                self.abandon_claim(&claim, writing, &failure).await;
-                Err(failure)
+        };
+        let engine = self.clone();
+        let caller = caller.clone();
+        finish_detached(tokio::spawn(async move {
+            engine.roll_back(&caller, secret, &from, &to).await
+        }))
+        .await
+    }
+
+    async fn roll_back(
+        &self,
+        caller: &Caller,
+        secret: SecretRef,
+        from: &str,
+        to: &str,
+    ) -> Result<String, Failure> {
+        let id = secret.id();
+        let details = json!({ "secret": id, "from": from, "to": to });
+        let claim = self
+            .claim_secret(caller, secret, to, ROLLED_BACK, details)
+            .await?;
+        // `from` must still be current: AWS refuses to move the label from another version.
+        match self.cloud()?.secrets.make_current(&id, to, from).await {
+            Ok(()) => {
+                self.settle_claim(&claim).await?;
+                Ok(to.to_owned())
+            }
+            Err(error) => {
+                self.after_failed_write(&claim).await;
+                Err(error.into())
             }
         }
     }
 
-    /// The common path of every write of values: claim, read the current version, check it
-    /// with `check`, set `values` over it, write a new version, record and release.
-    async fn write_secret(
-        &self,
-        caller: &Caller,
-        secret: SecretRef,
-        action: &str,
-        details: Value,
-        check: impl FnOnce(Option<&SecretDocument>) -> Result<(), Failure>,
-        values: Vec<(String, Value)>,
-    ) -> Result<String, Failure> {
+    /// Runs a write to its end even if the request that asked for it goes away meanwhile,
+    /// so its claim is always settled or released.
+    async fn detached(&self, caller: &Caller, write: ValuesWrite) -> Result<String, Failure> {
+        let engine = self.clone();
+        let caller = caller.clone();
+        finish_detached(tokio::spawn(async move {
+            engine.write_values(&caller, write).await
+        }))
+        .await
+    }
+
+    /// Claims the secret, reads the current version, checks it against the write's base,
+    /// sets the write's values over it, writes a new version, then records and releases.
+    async fn write_values(&self, caller: &Caller, write: ValuesWrite) -> Result<String, Failure> {
         let store = &self.cloud()?.secrets;
-        let id = secret.id();
+        let id = write.secret.id();
         // The new version's id is its ClientRequestToken: the SDK's own retries of the
         // write reuse it, so a retried request makes no second version.
         let token = uuid::Uuid::new_v4().to_string();
         let claim = self
-            .claim_secret(caller, secret, &token, action, details)
+            .claim_secret(caller, write.secret, &token, write.action, write.details)
             .await?;
-        let mut writing = false;
-        let outcome = async {
-            let current = store.read(&id).await?;
-            check(current.as_ref())?;
+        let current = match store.read(&id).await {
+            Ok(current) => current,
+            Err(error) => {
+                self.release_claim(&claim).await;
+                return Err(error.into());
+            }
+        };
+        let merged = write.base.check(current.as_ref()).and_then(|()| {
             let mut object = match &current {
                 Some(document) => object_of(document)?,
                 None => Map::new(),
             };
-            object.extend(values);
-            let text = SecretText::new(Value::Object(object).to_string());
-            writing = true;
-            match current {
-                Some(_) => store.put(&id, &text, &token).await?,
-                None => store.create(&id, &text, &token).await?,
+            object.extend(write.values);
+            Ok(SecretText::new(Value::Object(object).to_string()))
+        });
+        let text = match merged {
+            Ok(text) => text,
+            Err(failure) => {
+                self.release_claim(&claim).await;
+                return Err(failure);
             }
-            Ok::<(), Failure>(())
-        }
-        .await;
-        match outcome {
+        };
+        let written = match current {
+            Some(_) => store.put(&id, &text, &token).await,
+            None => store.create(&id, &text, &token).await,
+        };
+        match written {
             Ok(()) => {
-                self.settle_claim(&claim, true).await?;
+                self.settle_claim(&claim).await?;
                 Ok(token)
             }
-            Err(failure) => {
-                self.abandon_claim(&claim, writing, &failure).await;
-                Err(failure)
+            Err(error) => {
+                self.after_failed_write(&claim).await;
+                Err(error.into())
             }
         }
     }
@@ -394,56 +404,53 @@ impl Engine {
     ) -> Result<SecretWriteRow, Failure> {
         let id = secret.id();
         let event = caller.event(action, secret.target(), details);
+        let event =
+            serde_json::to_string(&event).map_err(|e| super::unreadable("audit event", &e))?;
+        let in_progress = || {
+            Failure::conflict(format!(
+                "another change to {id} is in progress; try again in a moment"
+            ))
+        };
+        let mut tx = self.store().begin().await?;
+        if let Some(held) = secret_writes::find(&mut tx, &id).await? {
+            if held.expires_at > now_millis() {
+                return Err(in_progress());
+            }
+            drop(tx);
+            self.settle_uncertain(&held, true).await?;
+            tx = self.store().begin().await?;
+        }
+        // Timed from now, after any settling, so the whole claim is this change's own.
         let now = now_millis();
         let row = SecretWriteRow {
             secret_id: id.clone(),
             version_id: version_id.to_owned(),
-            event: serde_json::to_string(&event)
-                .map_err(|e| super::unreadable("audit event", &e))?,
+            event,
             started_at: now,
             expires_at: now + self.cloud()?.claim_millis,
         };
-        let mut tx = self.store().begin().await?;
-        if let Some(held) = secret_writes::find(&mut tx, &id).await? {
-            if held.expires_at > now {
-                return Err(Failure::conflict(format!(
-                    "another change to {id} is in progress; try again in a moment"
-                )));
-            }
-            drop(tx);
-            self.settle_expired(&held).await?;
-            tx = self.store().begin().await?;
-        }
         secret_writes::insert(&mut tx, &row)
             .await
             .map_err(|error| match error {
-                StoreError::Conflict(_) => Failure::conflict(format!(
-                    "another change to {id} is in progress; try again in a moment"
-                )),
+                StoreError::Conflict(_) => in_progress(),
                 other => other.into(),
             })?;
         tx.commit().await?;
         Ok(row)
     }
 
-    /// Records the claim's audit event (when something changed) and lets the claim go.
-    async fn settle_claim(&self, claim: &SecretWriteRow, changed: bool) -> Result<(), Failure> {
+    /// Records the claim's audit event and lets the claim go, in one transaction.
+    async fn settle_claim(&self, claim: &SecretWriteRow) -> Result<(), Failure> {
         let mut tx = self.store().begin().await?;
-        if secret_writes::delete(&mut tx, &claim.secret_id, &claim.version_id).await? && changed {
+        if secret_writes::delete(&mut tx, &claim.secret_id, &claim.version_id).await? {
             audit::record(&mut tx, event_of(claim, None)?).await?;
         }
         tx.commit().await?;
         Ok(())
     }
 
-    /// A change that failed. When the write itself went unanswered (`writing` and a
-    /// timeout), AWS may still have made it: the claim stays until it expires and is settled
-    /// by whoever finds it. Otherwise nothing was written and the claim goes.
-    async fn abandon_claim(&self, claim: &SecretWriteRow, writing: bool, failure: &Failure) {
-        use crate::model::failure::FailureKind;
-        if writing && failure.kind == FailureKind::UpstreamTimeout {
-            return;
-        }
+    /// Lets a claim go: nothing was written.
+    async fn release_claim(&self, claim: &SecretWriteRow) {
         let released = async {
             let mut tx = self.store().begin().await?;
             secret_writes::delete(&mut tx, &claim.secret_id, &claim.version_id).await?;
@@ -455,9 +462,22 @@ impl Engine {
         }
     }
 
-    /// Settles a claim whose holder is gone: if AWS holds its change, its event is recorded
-    /// (marked as recorded late); either way the claim goes.
-    async fn settle_expired(&self, held: &SecretWriteRow) -> Result<(), Failure> {
+    /// A write AWS did not confirm may still have been made (an earlier attempt of it may
+    /// have arrived): ask AWS now, and record or release accordingly. If AWS cannot say,
+    /// the claim stays until it expires and whoever finds it asks again.
+    async fn after_failed_write(&self, claim: &SecretWriteRow) {
+        if let Err(failure) = self.settle_uncertain(claim, false).await {
+            tracing::warn!(
+                secret = claim.secret_id,
+                error = %failure,
+                "cannot tell whether a secret write was made; its claim stays until it expires"
+            );
+        }
+    }
+
+    /// Settles a claim whose outcome is not known: if AWS holds its change, its event is
+    /// recorded (marked late when its holder is gone); either way the claim goes.
+    async fn settle_uncertain(&self, held: &SecretWriteRow, late: bool) -> Result<(), Failure> {
         let listing = self.cloud()?.secrets.versions(&held.secret_id).await?;
         let event: NewAuditEvent = serde_json::from_str(&held.event)
             .map_err(|e| super::unreadable("a pending secret change", &e))?;
@@ -470,11 +490,67 @@ impl Engine {
         });
         let mut tx = self.store().begin().await?;
         if secret_writes::delete(&mut tx, &held.secret_id, &held.version_id).await? && happened {
-            audit::record(&mut tx, event_of(held, Some(held.started_at))?).await?;
+            let late_since = late.then_some(held.started_at);
+            audit::record(&mut tx, event_of(held, late_since)?).await?;
         }
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// A write of values over the current version.
+#[derive(Debug)]
+struct ValuesWrite {
+    secret: SecretRef,
+    action: &'static str,
+    /// The audit event's details: key names, never values.
+    details: Value,
+    base: Base,
+    values: Vec<(String, Value)>,
+}
+
+/// Which current version a write may be made over.
+#[derive(Debug)]
+enum Base {
+    /// Exactly this one (`None`: the secret must not exist yet).
+    Exactly(Option<String>),
+    /// Whatever is current (or none).
+    Any,
+}
+
+impl Base {
+    fn check(&self, current: Option<&SecretDocument>) -> Result<(), Failure> {
+        let Base::Exactly(base) = self else {
+            return Ok(());
+        };
+        match (current, base) {
+            (None, None) => Ok(()),
+            (Some(current), Some(base)) if current.version_id == *base => Ok(()),
+            (None, Some(base)) => Err(Failure::conflict_on(
+                "base_version",
+                format!("the secret does not exist, so it has no version {base}"),
+            )),
+            (Some(current), base) => Err(Failure::conflict_on(
+                "base_version",
+                format!(
+                    "the secret changed since you read it: its current version is {}, not {}; \
+                     reload it and make your change again",
+                    current.version_id,
+                    base.as_deref().unwrap_or("none (it did not exist)")
+                ),
+            )),
+        }
+    }
+}
+
+/// The answer of a write run as its own task.
+async fn finish_detached(
+    task: tokio::task::JoinHandle<Result<String, Failure>>,
+) -> Result<String, Failure> {
+    task.await.unwrap_or_else(|error| {
+        tracing::error!(%error, "a secret write panicked");
+        Err(Failure::internal())
+    })
 }
 
 /// The claim's audit event; `late_since` marks one recorded after its holder was gone.

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{cluster::ClusterArgs, text_enum::text_enum};
+use super::{cluster::ClusterArgs, failure::Failure, text_enum::text_enum};
 
 /// The machines every cluster has (`deployments/cluster.nix`).
 pub const CLUSTER_MACHINES: [&str; 7] = [
@@ -147,6 +147,15 @@ impl DnsView {
     }
 }
 
+/// Machines, DNS and health of one cluster, read together; a part AWS could not give is
+/// its failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnAws {
+    pub machines: Result<MachinesView, Failure>,
+    pub dns: Result<DnsView, Failure>,
+    pub health: ClusterHealth,
+}
+
 /// A name as zones compare them: lower case, without the final dot.
 pub fn normalize_name(name: &str) -> String {
     name.trim().trim_end_matches('.').to_ascii_lowercase()
@@ -188,14 +197,21 @@ pub fn check_dns(
     let mut checks = Vec::new();
     for machine in CLUSTER_MACHINES {
         let name = format!("{}.{domain}", machine_record(machine));
-        let expected = machines
+        // The running instance if there is one, else any that still exists.
+        let instance = machines
             .iter()
-            .find(|m| m.name == machine && m.state != "terminated")
-            .and_then(|m| m.dns_address().map(str::to_owned));
+            .find(|m| m.name == machine && m.is_running())
+            .or_else(|| {
+                machines
+                    .iter()
+                    .find(|m| m.name == machine && m.state != "terminated")
+            });
+        let expected = instance.and_then(|m| m.dns_address().map(str::to_owned));
         let actual = find(&name, RecordType::A).map(|r| r.values.join(", "));
         let status = match (&actual, &expected) {
             (None, _) => RecordStatus::Missing,
-            (Some(_), None) => RecordStatus::Ok,
+            // A record for a machine that is gone (or has no address) points nowhere useful.
+            (Some(_), None) => RecordStatus::Stale,
             (Some(_), Some(address)) => {
                 let record = find(&name, RecordType::A)
                     .map(|r| r.values.clone())

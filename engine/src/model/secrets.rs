@@ -90,6 +90,15 @@ impl SecretKind {
         }
     }
 
+    /// The keys nixdeck makes values for itself.
+    pub fn generated_keys(self) -> Vec<&'static str> {
+        self.keys()
+            .iter()
+            .filter(|spec| spec.generated)
+            .map(|spec| spec.name)
+            .collect()
+    }
+
     /// The schema's entry for `key`, if it has one.
     pub fn key(self, key: &str) -> Option<&'static KeySpec> {
         self.keys().iter().find(|spec| spec.name == key)
@@ -263,6 +272,9 @@ pub struct SecretView {
     pub exists: bool,
     pub current_version: Option<String>,
     pub keys: Vec<SecretKeyState>,
+    /// Why the keys could not be read (the current version is not a JSON object).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
     /// Newest first.
     pub versions: Vec<SecretVersion>,
     /// Who last changed it through nixdeck, and when (epoch milliseconds).

@@ -4,10 +4,17 @@
 
 use aws_sdk_route53::types::RrType;
 use axum::http::{Method, StatusCode};
-use engine::store::{clusters, now_millis};
+use engine::{
+    model::cloud::CLUSTER_MACHINES,
+    store::{clusters, now_millis},
+};
 use serde_json::{json, Value};
 
-use crate::{aws_helpers::Aws, helpers::TestApp, job_helpers::call};
+use crate::{
+    aws_helpers::{get, Aws},
+    helpers::TestApp,
+    job_helpers::call,
+};
 
 /// Creates a cluster through the API and marks it deployed (its NixOps deployment exists),
 /// as a first deploy would.
@@ -42,16 +49,6 @@ fn staging(name: &str, index: u8, region: &str) -> Value {
     })
 }
 
-const MACHINES: [&str; 7] = [
-    "balancer",
-    "witness0",
-    "witness1",
-    "witness2",
-    "witness3",
-    "educator",
-    "multi-educator",
-];
-
 #[test]
 fn machines_are_found_by_their_nixops_tags_in_the_cluster_region() {
     testkit::block_on(async {
@@ -69,14 +66,7 @@ fn machines_are_found_by_their_nixops_tags_in_the_cluster_region() {
         aws.launch("eu-central-1", "alpha-old", "witness3").await;
         aws.launch("eu-west-1", "alpha", "educator").await;
 
-        let (status, alpha) = call(
-            &app,
-            &cookie,
-            Method::GET,
-            "/api/v1/clusters/alpha/machines",
-            None,
-        )
-        .await;
+        let (status, alpha) = get(&app, &cookie, "/api/v1/clusters/alpha/machines").await;
         assert_eq!(status, StatusCode::OK, "{alpha}");
         let names: Vec<&str> = alpha["machines"]
             .as_array()
@@ -103,14 +93,7 @@ fn machines_are_found_by_their_nixops_tags_in_the_cluster_region() {
         assert!(balancer["private_ip"].is_string(), "{balancer}");
         assert!(balancer["launched_at"].is_i64(), "{balancer}");
 
-        let (_, beta) = call(
-            &app,
-            &cookie,
-            Method::GET,
-            "/api/v1/clusters/beta/machines",
-            None,
-        )
-        .await;
+        let (_, beta) = get(&app, &cookie, "/api/v1/clusters/beta/machines").await;
         assert_eq!(beta["machines"].as_array().map(Vec::len), Some(1), "{beta}");
         assert_eq!(beta["machines"][0]["name"], "witness2");
         assert!(beta["machines"][0]["availability_zone"]
@@ -120,33 +103,17 @@ fn machines_are_found_by_their_nixops_tags_in_the_cluster_region() {
 
         // Answers are kept briefly; a refresh reads AWS again.
         aws.launch("eu-central-1", "alpha", "witness2").await;
-        let (_, cached) = call(
-            &app,
-            &cookie,
-            Method::GET,
-            "/api/v1/clusters/alpha/machines",
-            None,
-        )
-        .await;
+        let (_, cached) = get(&app, &cookie, "/api/v1/clusters/alpha/machines").await;
         assert_eq!(cached["machines"].as_array().map(Vec::len), Some(3));
-        let (_, fresh) = call(
+        let (_, fresh) = get(
             &app,
             &cookie,
-            Method::GET,
             "/api/v1/clusters/alpha/machines?refresh=true",
-            None,
         )
         .await;
         assert_eq!(fresh["machines"].as_array().map(Vec::len), Some(4));
 
-        let (status, _) = call(
-            &app,
-            &cookie,
-            Method::GET,
-            "/api/v1/clusters/nope/machines",
-            None,
-        )
-        .await;
+        let (status, _) = get(&app, &cookie, "/api/v1/clusters/nope/machines").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     })
 }
@@ -159,7 +126,7 @@ fn dns_records_are_ok_missing_or_stale_and_health_follows() {
         let cookie = app.sign_in().await;
         deployed(&app, &cookie, staging("alpha", 1, "eu-central-1")).await;
         let mut instances = Vec::new();
-        for machine in MACHINES {
+        for machine in CLUSTER_MACHINES {
             instances.push((machine, aws.launch("eu-central-1", "alpha", machine).await));
         }
         let zone = aws.zone("example.org.").await;
@@ -197,14 +164,7 @@ fn dns_records_are_ok_missing_or_stale_and_health_follows() {
         }
         // validator is missing.
 
-        let (status, dns) = call(
-            &app,
-            &cookie,
-            Method::GET,
-            "/api/v1/clusters/alpha/dns",
-            None,
-        )
-        .await;
+        let (status, dns) = get(&app, &cookie, "/api/v1/clusters/alpha/dns").await;
         assert_eq!(status, StatusCode::OK, "{dns}");
         assert_eq!(dns["enabled"], true);
         assert_eq!(dns["zone"], "example.org.");
@@ -233,14 +193,8 @@ fn dns_records_are_ok_missing_or_stale_and_health_follows() {
         assert_eq!(stale["actual"], "192.0.2.77");
 
         aws.stop("eu-central-1", &instances[2].1).await;
-        let (status, health) = call(
-            &app,
-            &cookie,
-            Method::GET,
-            "/api/v1/clusters/alpha/health?refresh=true",
-            None,
-        )
-        .await;
+        let (status, health) =
+            get(&app, &cookie, "/api/v1/clusters/alpha/health?refresh=true").await;
         assert_eq!(status, StatusCode::OK, "{health}");
         assert_eq!(health["status"], "degraded", "{health}");
         let reasons = health["reasons"].to_string();
@@ -270,28 +224,14 @@ fn dns_records_are_ok_missing_or_stale_and_health_follows() {
             "witness.alpha.example.org",
         )
         .await;
-        let (_, health) = call(
-            &app,
-            &cookie,
-            Method::GET,
-            "/api/v1/clusters/alpha/health?refresh=true",
-            None,
-        )
-        .await;
+        let (_, health) = get(&app, &cookie, "/api/v1/clusters/alpha/health?refresh=true").await;
         assert_eq!(health["status"], "healthy", "{health}");
 
         // Production has no DNS; a cluster never deployed has no health yet.
         let mut production = staging("prod", 3, "eu-central-1");
         production["env"] = json!("production");
         deployed(&app, &cookie, production).await;
-        let (_, dns) = call(
-            &app,
-            &cookie,
-            Method::GET,
-            "/api/v1/clusters/prod/dns",
-            None,
-        )
-        .await;
+        let (_, dns) = get(&app, &cookie, "/api/v1/clusters/prod/dns").await;
         assert_eq!(
             dns,
             json!({"enabled": false, "zone": null, "records": [], "checked_at": null})
@@ -305,14 +245,7 @@ fn dns_records_are_ok_missing_or_stale_and_health_follows() {
         )
         .await;
         assert_eq!(status, StatusCode::CREATED);
-        let (_, health) = call(
-            &app,
-            &cookie,
-            Method::GET,
-            "/api/v1/clusters/fresh/health",
-            None,
-        )
-        .await;
+        let (_, health) = get(&app, &cookie, "/api/v1/clusters/fresh/health").await;
         assert_eq!(health["status"], "unknown", "{health}");
 
         // A zone that does not exist is named.
@@ -320,14 +253,7 @@ fn dns_records_are_ok_missing_or_stale_and_health_follows() {
         elsewhere["domain"] = json!("gamma.example.net");
         elsewhere["dns_zone"] = json!("example.net.");
         deployed(&app, &cookie, elsewhere).await;
-        let (status, answer) = call(
-            &app,
-            &cookie,
-            Method::GET,
-            "/api/v1/clusters/gamma/dns",
-            None,
-        )
-        .await;
+        let (status, answer) = get(&app, &cookie, "/api/v1/clusters/gamma/dns").await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{answer}");
         assert!(
             answer["error"]

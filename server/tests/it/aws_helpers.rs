@@ -10,7 +10,7 @@ use aws_sdk_route53::types::{
 };
 use testkit::counterpart::Counterpart;
 
-use crate::helpers::TestApp;
+use crate::{helpers::TestApp, job_helpers::call};
 
 /// An image moto knows in every region.
 const IMAGE: &str = "ami-03cf127a";
@@ -193,4 +193,13 @@ pub fn settings(endpoint: &str, timeout: Duration) -> aws::Settings {
         endpoint: Some(endpoint.to_owned()),
         credentials: Some(("testing".to_owned(), "testing".to_owned())),
     }
+}
+
+/// A GET with the session cookie: the status and the parsed body.
+pub async fn get(
+    app: &TestApp,
+    cookie: &str,
+    path: &str,
+) -> (axum::http::StatusCode, serde_json::Value) {
+    call(app, cookie, axum::http::Method::GET, path, None).await
 }

@@ -4,7 +4,11 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::{aws_helpers::Aws, helpers::TestApp, job_helpers::call};
+use crate::{
+    aws_helpers::{get, Aws},
+    helpers::TestApp,
+    job_helpers::call,
+};
 
 const CLUSTER: &str = "/api/v1/secrets/staging/cluster";
 const CLUSTER_ID: &str = "staging/disciplina/cluster";
@@ -12,6 +16,13 @@ const OPENSSH: &str = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEA
 
 async fn edit(app: &TestApp, cookie: &str, path: &str, body: Value) -> (StatusCode, Value) {
     call(app, cookie, Method::PATCH, path, Some(body)).await
+}
+
+/// Creates the staging cluster secret with `body`; returns its first version.
+async fn created(app: &TestApp, cookie: &str, body: Value) -> String {
+    let (status, answer) = edit(app, cookie, CLUSTER, body).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    answer["version_id"].as_str().expect("version").to_owned()
 }
 
 async fn reveal(app: &TestApp, cookie: &str, key: &str) -> String {
@@ -35,7 +46,7 @@ fn a_secret_is_created_then_edited_in_part_keeping_the_other_keys() {
         let app = aws.app().await;
         let cookie = app.sign_in().await;
 
-        let (status, before) = call(&app, &cookie, Method::GET, CLUSTER, None).await;
+        let (status, before) = get(&app, &cookie, CLUSTER).await;
         assert_eq!(status, StatusCode::OK, "{before}");
         assert_eq!(before["exists"], false);
         assert_eq!(before["id"], CLUSTER_ID);
@@ -50,7 +61,7 @@ fn a_secret_is_created_then_edited_in_part_keeping_the_other_keys() {
         assert_eq!(status, StatusCode::OK, "{first}");
         let first = first["version_id"].as_str().expect("version").to_owned();
 
-        let (_, view) = call(&app, &cookie, Method::GET, CLUSTER, None).await;
+        let (_, view) = get(&app, &cookie, CLUSTER).await;
         assert_eq!(view["exists"], true);
         assert_eq!(view["current_version"], first.as_str());
         assert_eq!(
@@ -78,7 +89,7 @@ fn a_secret_is_created_then_edited_in_part_keeping_the_other_keys() {
             json!({"CommitteeSecret": "committee-one", "FaucetKey": "faucet-one"})
         );
 
-        let (_, view) = call(&app, &cookie, Method::GET, CLUSTER, None).await;
+        let (_, view) = get(&app, &cookie, CLUSTER).await;
         assert_eq!(view["current_version"], second.as_str());
         let versions = view["versions"].as_array().expect("versions");
         assert_eq!(versions.len(), 2, "{view}");
@@ -102,13 +113,13 @@ fn a_secret_is_created_then_edited_in_part_keeping_the_other_keys() {
             .send()
             .await
             .expect("put outside nixdeck");
-        let (_, view) = call(&app, &cookie, Method::GET, CLUSTER, None).await;
+        let (_, view) = get(&app, &cookie, CLUSTER).await;
         assert_eq!(
             view["keys"][2],
             json!({"name": "Legacy", "set": true, "known": false})
         );
 
-        let (_, list) = call(&app, &cookie, Method::GET, "/api/v1/secrets", None).await;
+        let (_, list) = get(&app, &cookie, "/api/v1/secrets").await;
         let ids: Vec<&str> = list
             .as_array()
             .expect("list")
@@ -134,14 +145,12 @@ fn an_edit_based_on_a_version_no_longer_current_is_refused_and_writes_nothing() 
         let aws = Aws::start().await;
         let app = aws.app().await;
         let cookie = app.sign_in().await;
-        let (_, first) = edit(
+        let first = created(
             &app,
             &cookie,
-            CLUSTER,
             json!({"values": {"FaucetKey": "one"}, "base_version": null}),
         )
         .await;
-        let first = first["version_id"].as_str().expect("version").to_owned();
         let (_, second) = edit(
             &app,
             &cookie,
@@ -259,7 +268,7 @@ fn bad_input_is_refused_naming_the_field_and_nothing_reaches_aws() {
             )
             .await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {answer}");
-            let (status, _) = call(&app, &cookie, Method::GET, path, None).await;
+            let (status, _) = get(&app, &cookie, path).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         }
         assert!(aws.versions(CLUSTER_ID).await.is_empty());
@@ -320,14 +329,7 @@ fn generate_reveal_and_roll_back_are_audited_by_key_name_only() {
         let aws = Aws::start().await;
         let app = aws.app().await;
         let cookie = app.sign_in().await;
-        let (_, first) = edit(
-            &app,
-            &cookie,
-            CLUSTER,
-            json!({"values": {"CommitteeSecret": "committee-before", "FaucetKey": "faucet-kept"}, "base_version": null}),
-        )
-        .await;
-        let first = first["version_id"].as_str().expect("version").to_owned();
+        let first = created(&app, &cookie, json!({"values": {"CommitteeSecret": "committee-before", "FaucetKey": "faucet-kept"}, "base_version": null})).await;
 
         let (status, generated) = call(
             &app,
@@ -358,15 +360,13 @@ fn generate_reveal_and_roll_back_are_audited_by_key_name_only() {
             reveal(&app, &cookie, "CommitteeSecret").await,
             "committee-before"
         );
-        let (_, view) = call(&app, &cookie, Method::GET, CLUSTER, None).await;
+        let (_, view) = get(&app, &cookie, CLUSTER).await;
         assert_eq!(view["current_version"], first.as_str());
 
-        let (_, audit) = call(
+        let (_, audit) = get(
             &app,
             &cookie,
-            Method::GET,
             "/api/v1/audit?target=secret:staging/disciplina/cluster",
-            None,
         )
         .await;
         let events = audit["events"].as_array().expect("events");
@@ -427,5 +427,104 @@ fn a_revealed_value_is_never_cached_nor_part_of_a_page() {
             assert_eq!(response.status(), StatusCode::OK, "{page}");
             assert!(!html.contains("faucet-on-no-page"), "{page} shows a value");
         }
+    })
+}
+
+#[test]
+fn a_viewer_is_refused_before_the_request_is_read_and_a_body_never_echoes_a_value() {
+    testkit::block_on(async {
+        let aws = Aws::start().await;
+        let app = aws.app().await;
+        let token = app
+            .engine
+            .create_token(&engine::commands::Caller::cli(), "looker", "viewer")
+            .await
+            .expect("token");
+        for (path, body) in [
+            (CLUSTER.to_owned(), r#"{"values": "not json"#),
+            ("/api/v1/secrets/qa/aws".to_owned(), r#"{"values": {}}"#),
+            (format!("{CLUSTER}/reveal"), "]["),
+        ] {
+            let method = if path == format!("{CLUSTER}/reveal") {
+                "POST"
+            } else {
+                "PATCH"
+            };
+            let request = axum::http::Request::builder()
+                .method(method)
+                .uri(&path)
+                .header("authorization", format!("Bearer {}", token.expose()))
+                .body(axum::body::Body::from(body))
+                .expect("request");
+            let (response, answer) = app.send(request).await;
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}: {answer}");
+        }
+        let cookie = app.sign_in().await;
+        let (status, answer) =
+            edit(&app, &cookie, CLUSTER, json!({"values": "hunter2-in-body"})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert_eq!(answer["field"], "body");
+        assert!(!answer.to_string().contains("hunter2"), "{answer}");
+    })
+}
+
+#[test]
+fn a_change_left_behind_by_a_crash_is_recorded_late_by_the_next_one() {
+    testkit::block_on(async {
+        let aws = Aws::start().await;
+        let app = aws.app().await;
+        let cookie = app.sign_in().await;
+        // A nixdeck that died after AWS made its version and before it recorded the event:
+        // its claim is still there, expired.
+        let token = "4b0d6c1e-1a7e-4c55-9f0e-2f8a6e3d1c01";
+        aws.secrets()
+            .create_secret()
+            .name(CLUSTER_ID)
+            .secret_string(json!({"FaucetKey": "before-the-crash"}).to_string())
+            .client_request_token(token)
+            .send()
+            .await
+            .expect("create");
+        let event = json!({
+            "actor": "github:alice",
+            "action": "secret.created",
+            "target": format!("secret:{CLUSTER_ID}"),
+            "details": {"secret": CLUSTER_ID, "keys": ["FaucetKey"], "via": "session"},
+            "source_addr": null,
+        });
+        testkit::execute(
+            &app.store,
+            &format!(
+                "insert into secret_writes (secret_id, version_id, event, started_at, expires_at) \
+                 values ('{CLUSTER_ID}', '{token}', '{event}', 1000, 2000)"
+            ),
+        )
+        .await;
+
+        let (status, answer) = edit(
+            &app,
+            &cookie,
+            CLUSTER,
+            json!({"values": {"CommitteeSecret": "after"}, "base_version": token}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        let (_, audit) = get(
+            &app,
+            &cookie,
+            &format!("/api/v1/audit?target=secret:{CLUSTER_ID}"),
+        )
+        .await;
+        let events = audit["events"].as_array().expect("events");
+        assert_eq!(events.len(), 2, "{audit}");
+        assert_eq!(events[0]["action"], "secret.changed");
+        assert_eq!(events[1]["action"], "secret.created");
+        assert_eq!(events[1]["actor"], "github:alice");
+        assert_eq!(events[1]["details"]["recorded_late"], true);
+        assert_eq!(events[1]["details"]["version"], token);
+        assert_eq!(
+            aws.current(CLUSTER_ID).await,
+            json!({"FaucetKey": "before-the-crash", "CommitteeSecret": "after"})
+        );
     })
 }

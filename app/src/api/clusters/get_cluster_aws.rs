@@ -1,25 +1,14 @@
-//! A cluster as AWS sees it: machines, DNS and health, each answered on its own so one
-//! part AWS cannot give does not hide the others. `refresh` reads AWS again.
+//! A cluster as AWS sees it: machines, DNS and health from one read of each; a part AWS
+//! could not give is its failure, so it does not hide the others. `refresh` reads AWS
+//! again instead of the short memory.
 
-use engine::model::cloud::{ClusterHealth, DnsView, MachinesView};
+use engine::model::cloud::OnAws;
 use leptos::prelude::*;
 
 use crate::api::ApiError;
 
 #[server]
-pub async fn get_machines(name: String, refresh: bool) -> Result<MachinesView, ApiError> {
+pub async fn get_on_aws(name: String, refresh: bool) -> Result<OnAws, ApiError> {
     let (engine, caller) = crate::api::door::caller().await?;
-    crate::api::door::answer(engine.machines(&caller, &name, refresh).await)
-}
-
-#[server]
-pub async fn get_dns(name: String, refresh: bool) -> Result<DnsView, ApiError> {
-    let (engine, caller) = crate::api::door::caller().await?;
-    crate::api::door::answer(engine.dns(&caller, &name, refresh).await)
-}
-
-#[server]
-pub async fn get_cluster_health(name: String, refresh: bool) -> Result<ClusterHealth, ApiError> {
-    let (engine, caller) = crate::api::door::caller().await?;
-    crate::api::door::answer(engine.cluster_health(&caller, &name, refresh).await)
+    crate::api::door::answer(engine.on_aws(&caller, &name, refresh).await)
 }

@@ -13,9 +13,7 @@ mod update_cluster;
 
 pub use create_cluster::{create_cluster, CreateCluster};
 pub use get_cluster::{get_cluster, ClusterPage, GetCluster};
-pub use get_cluster_aws::{
-    get_cluster_health, get_dns, get_machines, GetClusterHealth, GetDns, GetMachines,
-};
+pub use get_cluster_aws::{get_on_aws, GetOnAws};
 pub use list_cluster_healths::{list_cluster_healths, ListClusterHealths};
 pub use list_clusters::{list_clusters, ClusterRow, ClustersPage, ListClusters};
 pub use remove_cluster::{remove_cluster, RemoveCluster};

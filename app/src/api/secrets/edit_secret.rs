@@ -18,15 +18,11 @@ pub async fn edit_secret(
     #[server(default)] ssh_key: String,
     base_version: Option<String>,
 ) -> Result<String, ApiError> {
-    use engine::{
-        commands::SecretRef,
-        model::secrets::{SecretEdit, SecretValue},
-    };
+    use engine::model::secrets::{SecretEdit, SecretValue};
 
     use crate::api::door::answer;
 
     let (engine, caller) = crate::api::door::caller().await?;
-    let secret = answer(SecretRef::parse(&env, &kind))?;
     let mut values: BTreeMap<String, SecretValue> = text
         .into_iter()
         .filter(|(_, value)| !value.is_empty())
@@ -46,5 +42,5 @@ pub async fn edit_secret(
         values,
         base_version: base_version.filter(|v| !v.is_empty()),
     };
-    answer(engine.edit_secret(&caller, secret, &edit).await)
+    answer(engine.edit_secret(&caller, &env, &kind, Ok(edit)).await)
 }

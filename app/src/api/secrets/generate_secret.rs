@@ -6,11 +6,8 @@ use crate::api::ApiError;
 
 #[server]
 pub async fn generate_secret(env: String, kind: String, key: String) -> Result<String, ApiError> {
-    use engine::commands::SecretRef;
-
     use crate::api::door::answer;
 
     let (engine, caller) = crate::api::door::caller().await?;
-    let secret = answer(SecretRef::parse(&env, &kind))?;
-    answer(engine.generate_secret(&caller, secret, &key).await)
+    answer(engine.generate_secret(&caller, &env, &kind, Ok(key)).await)
 }

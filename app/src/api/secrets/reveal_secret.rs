@@ -11,8 +11,6 @@ pub async fn reveal_secret(
     kind: String,
     key: String,
 ) -> Result<SecretValue, ApiError> {
-    use engine::commands::SecretRef;
-
     use crate::api::door::answer;
 
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
@@ -22,6 +20,5 @@ pub async fn reveal_secret(
         );
     }
     let (engine, caller) = crate::api::door::caller().await?;
-    let secret = answer(SecretRef::parse(&env, &kind))?;
-    answer(engine.reveal_secret(&caller, secret, &key).await)
+    answer(engine.reveal_secret(&caller, &env, &kind, Ok(key)).await)
 }

@@ -10,11 +10,12 @@ pub async fn roll_back_secret(
     kind: String,
     version_id: String,
 ) -> Result<String, ApiError> {
-    use engine::commands::SecretRef;
-
     use crate::api::door::answer;
 
     let (engine, caller) = crate::api::door::caller().await?;
-    let secret = answer(SecretRef::parse(&env, &kind))?;
-    answer(engine.roll_back_secret(&caller, secret, &version_id).await)
+    answer(
+        engine
+            .roll_back_secret(&caller, &env, &kind, Ok(version_id))
+            .await,
+    )
 }

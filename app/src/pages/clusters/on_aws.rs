@@ -1,16 +1,17 @@
 //! A cluster as AWS sees it: its health and why, its machines (and the expected ones it
-//! lacks), and its DNS records (staging). Each part loads on its own after the page, so a
-//! slow or unreachable AWS shows as a message in its panel and holds nothing else back.
+//! lacks), and its DNS records (staging). It loads after the page, so a slow or unreachable
+//! AWS holds nothing else back, and a part AWS could not give shows why in its place.
 
 use engine::model::{
-    cloud::{ClusterHealth, DnsView, MachinesView, RecordStatus},
+    cloud::{ClusterHealth, DnsView, MachinesView, OnAws as OnAwsView, RecordStatus},
+    failure::Failure,
     time::format_utc,
 };
 use leptos::prelude::*;
 
 use crate::{
-    api::clusters::{get_cluster_health, get_dns, get_machines},
-    components::common::{button_class, ButtonTone, HealthBadge, Loaded, PANEL},
+    api::clusters::get_on_aws,
+    components::common::{button_class, ButtonTone, ErrorNotice, HealthBadge, Loaded, PANEL},
 };
 
 #[component]
@@ -21,9 +22,7 @@ pub fn OnAws(name: String) -> impl IntoView {
         let name = name.clone();
         move || (name.clone(), refreshes.get())
     };
-    let health = Resource::new(key.clone(), |(name, n)| get_cluster_health(name, n > 0));
-    let machines = Resource::new(key.clone(), |(name, n)| get_machines(name, n > 0));
-    let dns = Resource::new(key, |(name, n)| get_dns(name, n > 0));
+    let on_aws = Resource::new(key, |(name, n)| get_on_aws(name, n > 0));
     view! {
         <section class=format!("{PANEL} mt-4") aria-label="On AWS" data-testid="on-aws">
             <header class="mb-3 flex items-center gap-3">
@@ -32,12 +31,22 @@ pub fn OnAws(name: String) -> impl IntoView {
                     "Refresh"
                 </button>
             </header>
-            <Loaded resource=health view=|health: ClusterHealth| view! { <Health health /> } />
-            <h3 class="mb-2 mt-4 text-sm font-semibold">"Machines"</h3>
-            <Loaded resource=machines view=|view: MachinesView| view! { <Machines view /> } />
-            <h3 class="mb-2 mt-4 text-sm font-semibold">"DNS"</h3>
-            <Loaded resource=dns view=|view: DnsView| view! { <Dns view /> } />
+            <Loaded resource=on_aws view=|on: OnAwsView| view! {
+                <Health health=on.health />
+                <h3 class="mb-2 mt-4 text-sm font-semibold">"Machines"</h3>
+                {part(on.machines, |view| view! { <Machines view /> })}
+                <h3 class="mb-2 mt-4 text-sm font-semibold">"DNS"</h3>
+                {part(on.dns, |view| view! { <Dns view /> })}
+            } />
         </section>
+    }
+}
+
+/// A part as read, or why AWS could not give it.
+fn part<T, V: IntoView + 'static>(read: Result<T, Failure>, show: impl FnOnce(T) -> V) -> AnyView {
+    match read {
+        Ok(data) => show(data).into_any(),
+        Err(failure) => view! { <ErrorNotice message=failure.to_string() /> }.into_any(),
     }
 }
 
@@ -56,20 +65,25 @@ fn Health(health: ClusterHealth) -> impl IntoView {
     }
 }
 
+/// The heading row of a compact table.
+#[component]
+fn Headings(names: &'static [&'static str]) -> impl IntoView {
+    view! {
+        <thead class="text-xs uppercase text-slate-500">
+            <tr>
+                {names.iter().map(|name| view! { <th scope="col" class="py-1 pr-3">{*name}</th> }).collect_view()}
+            </tr>
+        </thead>
+    }
+}
+
 #[component]
 fn Machines(view: MachinesView) -> impl IntoView {
     let missing = view.missing.clone();
     view! {
         <div class="overflow-x-auto">
             <table class="min-w-full text-left text-sm" aria-label="Machines">
-                <thead class="text-xs uppercase text-slate-500">
-                    <tr>
-                        {["Machine", "Instance", "State", "Type", "Zone", "Private IP", "Public IP", "Launched"]
-                            .into_iter()
-                            .map(|h| view! { <th scope="col" class="py-1 pr-3">{h}</th> })
-                            .collect_view()}
-                    </tr>
-                </thead>
+                <Headings names=&["Machine", "Instance", "State", "Type", "Zone", "Private IP", "Public IP", "Launched"] />
                 <tbody class="divide-y divide-slate-100 font-mono text-xs dark:divide-slate-800">
                     {view.machines.into_iter().map(|m| view! {
                         <tr data-testid=format!("machine-{}", &m.name)>
@@ -108,14 +122,7 @@ fn Dns(view: DnsView) -> impl IntoView {
         <p class="mb-1 text-xs text-slate-500">{format!("Zone {}", view.zone.unwrap_or_default())}</p>
         <div class="overflow-x-auto">
             <table class="min-w-full text-left text-sm" aria-label="DNS records">
-                <thead class="text-xs uppercase text-slate-500">
-                    <tr>
-                        {["Name", "Type", "Expected", "Actual", "Status"]
-                            .into_iter()
-                            .map(|h| view! { <th scope="col" class="py-1 pr-3">{h}</th> })
-                            .collect_view()}
-                    </tr>
-                </thead>
+                <Headings names=&["Name", "Type", "Expected", "Actual", "Status"] />
                 <tbody class="divide-y divide-slate-100 font-mono text-xs dark:divide-slate-800">
                     {view.records.into_iter().map(|r| {
                         let tone = match r.status {

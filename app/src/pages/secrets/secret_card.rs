@@ -89,13 +89,7 @@ pub fn SecretCard(
         ("last changed", changed),
         ("clusters", readers),
     ];
-    let generated: Vec<&'static str> = secret
-        .kind
-        .keys()
-        .iter()
-        .filter(|spec| spec.generated)
-        .map(|spec| spec.name)
-        .collect();
+    let generated = secret.kind.generated_keys();
     let current = secret.current_version.clone();
     view! {
         <section class=PANEL aria-label=secret.id.clone() data-testid=testid>
@@ -108,6 +102,9 @@ pub fn SecretCard(
                 }}
             </header>
             <Facts rows=facts />
+            {secret.problem.clone().map(|problem| view! {
+                <p class="mt-2 text-sm text-red-700 dark:text-red-400">{problem}</p>
+            })}
             <p class="mt-2 text-xs text-slate-500">{readers_note(secret.env, secret.kind)}</p>
             <table class="mt-3 w-full text-sm" aria-label="Keys">
                 <tbody class="divide-y divide-slate-100 dark:divide-slate-800">

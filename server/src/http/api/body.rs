@@ -17,3 +17,21 @@ pub fn body<T: for<'de> Deserialize<'de> + Default>(raw: &str) -> Result<T, ApiE
         ))
     })
 }
+
+/// The same for bodies that may carry secret values: the error says where the body went
+/// wrong, never what it held (serde's messages quote the values they refuse).
+pub fn quiet_body<T: for<'de> Deserialize<'de> + Default>(raw: &str) -> Result<T, Failure> {
+    if raw.trim().is_empty() {
+        return Ok(T::default());
+    }
+    serde_json::from_str(raw).map_err(|e| {
+        Failure::invalid(
+            "body",
+            format!(
+                "the body is not valid JSON for this request (line {}, column {}); see the API's documentation for its shape",
+                e.line(),
+                e.column()
+            ),
+        )
+    })
+}

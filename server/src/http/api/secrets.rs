@@ -11,16 +11,13 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use engine::{
-    commands::SecretRef,
-    model::{
-        failure::Failure,
-        secrets::{SecretEdit, SecretValue, SecretView},
-    },
+use engine::model::{
+    failure::Failure,
+    secrets::{SecretEdit, SecretValue, SecretView},
 };
 use serde::{Deserialize, Serialize};
 
-use super::{body::body, caller::RequestCaller, ApiError};
+use super::{body::quiet_body, caller::RequestCaller, ApiError};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -64,8 +61,23 @@ pub async fn get_secret(
     RequestCaller(caller): RequestCaller,
     Path((env, kind)): Path<(String, String)>,
 ) -> Result<Json<SecretView>, ApiError> {
-    let secret = SecretRef::parse(&env, &kind)?;
-    Ok(Json(state.engine.secret(&caller, secret).await?))
+    Ok(Json(state.engine.secret(&caller, &env, &kind).await?))
+}
+
+/// The edit a body asks for, or why it cannot be read (the engine decides the permission
+/// before it looks at either).
+fn edit_of(raw: &str) -> Result<SecretEdit, Failure> {
+    let body: EditBody = quiet_body(raw)?;
+    let values = body
+        .values
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(key, value)| Ok((key.clone(), value_of(&key, value)?)))
+        .collect::<Result<_, Failure>>()?;
+    Ok(SecretEdit {
+        values,
+        base_version: body.base_version,
+    })
 }
 
 pub async fn edit_secret(
@@ -74,19 +86,10 @@ pub async fn edit_secret(
     Path((env, kind)): Path<(String, String)>,
     raw: String,
 ) -> Result<Json<VersionAnswer>, ApiError> {
-    let secret = SecretRef::parse(&env, &kind)?;
-    let body: EditBody = body(&raw)?;
-    let values = body
-        .values
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(key, value)| Ok((key.clone(), value_of(&key, value)?)))
-        .collect::<Result<_, Failure>>()?;
-    let edit = SecretEdit {
-        values,
-        base_version: body.base_version,
-    };
-    let version_id = state.engine.edit_secret(&caller, secret, &edit).await?;
+    let version_id = state
+        .engine
+        .edit_secret(&caller, &env, &kind, edit_of(&raw))
+        .await?;
     Ok(Json(VersionAnswer { version_id }))
 }
 
@@ -101,18 +104,25 @@ fn value_of(key: &str, value: serde_json::Value) -> Result<SecretValue, Failure>
     })
 }
 
+fn key_of(raw: &str) -> Result<String, Failure> {
+    Ok(quiet_body::<KeyBody>(raw)?.key.unwrap_or_default())
+}
+
 pub async fn reveal_secret(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
     Path((env, kind)): Path<(String, String)>,
     raw: String,
 ) -> Result<Response, ApiError> {
-    let secret = SecretRef::parse(&env, &kind)?;
-    let key = body::<KeyBody>(&raw)?.key.unwrap_or_default();
-    let value = state.engine.reveal_secret(&caller, secret, &key).await?;
+    let key = key_of(&raw);
+    let shown = key.clone().unwrap_or_default();
+    let value = state
+        .engine
+        .reveal_secret(&caller, &env, &kind, key)
+        .await?;
     Ok((
         [(header::CACHE_CONTROL, "no-store")],
-        Json(Revealed { key, value }),
+        Json(Revealed { key: shown, value }),
     )
         .into_response())
 }
@@ -123,9 +133,10 @@ pub async fn generate_secret(
     Path((env, kind)): Path<(String, String)>,
     raw: String,
 ) -> Result<Json<VersionAnswer>, ApiError> {
-    let secret = SecretRef::parse(&env, &kind)?;
-    let key = body::<KeyBody>(&raw)?.key.unwrap_or_default();
-    let version_id = state.engine.generate_secret(&caller, secret, &key).await?;
+    let version_id = state
+        .engine
+        .generate_secret(&caller, &env, &kind, key_of(&raw))
+        .await?;
     Ok(Json(VersionAnswer { version_id }))
 }
 
@@ -135,11 +146,10 @@ pub async fn roll_back_secret(
     Path((env, kind)): Path<(String, String)>,
     raw: String,
 ) -> Result<Json<VersionAnswer>, ApiError> {
-    let secret = SecretRef::parse(&env, &kind)?;
-    let version = body::<RollbackBody>(&raw)?.version_id.unwrap_or_default();
+    let version = quiet_body::<RollbackBody>(&raw).map(|body| body.version_id.unwrap_or_default());
     let version_id = state
         .engine
-        .roll_back_secret(&caller, secret, &version)
+        .roll_back_secret(&caller, &env, &kind, version)
         .await?;
     Ok(Json(VersionAnswer { version_id }))
 }
