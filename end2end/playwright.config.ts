@@ -7,6 +7,7 @@ import path from "node:path";
 import { localDeployer } from "./deployer/local";
 import { githubServers } from "./github/servers";
 import { awsEnv, motoServer } from "./aws/servers";
+import { builderDir, startBuilder } from "./builder/sshd";
 
 const port = Number(process.env.NIXDECK_E2E_PORT ?? 3457);
 const baseURL = `http://127.0.0.1:${port}`;
@@ -54,9 +55,14 @@ export default defineConfig({
     },
   ],
   webServer: inWorker ? [] : servers(),
+  // Stops the builder's sshd, which is not a web server Playwright would stop itself.
+  globalTeardown: "./builder/teardown.ts",
 });
 
-/** AWS (moto), the dashboard under test and the GitHub counterparts, started by the runner. */
+/**
+ * AWS (moto), the dashboard under test (with the builder's sshd) and the GitHub
+ * counterparts, started by the runner.
+ */
 function servers() {
   return [
     motoServer(),
@@ -74,6 +80,7 @@ function servers() {
         RUST_LOG: "warn",
         ...awsEnv(),
         ...localDeployer(workdir),
+        ...startBuilder(builderDir()),
       },
     },
     ...githubServers(binary, workdir),

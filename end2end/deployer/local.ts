@@ -60,5 +60,7 @@ export function localDeployer(workdir: string): Record<string, string> {
     NIXOPS_STANDIN_CONTROL: controlFile(workdir),
     // Each deploy pass takes a second, so a viewer sees the log arrive while it runs.
     NIXOPS_STANDIN_SLEEP: "1",
+    // A deployment made before nixdeck, for the Deployer page to adopt.
+    NIXOPS_STANDIN_DEPLOYMENTS: "deployer,e2e-legacy:21",
   };
 }

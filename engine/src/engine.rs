@@ -3,9 +3,9 @@
 //! and the live log feeds; its commands (`crate::commands`) take the caller and decide,
 //! validate, write, audit and queue in one place.
 
-use std::{collections::HashMap, sync::Arc};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
-use tokio::sync::Notify;
+use tokio::sync::{Mutex, Notify};
 use tokio_util::sync::CancellationToken;
 
 use crate::{
@@ -32,6 +32,8 @@ pub struct EngineConfig {
     pub streams_per_person: usize,
     /// The AWS side (secrets, machines, DNS); `None` where nixdeck runs without it.
     pub cloud: Option<Cloud>,
+    /// How often the builder (the host named `builder`, if any) is probed.
+    pub builder_probe_interval: Duration,
 }
 
 /// A handle to the engine; cheap to clone.
@@ -52,6 +54,11 @@ struct Inner {
     viewers: ViewerLimits,
     cloud: Option<Cloud>,
     cloud_caches: CloudCaches,
+    builder_probe_interval: Duration,
+    /// Held while the builder is probed, so probes never overlap.
+    probe_lock: Mutex<()>,
+    /// Asks the prober for a probe now.
+    probe_nudge: Notify,
     /// Cancelled when nixdeck stops: live streams end, the worker lets go of its jobs.
     stopping: CancellationToken,
 }
@@ -76,6 +83,9 @@ impl Engine {
                 viewers: ViewerLimits::new(config.streams_per_person.max(1)),
                 cloud: config.cloud,
                 cloud_caches: CloudCaches::default(),
+                builder_probe_interval: config.builder_probe_interval.max(Duration::from_secs(1)),
+                probe_lock: Mutex::new(()),
+                probe_nudge: Notify::new(),
                 stopping,
             }),
         }
@@ -113,6 +123,18 @@ impl Engine {
 
     pub(crate) fn cloud_caches(&self) -> &CloudCaches {
         &self.inner.cloud_caches
+    }
+
+    pub fn builder_probe_interval(&self) -> Duration {
+        self.inner.builder_probe_interval
+    }
+
+    pub(crate) fn probe_lock(&self) -> &Mutex<()> {
+        &self.inner.probe_lock
+    }
+
+    pub(crate) fn probe_nudge(&self) -> &Notify {
+        &self.inner.probe_nudge
     }
 
     pub(crate) fn viewers(&self) -> &ViewerLimits {

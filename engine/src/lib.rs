@@ -25,7 +25,11 @@ pub mod health;
 #[cfg(feature = "server")]
 pub mod jobs;
 #[cfg(feature = "server")]
+pub mod maintenance;
+#[cfg(feature = "server")]
 pub mod nixops;
+#[cfg(feature = "server")]
+pub mod probes;
 #[cfg(feature = "server")]
 pub mod store;
 

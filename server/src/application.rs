@@ -2,14 +2,14 @@
 //! with its hosts, the sign-in providers, the app state and the router. `serve` and the
 //! tests build it the same way; only the store (a file or a test database) differs.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use app::state::AppState;
 use axum::Router;
 use engine::{
     audit::AuditAnchor,
     exec::{Host, Transport},
-    nixops::DEPLOYER_HOST,
+    model::job::{BUILDER_HOST, DEPLOYER_HOST},
     store::Store,
     Engine, EngineConfig,
 };
@@ -54,12 +54,19 @@ impl Application {
         let engine = Engine::new(
             EngineConfig {
                 store: store.clone(),
-                hosts: vec![deployer_host(config)],
+                hosts: [Some(deployer_host(config)), builder_host(config)]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
                 deploys: config.deployer.deploy_settings(),
                 worker_id: uuid::Uuid::new_v4().to_string(),
                 max_parallel: MAX_PARALLEL_JOBS,
                 streams_per_person: STREAMS_PER_PERSON,
                 cloud: Some(config.aws.connect().await),
+                builder_probe_interval: config
+                    .builder
+                    .as_ref()
+                    .map_or(Duration::from_secs(60), |builder| builder.probe_interval),
             },
             stopping.clone(),
         );
@@ -88,12 +95,13 @@ impl Application {
         })
     }
 
-    /// Starts what runs beside the requests: the job worker, the membership re-check and
-    /// the writer of repeated refusals. Each ends when nixdeck stops; await the handles
+    /// Starts what runs beside the requests: the job worker, the builder's prober, the
+    /// membership re-check and the writer of repeated refusals. Each ends when nixdeck stops; await the handles
     /// then.
     pub fn start(&self) -> Vec<tokio::task::JoinHandle<()>> {
         vec![
             self.engine.spawn_worker(),
+            self.engine.spawn_builder_prober(),
             membership_recheck::spawn(
                 self.engine.store().clone(),
                 self.providers.clone(),
@@ -137,6 +145,18 @@ fn deployer_host(config: &Config) -> Host {
         work_dir: deployer.nixops_root.clone(),
         work_dir_hint: hint.to_owned(),
     }
+}
+
+/// The macOS builder as a named host, if configured.
+fn builder_host(config: &Config) -> Option<Host> {
+    let builder = config.builder.as_ref()?;
+    Some(Host {
+        name: BUILDER_HOST.to_owned(),
+        transport: Transport::Ssh(Box::new(builder.target.clone())),
+        work_dir: builder.work_dir.clone(),
+        work_dir_hint: "create it on the builder, or set NIXDECK_BUILDER_WORK_DIR to a directory                         the SSH user owns"
+            .to_owned(),
+    })
 }
 
 /// Leptos's own settings, fixed by how the site is built rather than configured.

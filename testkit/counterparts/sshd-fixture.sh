@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# A throwaway OpenSSH sshd on 127.0.0.1 for one test run: the deployer as nixdeck sees it.
+# A throwaway OpenSSH sshd on 127.0.0.1 for one test run: a host as nixdeck sees it.
 # It logs in the unprivileged user `nixdeck-test` (made by scripts/install-test-tools.sh)
-# with a key pair made for this run, and that user's sessions find the nixops stand-in
-# (testkit/counterparts/nixops-standin) first on PATH under the name `nixops`.
+# with a key pair made for this run, and that user's sessions find stand-ins first on PATH.
+# SSHD_FIXTURE_ROLE (in the environment of `start` or `run`) says which host it plays:
+#   deployer (default)  the NixOS deployer: the nixops stand-in (nixops-standin) as `nixops`,
+#                       the host stand-in (host-standin) as `systemctl` and `buildkite-agent`.
+#   builder             the macOS builder (nix-darwin): no nixops; the host stand-in as
+#                       sw_vers nix nix-channel darwin-rebuild launchctl buildkite-agent
+#                       nix-collect-garbage df sysctl sudo.
 #
 #   sshd-fixture.sh start DIR   set up DIR, start sshd, print what a client needs on stdout,
 #                               one KEY=VALUE a line (values may contain spaces; split at
@@ -19,7 +24,14 @@
 #     CONTROL=DIR/control.env        KEY=VALUE controls the stand-in reads on every call;
 #                                    rewrite it between runs (keep it readable: mode 644)
 #     NIXOPS_ROOT=DIR/home           owned by nixdeck-test: the /var/lib/nixops of the tests
+#                                    (in the builder role: the builder's working directory)
 #     NIXOPS_STATE_FILE=DIR/home/.nixops/deployments.nixops   the stand-in's deployments
+#     ROLE=deployer|builder
+#     HOST_RECORD=DIR/host-calls.jsonl   one JSON line per host stand-in invocation
+#     HOST_CONTROL=DIR/host-control.env  HOST_STANDIN_* controls, as CONTROL (mode 644)
+#     HOST_STATE=DIR/home/host-standin.json  the host stand-in's state (generations, agent)
+#   (The builder role prints RECORD, EXITS, CONTROL and NIXOPS_STATE_FILE too, so every
+#   client reads the same lines; no nixops runs there to write them.)
 #   sshd-fixture.sh stop DIR    stop that sshd and every process of its sessions (commands
 #                               left running after a dropped connection included); waits
 #                               until they are gone; quiet when nothing runs. DIR is kept.
@@ -31,8 +43,9 @@
 #                               and its sessions even if this shell was SIGKILLed (the
 #                               supervisor watches the same stdin); everything is reaped.
 #   sshd-fixture.sh check DIR   log in with the OpenSSH client and check that `nixops`
-#                               resolves to DIR/bin/nixops and the stand-in's variables are
-#                               set (prints `ok` or why not).
+#                               resolves to DIR/bin/nixops (builder: that there is none and
+#                               `darwin-rebuild` resolves to DIR/bin/darwin-rebuild) and the
+#                               stand-ins' variables are set (prints `ok` or why not).
 #
 # sshd runs under a small supervisor (python3 DIR/supervisor.py, a child subreaper) that
 # forwards SIGTERM to it and reaps at once every process sshd leaves behind (finished
@@ -43,7 +56,8 @@
 #
 # How the session gets its environment without touching the user's home (several fixtures
 # may run at once for the same user): `SetEnv` in this sshd's own config (OpenSSH >= 8.7)
-# sets PATH=DIR/bin:<the default path>, NIXOPS_STANDIN_RECORD, _EXITS, _CONTROL and _STATE.
+# sets PATH=DIR/bin:<the default path>, NIXOPS_STANDIN_RECORD, _EXITS, _CONTROL and _STATE
+# (deployer only), and HOST_STANDIN_RECORD, _CONTROL and _STATE.
 # SetEnv overrides sshd's default PATH, and the login shell (/bin/sh, dash) reads no startup
 # file for a command, so it reaches `ssh host 'command'` unchanged.
 # No AcceptEnv: like the real deployer's sshd, variables the client sends are ignored; the
@@ -54,13 +68,16 @@
 # above it must be traversable by nixdeck-test (DIR itself is made mode 755; a DIR under a
 # private directory such as /root is refused), and DIR's path must not contain white space,
 # quotes, backslashes or `%` (sshd_config would read them as syntax).
-# The DIR/control.env the fixture makes is empty; the stand-in reads it as nixdeck-test.
-# Starting again in a DIR used before makes new keys and a new port but keeps calls.jsonl,
-# exits.jsonl, control.env and the stand-in's deployments: use a fresh DIR per test.
+# The DIR/control.env and DIR/host-control.env the fixture makes are empty; the stand-ins
+# read them as nixdeck-test. Starting again in a DIR used before makes new keys, a new port
+# and a new DIR/bin, but keeps the records, the controls and the stand-ins' state: use a
+# fresh DIR per test.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 STANDIN=$HERE/nixops-standin
+HOST_STANDIN=$HERE/host-standin
+ROLE=${SSHD_FIXTURE_ROLE:-deployer}
 SSHD=/usr/sbin/sshd
 TEST_USER=nixdeck-test
 PY=/usr/bin/python3
@@ -71,17 +88,23 @@ die() { printf 'sshd-fixture: %s\n' "$*" >&2; exit 1; }
 usage() { die "usage: $0 start|run|stop|check DIR"; }
 
 [ $# -eq 2 ] || usage
+case $ROLE in
+  deployer) host_programs="systemctl buildkite-agent" ;;
+  builder) host_programs="sw_vers nix nix-channel darwin-rebuild launchctl buildkite-agent nix-collect-garbage df sysctl sudo" ;;
+  *) die "SSHD_FIXTURE_ROLE must be deployer or builder, not $ROLE" ;;
+esac
 cmd=$1
 dir=$2
 
 # The pids to stop: the listener (if it is this fixture's sshd), its descendants, and any
-# process whose environment carries this fixture's record path (session commands whose
-# connection is gone and that were reparented). Then TERM, wait, KILL what is left.
+# process whose environment carries one of this fixture's record paths (session commands
+# whose connection is gone and that were reparented). Then TERM, wait, KILL what is left.
 stop_all() {
   "$PY" - "$dir" <<'PY'
 import os, signal, sys, time
 d = sys.argv[1]
-marker = ("NIXOPS_STANDIN_RECORD=" + d + "/calls.jsonl").encode()
+markers = {("NIXOPS_STANDIN_RECORD=" + d + "/calls.jsonl").encode(),
+           ("HOST_STANDIN_RECORD=" + d + "/host-calls.jsonl").encode()}
 config = (d + "/sshd_config").encode()
 
 def alive(pid):
@@ -120,7 +143,7 @@ while todo:
             todo.append(c)
 for pid in procs:
     try:
-        if marker in open("/proc/%d/environ" % pid, "rb").read().split(b"\0"):
+        if markers.intersection(open("/proc/%d/environ" % pid, "rb").read().split(b"\0")):
             targets.add(pid)
     except OSError:
         pass
@@ -216,6 +239,16 @@ free_port() {
   "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# The stand-ins' variables, as SetEnv's quoted words (DIR holds no white space or quotes).
+standin_env() {
+  if [ "$ROLE" = deployer ]; then
+    printf ' "%s"' "NIXOPS_STANDIN_RECORD=$dir/calls.jsonl" "NIXOPS_STANDIN_EXITS=$dir/exits.jsonl" \
+      "NIXOPS_STANDIN_CONTROL=$dir/control.env" "NIXOPS_STANDIN_STATE=$dir/home/.nixops/deployments.nixops"
+  fi
+  printf ' "%s"' "HOST_STANDIN_RECORD=$dir/host-calls.jsonl" "HOST_STANDIN_CONTROL=$dir/host-control.env" \
+    "HOST_STANDIN_STATE=$dir/home/host-standin.json"
+}
+
 write_config() {
   local port=$1
   cat >"$dir/sshd_config" <<EOF
@@ -246,7 +279,7 @@ LoginGraceTime 20
 # Parallel tests open many connections and channels at once: lift the defaults (10).
 MaxStartups 100:30:200
 MaxSessions 100
-SetEnv "PATH=$dir/bin:$DEFAULT_PATH" "NIXOPS_STANDIN_RECORD=$dir/calls.jsonl" "NIXOPS_STANDIN_EXITS=$dir/exits.jsonl" "NIXOPS_STANDIN_CONTROL=$dir/control.env" "NIXOPS_STANDIN_STATE=$dir/home/.nixops/deployments.nixops"
+SetEnv "PATH=$dir/bin:$DEFAULT_PATH"$(standin_env)
 EOF
   # OpenSSH >= 9.8 penalises clients whose connections end badly (which fault tests do on
   # purpose); switch that off where the option exists.
@@ -263,6 +296,7 @@ start() {
   [ -x "$SSHD" ] || die "$SSHD is missing: run scripts/install-test-tools.sh"
   id -u "$TEST_USER" >/dev/null 2>&1 || die "user $TEST_USER is missing: run scripts/install-test-tools.sh"
   [ -f "$STANDIN" ] || die "$STANDIN is missing"
+  [ -f "$HOST_STANDIN" ] || die "$HOST_STANDIN is missing"
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd -P)
   case $dir in
@@ -280,14 +314,22 @@ start() {
   ssh-keygen -q -t ed25519 -N '' -C nixdeck-test-fixture-host -f "$dir/host_ed25519"
   ssh-keygen -q -t ed25519 -N '' -C nixdeck-test-fixture-client -f "$dir/client_ed25519"
   install -m 0644 "$dir/client_ed25519.pub" "$dir/authorized_keys"
+  # A new bin: a DIR used before in the other role must not keep that role's programs.
+  rm -rf "$dir/bin"
   install -d -m 0755 "$dir/bin"
-  install -m 0755 "$STANDIN" "$dir/bin/nixops"
+  [ "$ROLE" = builder ] || install -m 0755 "$STANDIN" "$dir/bin/nixops"
+  local program
+  for program in $host_programs; do
+    install -m 0755 "$HOST_STANDIN" "$dir/bin/$program"
+  done
   install -d -m 0755 -o "$TEST_USER" -g "$TEST_USER" "$dir/home"
-  for f in calls.jsonl exits.jsonl; do
+  for f in calls.jsonl exits.jsonl host-calls.jsonl; do
     [ -e "$dir/$f" ] || install -m 0644 -o "$TEST_USER" -g "$TEST_USER" /dev/null "$dir/$f"
   done
-  [ -e "$dir/control.env" ] || install -m 0644 /dev/null "$dir/control.env"
-  runuser -u "$TEST_USER" -- sh -c 'test -x "$1/bin/nixops" && test -r "$1/authorized_keys" && test -w "$1/home" && test -w "$1/calls.jsonl"' sh "$dir" ||
+  for f in control.env host-control.env; do
+    [ -e "$dir/$f" ] || install -m 0644 /dev/null "$dir/$f"
+  done
+  runuser -u "$TEST_USER" -- sh -c 'test -x "$1/bin/buildkite-agent" && test -r "$1/authorized_keys" && test -w "$1/home" && test -w "$1/calls.jsonl" && test -w "$1/host-calls.jsonl"' sh "$dir" ||
     die "$TEST_USER cannot reach $dir (is a directory above it private?)"
 
   local port pid sup attempt ready
@@ -347,23 +389,34 @@ start() {
     echo "CONTROL=$dir/control.env"
     echo "NIXOPS_ROOT=$dir/home"
     echo "NIXOPS_STATE_FILE=$dir/home/.nixops/deployments.nixops"
+    echo "ROLE=$ROLE"
+    echo "HOST_RECORD=$dir/host-calls.jsonl"
+    echo "HOST_CONTROL=$dir/host-control.env"
+    echo "HOST_STATE=$dir/home/host-standin.json"
   } >"$dir/fixture.env"
   cat "$dir/fixture.env"
 }
 
 check() {
   [ -f "$dir/fixture.env" ] || die "no $dir/fixture.env: was the fixture started?"
-  local port key got
+  local port key role got want
   port=$(sed -n 's/^SSH_PORT=//p' "$dir/fixture.env")
   key=$(sed -n 's/^SSH_KEY=//p' "$dir/fixture.env")
+  role=$(sed -n 's/^ROLE=//p' "$dir/fixture.env")
   # shellcheck disable=SC2016 # expanded by the remote shell
   got=$(ssh -F none -i "$key" -p "$port" -o BatchMode=yes -o IdentitiesOnly=yes \
     -o UserKnownHostsFile="$dir/known_hosts" -o StrictHostKeyChecking=yes \
     "$TEST_USER@127.0.0.1" \
-    'command -v nixops; echo "$NIXOPS_STANDIN_RECORD"; echo "$NIXOPS_STANDIN_CONTROL"') ||
+    'command -v nixops || echo -; command -v darwin-rebuild || echo -
+     echo "$NIXOPS_STANDIN_RECORD"; echo "$NIXOPS_STANDIN_CONTROL"
+     echo "$HOST_STANDIN_RECORD"; echo "$HOST_STANDIN_CONTROL"') ||
     die "ssh login failed (see $dir/sshd.log)"
-  local want
-  want=$(printf '%s\n%s\n%s' "$dir/bin/nixops" "$dir/calls.jsonl" "$dir/control.env")
+  if [ "$role" = builder ]; then
+    want=$(printf '%s\n' - "$dir/bin/darwin-rebuild" "" "" "$dir/host-calls.jsonl" "$dir/host-control.env")
+  else
+    want=$(printf '%s\n' "$dir/bin/nixops" - "$dir/calls.jsonl" "$dir/control.env" \
+      "$dir/host-calls.jsonl" "$dir/host-control.env")
+  fi
   [ "$got" = "$want" ] || die "unexpected session environment: $got"
   echo ok
 }

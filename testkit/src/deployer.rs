@@ -1,7 +1,9 @@
 //! A deployer for tests: a real OpenSSH sshd on 127.0.0.1 (started by
 //! `counterparts/sshd-fixture.sh run`) that logs in an unprivileged user whose PATH finds
-//! the recording `nixops` stand-in. Stopped, with everything its sessions started, when
-//! dropped (the fixture ends when its standard input closes).
+//! the recording `nixops` stand-in. Started as [`Role::Builder`] it plays the macOS builder
+//! instead (the host stand-in as `darwin-rebuild`, `launchctl`, `sudo`, ...; no `nixops`).
+//! Stopped, with everything its sessions started, when dropped (the fixture ends when its
+//! standard input closes).
 
 use std::{collections::HashMap, path::PathBuf, process::Stdio, time::Duration};
 
@@ -12,6 +14,26 @@ use tokio::{
 };
 
 use crate::counterpart::project_root;
+
+/// Which host the fixture plays (its `SSHD_FIXTURE_ROLE`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// The NixOS deployer: `nixops`, and the host stand-in as `systemctl` and
+    /// `buildkite-agent`.
+    Deployer,
+    /// The macOS builder: the host stand-in as `sw_vers`, `nix`, `darwin-rebuild`,
+    /// `launchctl`, `sudo` and the rest.
+    Builder,
+}
+
+impl Role {
+    fn name(self) -> &'static str {
+        match self {
+            Role::Deployer => "deployer",
+            Role::Builder => "builder",
+        }
+    }
+}
 
 pub struct Deployer {
     pub port: u16,
@@ -24,6 +46,8 @@ pub struct Deployer {
     record: PathBuf,
     exits: PathBuf,
     control: PathBuf,
+    host_record: PathBuf,
+    host_control: PathBuf,
     /// `[127.0.0.1]:PORT KEY`, for the OpenSSH client's `UserKnownHostsFile`.
     pub known_hosts: PathBuf,
     /// A git repository with a `master` branch, standing in for disciplina-nixops.
@@ -34,6 +58,10 @@ pub struct Deployer {
 
 impl Deployer {
     pub async fn start() -> Deployer {
+        Deployer::start_as(Role::Deployer).await
+    }
+
+    pub async fn start_as(role: Role) -> Deployer {
         // Under /tmp: every directory above it must be traversable by the SSH user.
         let dir = tempfile::Builder::new()
             .prefix("nixdeck-deployer-")
@@ -49,6 +77,7 @@ impl Deployer {
             .arg(&script)
             .arg("run")
             .arg(dir.path().join("sshd"))
+            .env("SSHD_FIXTURE_ROLE", role.name())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -95,15 +124,23 @@ impl Deployer {
             known_hosts: PathBuf::from(value("KNOWN_HOSTS")),
             exits: PathBuf::from(value("EXITS")),
             control: PathBuf::from(value("CONTROL")),
+            host_record: PathBuf::from(value("HOST_RECORD")),
+            host_control: PathBuf::from(value("HOST_CONTROL")),
             repo_url,
             _child: child,
             _dir: dir,
         }
     }
 
-    /// `user@127.0.0.1:port`, as NIXDECK_DEPLOYER_SSH takes it.
+    /// `user@127.0.0.1:port`, as NIXDECK_DEPLOYER_SSH (and NIXDECK_BUILDER_SSH) takes it.
     pub fn address(&self) -> String {
         format!("{}@127.0.0.1:{}", self.user, self.port)
+    }
+
+    /// The SSH user's directory for the tests (what `nixops_root` is): the builder's
+    /// NIXDECK_BUILDER_WORK_DIR.
+    pub fn home(&self) -> String {
+        self.nixops_root.clone()
     }
 
     /// Every `nixops` invocation so far: `{"argv", "cwd", "nixops_deployment", ...}`.
@@ -124,6 +161,17 @@ impl Deployer {
     /// Sets the stand-in's controls (`NIXOPS_STANDIN_*=...` lines) for the calls to come.
     pub fn control(&self, lines: &[&str]) {
         std::fs::write(&self.control, lines.join("\n") + "\n").expect("write controls");
+    }
+
+    /// Every host stand-in invocation so far (`sw_vers`, `launchctl`, `systemctl`, ...):
+    /// `{"program", "argv", "cwd", "time", "pid", "sudo"}`.
+    pub fn host_calls(&self) -> Vec<Value> {
+        read_json_lines(&self.host_record)
+    }
+
+    /// Sets the host stand-in's controls (`HOST_STANDIN_*=...` lines) for the calls to come.
+    pub fn host_control(&self, lines: &[&str]) {
+        std::fs::write(&self.host_control, lines.join("\n") + "\n").expect("write host controls");
     }
 }
 

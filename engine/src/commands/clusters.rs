@@ -16,7 +16,7 @@ use crate::{
         failure::Failure,
         job::{JobKind, JobView},
     },
-    store::{clusters, jobs as stored_jobs, now_millis, StoreError},
+    store::{clusters, jobs as stored_jobs, now_millis, StoreError, Tx},
 };
 
 /// What a change of arguments sets; `None` keeps the current value. The name cannot change
@@ -90,18 +90,9 @@ impl Engine {
             created_at: now,
             updated_at: now,
         };
-        let row = row_of(&view)?;
         let mut tx = self.store().begin().await?;
+        self.insert_cluster(&mut tx, &view).await?;
         let name = view.name();
-        if clusters::find_in(&mut tx, name).await?.is_some() {
-            return Err(Failure::conflict_on(
-                "name",
-                format!("a cluster named {name:?} exists already"),
-            ));
-        }
-        clusters::insert(&mut tx, &row)
-            .await
-            .map_err(index_conflict)?;
         audit::record(
             &mut tx,
             caller.event(
@@ -113,6 +104,24 @@ impl Engine {
         .await?;
         tx.commit().await?;
         Ok(view)
+    }
+
+    /// Stores a new cluster in `tx`; its name and index must be free.
+    pub(crate) async fn insert_cluster(
+        &self,
+        tx: &mut Tx,
+        view: &ClusterView,
+    ) -> Result<(), Failure> {
+        let row = row_of(view)?;
+        let name = view.name();
+        if clusters::find_in(tx, name).await?.is_some() {
+            return Err(Failure::conflict_on(
+                "name",
+                format!("a cluster named {name:?} exists already"),
+            ));
+        }
+        clusters::insert(tx, &row).await.map_err(index_conflict)?;
+        Ok(())
     }
 
     /// Changes some of a cluster's arguments; the others keep their values.

@@ -10,11 +10,12 @@ use crate::{
     audit,
     clusters::current,
     engine::Engine,
+    maintenance::{maintenance_plan, MaintenanceDirs},
     model::{
         access::{Action, Environment},
         cluster::{ClusterView, DEPLOYER_DEPLOYMENT},
         failure::Failure,
-        job::{JobKind, JobParams, JobState, JobView},
+        job::{JobKind, JobParams, JobState, JobView, MaintenanceParams, BUILDER_HOST},
     },
     nixops::plan_for,
     store::{clusters, jobs as stored, jobs::JobRow, now_millis, Tx},
@@ -163,8 +164,12 @@ impl Engine {
         let job = stored::find_in(&mut tx, job_id)
             .await?
             .ok_or_else(|| no_job(job_id))?;
-        let cluster = clusters::find_by_id_in(&mut tx, &job.cluster_id).await?;
-        require(caller, Action::cancel_job(cluster.map(|row| row.env)))?;
+        if job.kind.is_cluster_job() {
+            let cluster = clusters::find_by_id_in(&mut tx, &job.cluster_id).await?;
+            require(caller, Action::cancel_job(cluster.map(|row| row.env)))?;
+        } else {
+            require(caller, job.kind.action(Environment::Production))?;
+        }
         if job.state.is_final() {
             return Err(Failure::conflict(format!(
                 "job {job_id} has ended already ({})",
@@ -189,7 +194,7 @@ impl Engine {
             caller.event(
                 "job.cancel_requested",
                 format!("job:{job_id}"),
-                json!({ "cluster": job.cluster, "was": job.state }),
+                json!({ "cluster": job.cluster, "target": job_target(&job), "was": job.state }),
             ),
         )
         .await?;
@@ -209,10 +214,14 @@ impl Engine {
         let row = stored::find(self.store(), job_id)
             .await?
             .ok_or_else(|| no_job(job_id))?;
-        let cluster_env = clusters::find(self.store(), &row.cluster)
-            .await?
-            .filter(|cluster| cluster.id == row.cluster_id)
-            .map(|cluster| cluster.env);
+        let cluster_env = if row.kind.is_cluster_job() {
+            clusters::find(self.store(), &row.cluster)
+                .await?
+                .filter(|cluster| cluster.id == row.cluster_id)
+                .map(|cluster| cluster.env)
+        } else {
+            None
+        };
         let job = self.job_view(row).await?;
         let changes = self.changes_since_previous(&job).await?;
         Ok(JobDetails {
@@ -222,15 +231,16 @@ impl Engine {
         })
     }
 
-    /// Jobs newest first, of one cluster or all.
+    /// Jobs newest first, of one cluster or all, on one host or all.
     pub async fn jobs(
         &self,
         caller: &Caller,
         cluster: Option<&str>,
+        host: Option<&str>,
         limit: i64,
     ) -> Result<Vec<JobView>, Failure> {
         require(caller, Action::Read)?;
-        self.job_views(stored::list(self.store(), cluster, limit.clamp(1, 500)).await?)
+        self.job_views(stored::list(self.store(), cluster, host, limit.clamp(1, 500)).await?)
             .await
     }
 
@@ -262,7 +272,7 @@ impl Engine {
             requested_by: caller.actor().to_owned(),
             requested_via: caller.door,
             redeploy_of: redeploy_of.clone(),
-            host: crate::nixops::DEPLOYER_HOST.to_owned(),
+            host: kind.host().to_owned(),
             concurrency_key: format!("deployment:{name}"),
             exclusive: name == DEPLOYER_DEPLOYMENT,
             created_at: now_millis(),
@@ -286,6 +296,84 @@ impl Engine {
         tx.commit().await?;
         self.wake_worker();
         self.job_view(row).await
+    }
+}
+
+impl Engine {
+    /// Queues a maintenance job of the builder or the deployer, with its audit event, in
+    /// `tx`. Builder jobs run one at a time; the deployer's own deploy is a job on the
+    /// `deployer` deployment, so nothing runs beside it on the deployer.
+    pub(crate) async fn queue_maintenance(
+        &self,
+        mut tx: Tx,
+        caller: &Caller,
+        kind: JobKind,
+        params: MaintenanceParams,
+    ) -> Result<JobView, Failure> {
+        let host = kind.host();
+        let builder_dir = self.host(BUILDER_HOST).map(|host| host.work_dir.clone());
+        let plan = maintenance_plan(
+            kind,
+            &params,
+            MaintenanceDirs {
+                builder: builder_dir.as_deref().unwrap_or_default(),
+                deployer_checkout: &self.deploys().deployer_checkout,
+            },
+        );
+        let steps: Vec<String> = plan.steps.iter().map(|step| step.name.clone()).collect();
+        let on_deployer = kind == JobKind::DeployDeployer;
+        let row = JobRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            kind,
+            cluster: if on_deployer {
+                DEPLOYER_DEPLOYMENT.to_owned()
+            } else {
+                String::new()
+            },
+            cluster_id: String::new(),
+            state: JobState::Queued,
+            params: serde_json::to_string(&params)
+                .map_err(|e| super::unreadable("job parameters", &e))?,
+            requested_by: caller.actor().to_owned(),
+            requested_via: caller.door,
+            redeploy_of: None,
+            host: host.to_owned(),
+            concurrency_key: if on_deployer {
+                format!("deployment:{DEPLOYER_DEPLOYMENT}")
+            } else {
+                format!("host:{host}")
+            },
+            exclusive: on_deployer,
+            created_at: now_millis(),
+            started_at: None,
+            finished_at: None,
+            error: None,
+            lease_owner: None,
+            lease_expires_at: None,
+            cancel_requested_at: None,
+        };
+        stored::insert(&mut tx, &row, &steps).await?;
+        audit::record(
+            &mut tx,
+            caller.event(
+                &format!("job.{kind}_requested"),
+                format!("host:{host}"),
+                json!({ "job_id": row.id, "days": params.days }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        self.wake_worker();
+        self.job_view(row).await
+    }
+}
+
+/// What a job acts on, as the audit log names it: its cluster, or the host it maintains.
+pub(crate) fn job_target(job: &JobRow) -> &str {
+    if job.kind.is_cluster_job() {
+        &job.cluster
+    } else {
+        job.kind.host()
     }
 }
 

@@ -6,9 +6,11 @@
 //! thin adapter that parses, calls one command and maps its `Failure`.
 
 mod audit;
+mod builder;
 mod caller;
 mod cloud;
 mod clusters;
+mod deployer;
 mod jobs;
 mod logs;
 mod people;
@@ -16,8 +18,10 @@ mod secrets;
 mod system;
 mod tokens;
 
+pub use builder::BuilderJobRequest;
 pub use caller::{Caller, SYSTEM_ACTOR};
 pub use clusters::{ClusterRemoval, ClusterUpdate};
+pub(crate) use jobs::job_target;
 pub use jobs::{JobDetails, Requested};
 pub use logs::{LogStream, LOG_PAGE};
 pub use secrets::SecretRef;

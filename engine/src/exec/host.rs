@@ -3,7 +3,7 @@
 //! pinned host key) and its working directory, where run directories are kept. Errors name
 //! the host, so a message says which machine failed and how.
 
-use std::fmt;
+use std::{fmt, time::Duration};
 
 use super::{local::LocalSession, ssh::SshSession, SshTarget};
 
@@ -89,6 +89,24 @@ impl Host {
         }
     }
 
+    /// Runs one read-only command (a program and its arguments; a script is `sh -c SCRIPT
+    /// NAME ARGS...`) over one connection and answers its standard output, all within
+    /// `deadline`. Unlike a job's command it is not detached: it is for quick reads that
+    /// change nothing, and a non-zero exit is an error.
+    pub async fn read(&self, words: &[String], deadline: Duration) -> Result<String, HostError> {
+        let reading = async {
+            let session = self.connect().await?;
+            session.call(words).await.map_err(|kind| self.error(kind))
+        };
+        match tokio::time::timeout(deadline, reading).await {
+            Ok(answer) => answer,
+            Err(_) => Err(self.error(HostErrorKind::TimedOut(format!(
+                "no answer within {} s",
+                deadline.as_secs()
+            )))),
+        }
+    }
+
     pub(crate) async fn connect(&self) -> Result<Session, HostError> {
         match &self.transport {
             Transport::Local => Ok(Session::Local(LocalSession)),
@@ -117,8 +135,10 @@ pub struct HostError {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HostErrorKind {
-    /// No connection could be made (refused, timed out, name unknown).
+    /// No connection could be made (refused, name unknown).
     Unreachable(String),
+    /// The host did not answer in time (while connecting, signing in, or reading).
+    TimedOut(String),
     /// The host showed another key than the pinned one.
     HostKey,
     /// The host refused the key.
@@ -138,7 +158,7 @@ impl HostError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self.kind,
-            HostErrorKind::Unreachable(_) | HostErrorKind::Lost(_)
+            HostErrorKind::Unreachable(_) | HostErrorKind::TimedOut(_) | HostErrorKind::Lost(_)
         )
     }
 }
@@ -147,7 +167,9 @@ impl fmt::Display for HostError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let host = &self.host;
         match &self.kind {
-            HostErrorKind::Unreachable(why) => write!(f, "cannot reach {host}: {why}"),
+            HostErrorKind::Unreachable(why) | HostErrorKind::TimedOut(why) => {
+                write!(f, "cannot reach {host}: {why}")
+            }
             HostErrorKind::HostKey => write!(
                 f,
                 "the host key of {host} does not match its pinned key; refusing to connect"

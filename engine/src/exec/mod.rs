@@ -13,7 +13,7 @@ mod ssh;
 mod supervisor;
 
 pub use command::Command;
-pub use host::{Host, HostError, Transport};
+pub use host::{Host, HostError, HostErrorKind, Transport};
 pub use quote::redact_url_credentials;
 pub use run::{run, RunEnd, RunOutput, RunRequest, RunSignals, StdoutUse};
 pub use ssh::SshTarget;

@@ -140,7 +140,7 @@ impl SshSession {
         let connecting = client::connect(config, address, handler);
         let mut handle = match tokio::time::timeout(target.connect_timeout, connecting).await {
             Err(_) => {
-                return Err(HostErrorKind::Unreachable(format!(
+                return Err(HostErrorKind::TimedOut(format!(
                     "no answer within {} s",
                     target.connect_timeout.as_secs()
                 )))
@@ -165,7 +165,7 @@ impl SshSession {
         };
         let auth = tokio::time::timeout(target.connect_timeout, authenticating)
             .await
-            .map_err(|_| HostErrorKind::Unreachable("no answer while signing in".to_owned()))??;
+            .map_err(|_| HostErrorKind::TimedOut("no answer while signing in".to_owned()))??;
         if !auth.success() {
             return Err(HostErrorKind::Auth(format!(
                 "public key authentication as {} failed",

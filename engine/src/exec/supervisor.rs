@@ -63,7 +63,7 @@ fn words(action: &str, dir: &str, rest: Vec<String>) -> Vec<String> {
 }
 
 impl Session {
-    async fn call(&self, words: &[String]) -> Result<String, HostErrorKind> {
+    pub(super) async fn call(&self, words: &[String]) -> Result<String, HostErrorKind> {
         match self {
             Session::Local(local) => local.call(words).await,
             Session::Ssh(ssh) => ssh.call(words).await,

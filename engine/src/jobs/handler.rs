@@ -6,6 +6,7 @@
 use std::{future::Future, pin::Pin, sync::Arc};
 
 use crate::{
+    maintenance::MaintenanceJobs,
     model::job::{JobKind, JobState},
     nixops::ClusterJobs,
     store::{jobs::JobRow, StoreError, Tx},
@@ -54,5 +55,10 @@ pub fn handler_for(kind: JobKind) -> Arc<dyn JobHandler> {
         | JobKind::Stop
         | JobKind::Start
         | JobKind::Destroy => Arc::new(ClusterJobs),
+        JobKind::UpdateChannels
+        | JobKind::Rebuild
+        | JobKind::RestartAgent
+        | JobKind::CollectGarbage
+        | JobKind::DeployDeployer => Arc::new(MaintenanceJobs),
     }
 }

@@ -5,7 +5,7 @@ use crate::{
     engine::Engine,
     model::{
         failure::Failure,
-        job::{JobKind, JobParams, JobState, JobView, LogLine, StepView},
+        job::{JobKind, JobParams, JobState, JobView, LogLine, MaintenanceParams, StepView},
     },
     store::jobs::{self as stored, JobRow, LogRow},
 };
@@ -13,6 +13,12 @@ use crate::{
 impl JobRow {
     /// The arguments and versions the job was queued with.
     pub(crate) fn params(&self) -> Result<JobParams, Failure> {
+        serde_json::from_str(&self.params)
+            .map_err(|e| unreadable(&format!("parameters of job {}", self.id), &e))
+    }
+
+    /// What a maintenance job was queued with.
+    pub(crate) fn maintenance_params(&self) -> Result<MaintenanceParams, Failure> {
         serde_json::from_str(&self.params)
             .map_err(|e| unreadable(&format!("parameters of job {}", self.id), &e))
     }
@@ -30,11 +36,24 @@ impl Engine {
                 finished_at: step.finished_at,
             })
             .collect();
+        let cluster_job = row.kind.is_cluster_job();
+        let (params, maintenance) = if cluster_job {
+            (Some(row.params()?), None)
+        } else {
+            (None, Some(row.maintenance_params()?))
+        };
         Ok(JobView {
-            params: row.params()?,
+            params,
+            maintenance,
             id: row.id,
             kind: row.kind,
-            cluster: row.cluster,
+            target: if cluster_job {
+                row.cluster.clone()
+            } else {
+                row.kind.host().to_owned()
+            },
+            host: row.host,
+            cluster: cluster_job.then_some(row.cluster),
             state: row.state,
             steps,
             requested_by: row.requested_by,
@@ -61,14 +80,17 @@ impl Engine {
         &self,
         job: &JobView,
     ) -> Result<Vec<String>, Failure> {
-        let earlier = stored::list(self.store(), Some(&job.cluster), 200).await?;
+        let (Some(cluster), Some(params)) = (&job.cluster, &job.params) else {
+            return Ok(Vec::new());
+        };
+        let earlier = stored::list(self.store(), Some(cluster), None, 200).await?;
         let previous = earlier.into_iter().find(|row| {
             row.id < job.id
                 && matches!(row.kind, JobKind::Create | JobKind::Deploy)
                 && row.state == JobState::Succeeded
         });
         match previous {
-            Some(row) => Ok(job.params.changes_since(&row.params()?)),
+            Some(row) => Ok(params.changes_since(&row.params()?)),
             None => Ok(Vec::new()),
         }
     }

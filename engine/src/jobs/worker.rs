@@ -247,6 +247,7 @@ impl Engine {
                 format!("job:{}", job.id),
                 json!({
                     "cluster": job.cluster,
+                    "target": crate::commands::job_target(job),
                     "kind": job.kind,
                     "state": state,
                     "error": error,

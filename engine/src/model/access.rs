@@ -123,11 +123,14 @@ pub enum Action {
     ManageTokens,
     /// See who has signed in and end their sessions.
     ManageSessions,
+    /// Run the builder's maintenance (channels, rebuild, agent, garbage) and deploy the
+    /// deployer itself, and cancel those jobs.
+    MaintainHosts,
 }
 
 impl Action {
     /// Every action, for tests and documentation that walk the whole table.
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::Read,
         Action::Deploy(Environment::Staging),
         Action::Deploy(Environment::Production),
@@ -140,6 +143,7 @@ impl Action {
         Action::WriteSecrets,
         Action::ManageTokens,
         Action::ManageSessions,
+        Action::MaintainHosts,
     ];
 
     /// What cancelling a job takes: the cancel of its cluster's current environment, or,
@@ -164,7 +168,8 @@ pub fn minimum_role(action: Action) -> Role {
         | Action::ReadSecretValues
         | Action::WriteSecrets
         | Action::ManageTokens
-        | Action::ManageSessions => Role::Admin,
+        | Action::ManageSessions
+        | Action::MaintainHosts => Role::Admin,
     }
 }
 

@@ -26,19 +26,66 @@ text_enum! {
         Start = "start",
         /// Destroy the resources, delete the deployment, remove the directory.
         Destroy = "destroy",
+        /// The builder's `nix-channel --update`.
+        UpdateChannels = "update-channels",
+        /// The builder's `darwin-rebuild switch`.
+        Rebuild = "rebuild",
+        /// A restart of the builder's Buildkite agent.
+        RestartAgent = "restart-agent",
+        /// The builder's `nix-collect-garbage --delete-older-than <days>d`.
+        CollectGarbage = "collect-garbage",
+        /// `nixops deploy -d deployer`: the deployer deploys itself.
+        DeployDeployer = "deploy-deployer",
     }
 }
+
+/// The host the builder's jobs run on (and the target they show).
+pub const BUILDER_HOST: &str = "builder";
+/// The host every NixOps command runs on.
+pub const DEPLOYER_HOST: &str = "deployer";
 
 impl JobKind {
     /// What a person needs to start a job of this kind on a cluster of `env`: a create is
     /// a cluster's first deploy; reading the deployment's state is like a preview,
     /// stopping and starting machines like a deploy; destroying is managing clusters.
+    /// The builder's and the deployer's own jobs are maintenance of nixdeck's hosts,
+    /// whatever the environment.
     pub fn action(self, env: Environment) -> Action {
         match self {
             JobKind::Create | JobKind::Deploy => Action::Deploy(env),
             JobKind::Preview | JobKind::Info => Action::Preview(env),
             JobKind::Stop | JobKind::Start => Action::Deploy(env),
             JobKind::Destroy => Action::ManageClusters,
+            JobKind::UpdateChannels
+            | JobKind::Rebuild
+            | JobKind::RestartAgent
+            | JobKind::CollectGarbage
+            | JobKind::DeployDeployer => Action::MaintainHosts,
+        }
+    }
+
+    /// Whether the job acts on a cluster (rather than on the builder or the deployer).
+    pub fn is_cluster_job(self) -> bool {
+        matches!(
+            self,
+            JobKind::Create
+                | JobKind::Deploy
+                | JobKind::Preview
+                | JobKind::Info
+                | JobKind::Stop
+                | JobKind::Start
+                | JobKind::Destroy
+        )
+    }
+
+    /// The host the job's commands run on.
+    pub fn host(self) -> &'static str {
+        match self {
+            JobKind::UpdateChannels
+            | JobKind::Rebuild
+            | JobKind::RestartAgent
+            | JobKind::CollectGarbage => BUILDER_HOST,
+            _ => DEPLOYER_HOST,
         }
     }
 }
@@ -173,12 +220,25 @@ pub struct StepView {
     pub finished_at: Option<i64>,
 }
 
+/// What a maintenance job of the builder runs with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaintenanceParams {
+    /// Garbage collection deletes generations older than this many days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<u32>,
+}
+
 /// A job as shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobView {
     pub id: String,
     pub kind: JobKind,
-    pub cluster: String,
+    /// What the job acts on: its cluster, or the host it maintains (`builder`, `deployer`).
+    pub target: String,
+    /// The host its commands run on.
+    pub host: String,
+    /// Its cluster; `None` for the builder's and the deployer's own jobs.
+    pub cluster: Option<String>,
     pub state: JobState,
     pub steps: Vec<StepView>,
     pub requested_by: String,
@@ -191,7 +251,10 @@ pub struct JobView {
     pub error: Option<String>,
     /// The job whose arguments a redeploy repeated.
     pub redeploy_of: Option<String>,
-    pub params: JobParams,
+    /// The arguments and versions a cluster job runs with.
+    pub params: Option<JobParams>,
+    /// What a maintenance job runs with.
+    pub maintenance: Option<MaintenanceParams>,
 }
 
 text_enum! {

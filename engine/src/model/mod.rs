@@ -4,13 +4,16 @@
 pub mod access;
 pub mod ansi;
 pub mod audit;
+pub mod builder;
 pub mod cloud;
 pub mod cluster;
 pub mod dependencies;
+pub mod deployer;
 pub mod failure;
 pub mod health;
 pub mod host;
 pub mod job;
+pub mod report;
 pub mod secrets;
 pub mod sign_in;
 pub mod theme;

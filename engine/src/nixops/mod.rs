@@ -3,11 +3,13 @@
 //! validated cluster arguments (`plan`); and the job handler that runs those plans on the
 //! deployer (`handler`).
 
+mod adopt;
 mod export;
 mod handler;
 mod plan;
 mod plans;
 
+pub use adopt::{adoption_from_export, Adoption};
 pub use export::parse_deployer_export;
 pub use handler::ClusterJobs;
 pub use plan::{
@@ -16,8 +18,7 @@ pub use plan::{
 };
 pub use plans::plan_for;
 
-/// The host every NixOps command runs on.
-pub const DEPLOYER_HOST: &str = "deployer";
+pub use crate::model::job::DEPLOYER_HOST;
 
 /// Where NixOps keeps each cluster's clone on the deployer, and what is cloned.
 #[derive(Clone, PartialEq, Eq)]
@@ -26,6 +27,8 @@ pub struct DeploySettings {
     pub nixops_root: String,
     /// The disciplina-nixops repository.
     pub repo_url: String,
+    /// The deployer's own checkout, where `nixops deploy -d deployer` runs.
+    pub deployer_checkout: String,
 }
 
 /// The repository URL may carry credentials: shown redacted.
@@ -37,6 +40,7 @@ impl std::fmt::Debug for DeploySettings {
                 "repo_url",
                 &crate::exec::redact_url_credentials(&self.repo_url),
             )
+            .field("deployer_checkout", &self.deployer_checkout)
             .finish()
     }
 }

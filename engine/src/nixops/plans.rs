@@ -30,5 +30,11 @@ pub fn plan_for(kind: JobKind, params: &JobParams, root: &str, repo_url: &str) -
         JobKind::Stop => stop_plan(root, name),
         JobKind::Start => start_plan(root, name),
         JobKind::Destroy => destroy_plan(root, name),
+        // Not a cluster's: their plans are `maintenance::maintenance_plan`'s.
+        JobKind::UpdateChannels
+        | JobKind::Rebuild
+        | JobKind::RestartAgent
+        | JobKind::CollectGarbage
+        | JobKind::DeployDeployer => Plan { steps: Vec::new() },
     }
 }

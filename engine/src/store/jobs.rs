@@ -189,18 +189,21 @@ pub async fn find_in(tx: &mut Tx, id: &str) -> Result<Option<JobRow>, StoreError
     Ok(row)
 }
 
-/// Jobs newest first, of one cluster or of all, at most `limit`.
+/// Jobs newest first, of one cluster or of all, on one host or on all, at most `limit`.
 pub async fn list(
     store: &Store,
     cluster: Option<&str>,
+    host: Option<&str>,
     limit: i64,
 ) -> Result<Vec<JobRow>, StoreError> {
     let query = format!(
-        "select {JOB_COLUMNS} from jobs where ($1 is null or cluster = $1) order by id desc limit $2"
+        "select {JOB_COLUMNS} from jobs where ($1 is null or cluster = $1) \
+         and ($2 is null or host = $2) order by id desc limit $3"
     );
     let rows = on_conn!(pool store, conn => {
         sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(query))
             .bind(cluster)
+            .bind(host)
             .bind(limit)
             .fetch_all(conn)
             .await?

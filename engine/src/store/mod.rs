@@ -9,6 +9,7 @@ mod rows;
 
 pub mod api_tokens;
 pub mod audit_events;
+pub mod builder_probes;
 pub mod clusters;
 pub mod jobs;
 pub mod secret_writes;

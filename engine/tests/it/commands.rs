@@ -62,7 +62,7 @@ async fn an_operator_cannot_redeploy_a_cluster_made_production_since(store: Stor
         .expect_err("production");
     assert_eq!(refused.kind, FailureKind::Forbidden);
     let queued = engine
-        .jobs(&admin(), Some("alpha"), 10)
+        .jobs(&admin(), Some("alpha"), None, 10)
         .await
         .expect("jobs");
     assert_eq!(queued.len(), 1, "nothing was queued");
@@ -70,7 +70,10 @@ async fn an_operator_cannot_redeploy_a_cluster_made_production_since(store: Stor
     // An admin's redeploy keeps the current arguments and says what they changed.
     let redeploy = engine.redeploy(&admin(), &old.id).await.expect("admin may");
     assert_eq!(redeploy.job.kind, JobKind::Deploy);
-    assert_eq!(redeploy.job.params.args.env, Environment::Production);
+    assert_eq!(
+        redeploy.job.params.expect("a cluster job").args.env,
+        Environment::Production
+    );
     assert!(
         redeploy
             .changes
@@ -189,7 +192,7 @@ async fn refusals_name_their_field_and_change_nothing(store: Store) {
     assert_eq!(missing.kind, FailureKind::NotFound);
     assert_eq!(engine.clusters(&admin()).await.expect("list").len(), 1);
     assert!(engine
-        .jobs(&admin(), None, 10)
+        .jobs(&admin(), None, None, 10)
         .await
         .expect("jobs")
         .is_empty());

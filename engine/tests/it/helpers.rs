@@ -22,11 +22,13 @@ pub fn engine(store: &Store) -> Engine {
             deploys: DeploySettings {
                 nixops_root: "/var/lib/nixops".to_owned(),
                 repo_url: "https://example.com/disciplina-nixops.git".to_owned(),
+                deployer_checkout: "/var/lib/nixops/deployer/disciplina-nixops".to_owned(),
             },
             worker_id: "worker-1".to_owned(),
             max_parallel: 1,
             streams_per_person: 2,
             cloud: None,
+            builder_probe_interval: std::time::Duration::from_secs(60),
         },
         CancellationToken::new(),
     )

@@ -190,7 +190,7 @@ async fn jobs_are_listed_newest_first_per_cluster(store: Store) {
     let second = deploy(&engine, "alpha", true).await;
     engine.deploy(&admin(), "beta", false).await.expect("job");
     let alpha: Vec<String> = engine
-        .jobs(&admin(), Some("alpha"), 10)
+        .jobs(&admin(), Some("alpha"), None, 10)
         .await
         .expect("list")
         .into_iter()
@@ -198,7 +198,11 @@ async fn jobs_are_listed_newest_first_per_cluster(store: Store) {
         .collect();
     assert_eq!(alpha, [second, first]);
     assert_eq!(
-        engine.jobs(&admin(), None, 10).await.expect("list").len(),
+        engine
+            .jobs(&admin(), None, None, 10)
+            .await
+            .expect("list")
+            .len(),
         3
     );
 }

@@ -28,12 +28,14 @@ async fn enum_columns_refuse_unknown_values(store: Store) {
         "update clusters set env = 'prod'".to_owned(),
         "update clusters set state = 'gone'".to_owned(),
         format!("update jobs set state = 'done' where id = '{id}'"),
-        format!("update jobs set kind = 'rebuild' where id = '{id}'"),
+        format!("update jobs set kind = 'reboot' where id = '{id}'"),
         format!("update jobs set requested_via = 'email' where id = '{id}'"),
         format!("update job_steps set state = 'maybe' where job_id = '{id}'"),
         format!("insert into job_log (job_id, seq, stream, at, text) values ('{id}', 1, 'stdin', 0, 'x')"),
         "insert into users (id, provider, subject, login, name, role, created_at, last_seen_at) \
          values ('u', 'github', '1', 'a', 'A', 'root', 0, 0)".to_owned(),
+        "insert into builder_probes (id, checked_at, reachable, reason) \
+         values ('p', 0, false, 'bored')".to_owned(),
     ] {
         assert!(refused(&store, &statement).await, "accepted: {statement}");
     }

@@ -30,6 +30,8 @@ pub struct DeployerSettings {
     pub target: DeployerTarget,
     pub nixops_root: String,
     pub repo_url: String,
+    /// The deployer's own checkout (`nixops deploy -d deployer` runs there).
+    pub deployer_checkout: String,
 }
 
 impl DeployerSettings {
@@ -38,6 +40,7 @@ impl DeployerSettings {
         DeploySettings {
             nixops_root: self.nixops_root.clone(),
             repo_url: self.repo_url.clone(),
+            deployer_checkout: self.deployer_checkout.clone(),
         }
     }
 }
@@ -49,6 +52,7 @@ impl std::fmt::Debug for DeployerSettings {
             .field("target", &self.target)
             .field("nixops_root", &self.nixops_root)
             .field("repo_url", &super::database_url::redact(&self.repo_url))
+            .field("deployer_checkout", &self.deployer_checkout)
             .finish()
     }
 }
@@ -99,6 +103,21 @@ impl Layers<'_> {
                     Origin::Default,
                 );
                 DEFAULT_REPO_URL.to_owned()
+            }
+        };
+        let deployer_checkout = match self.given(&settings::DEPLOYER_CHECKOUT) {
+            Some(raw) => {
+                let path = raw.text();
+                if !path.starts_with('/') || path.chars().any(char::is_control) {
+                    return Err(raw.invalid(format!("{path:?} must be an absolute path")));
+                }
+                report.show_raw(&raw);
+                path.trim_end_matches('/').to_owned()
+            }
+            None => {
+                let path = format!("{nixops_root}/deployer/disciplina-nixops");
+                report.show(&settings::DEPLOYER_CHECKOUT, &path, Origin::Default);
+                path
             }
         };
         let keepalive = match &keepalive {
@@ -170,6 +189,7 @@ impl Layers<'_> {
             target,
             nixops_root,
             repo_url,
+            deployer_checkout,
         })
     }
 }

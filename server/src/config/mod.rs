@@ -4,6 +4,7 @@
 //! the variable and the problem. Nothing else in the program reads the environment.
 
 mod aws_settings;
+mod builder;
 mod database_url;
 mod deployer;
 mod error;
@@ -20,6 +21,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
+pub use builder::BuilderSettings;
 pub use database_url::DatabaseUrl;
 pub use deployer::{DeployerSettings, DeployerTarget};
 pub use error::ConfigError;
@@ -69,6 +71,8 @@ pub struct Config {
     pub oidc: Option<OidcSettings>,
     /// Where the runbook's commands run (`NIXDECK_DEPLOYER_*`, `NIXDECK_NIXOPS_*`).
     pub deployer: DeployerSettings,
+    /// The macOS builder, if configured (`NIXDECK_BUILDER_*`).
+    pub builder: Option<BuilderSettings>,
     /// How AWS is reached (`NIXDECK_AWS_*`, and the standard AWS chain).
     pub aws: ::aws::Settings,
     /// The configuration file that was read, if any.
@@ -116,6 +120,7 @@ impl Config {
         let github = layers.github(&mut report)?;
         let oidc = layers.oidc(&mut report)?;
         let deployer = layers.deployer(&mut report)?;
+        let builder = layers.builder(&mut report)?;
         let aws = layers.aws(&mut report)?;
         let local_mode = github.is_none() && oidc.is_none();
         if local_mode && !listen.ip().is_loopback() {
@@ -146,6 +151,7 @@ impl Config {
             github,
             oidc,
             deployer,
+            builder,
             aws,
             file: file.map(Path::to_path_buf),
             report,

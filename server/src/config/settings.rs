@@ -28,6 +28,7 @@ pub enum Section {
     GitHub,
     Oidc,
     Deployer,
+    Builder,
     Aws,
 }
 
@@ -38,6 +39,7 @@ impl Section {
             Section::GitHub => "sign-in with GitHub",
             Section::Oidc => "sign-in with OpenID Connect",
             Section::Deployer => "the deployer",
+            Section::Builder => "the macOS builder",
             Section::Aws => "AWS (credentials come from the standard AWS chain)",
         }
     }
@@ -89,6 +91,14 @@ pub const DEPLOYER_KEEPALIVE: Setting = plain("NIXDECK_DEPLOYER_KEEPALIVE", Sect
 pub const NIXOPS_ROOT: Setting = plain("NIXDECK_NIXOPS_ROOT", Section::Deployer);
 /// May carry credentials (`https://user:token@...`): shown redacted.
 pub const NIXOPS_REPO_URL: Setting = plain("NIXDECK_NIXOPS_REPO_URL", Section::Deployer);
+pub const DEPLOYER_CHECKOUT: Setting = plain("NIXDECK_DEPLOYER_CHECKOUT", Section::Deployer);
+
+pub const BUILDER_SSH: Setting = plain("NIXDECK_BUILDER_SSH", Section::Builder);
+pub const BUILDER_SSH_KEY: Setting = plain("NIXDECK_BUILDER_SSH_KEY", Section::Builder);
+pub const BUILDER_HOST_KEY: Setting = plain("NIXDECK_BUILDER_HOST_KEY", Section::Builder);
+pub const BUILDER_WORK_DIR: Setting = plain("NIXDECK_BUILDER_WORK_DIR", Section::Builder);
+pub const BUILDER_PROBE_INTERVAL: Setting =
+    plain("NIXDECK_BUILDER_PROBE_INTERVAL", Section::Builder);
 
 pub const AWS_REGION: Setting = plain("NIXDECK_AWS_REGION", Section::Aws);
 pub const AWS_TIMEOUT: Setting = plain("NIXDECK_AWS_TIMEOUT", Section::Aws);
@@ -97,7 +107,7 @@ pub const AWS_TIMEOUT: Setting = plain("NIXDECK_AWS_TIMEOUT", Section::Aws);
 pub const AWS_ENDPOINT_URL: Setting = plain("AWS_ENDPOINT_URL", Section::Aws);
 
 /// Every setting, in the order `check-config` shows them.
-pub const SETTINGS: [&Setting; 29] = [
+pub const SETTINGS: [&Setting; 35] = [
     &LISTEN,
     &PUBLIC_URL,
     &ALLOWED_HOSTS,
@@ -123,6 +133,12 @@ pub const SETTINGS: [&Setting; 29] = [
     &DEPLOYER_KEEPALIVE,
     &NIXOPS_ROOT,
     &NIXOPS_REPO_URL,
+    &DEPLOYER_CHECKOUT,
+    &BUILDER_SSH,
+    &BUILDER_SSH_KEY,
+    &BUILDER_HOST_KEY,
+    &BUILDER_WORK_DIR,
+    &BUILDER_PROBE_INTERVAL,
     &AWS_REGION,
     &AWS_TIMEOUT,
     &AWS_ENDPOINT_URL,

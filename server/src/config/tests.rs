@@ -459,3 +459,82 @@ fn nixops_paths_and_repository_are_checked() {
     .expect("config");
     assert_eq!(config.deployer.nixops_root, "/srv/nixops");
 }
+
+#[test]
+fn a_builder_is_optional_and_its_address_keys_and_interval_are_checked() {
+    let config = Config::from_sources(None, &env(&[])).expect("defaults");
+    assert!(config.builder.is_none());
+    assert_eq!(
+        config.deployer.deployer_checkout,
+        "/var/lib/nixops/deployer/disciplina-nixops"
+    );
+
+    let dir = tempfile::tempdir().expect("dir");
+    let key = dir.path().join("id_ed25519");
+    let made = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&key)
+        .status()
+        .expect("ssh-keygen");
+    assert!(made.success());
+    let public = std::fs::read_to_string(key.with_extension("pub")).expect("public key");
+    let key_path = key.to_str().expect("UTF-8");
+    let with = |pairs: &[(&str, &str)]| {
+        let mut all = vec![
+            ("NIXDECK_BUILDER_SSH", "administrator@mac.internal"),
+            ("NIXDECK_BUILDER_SSH_KEY", key_path),
+            ("NIXDECK_BUILDER_HOST_KEY", public.trim()),
+        ];
+        for (name, value) in pairs {
+            all.retain(|(known, _)| known != name);
+            all.push((name, value));
+        }
+        Config::from_sources(None, &env(&all))
+    };
+    let builder = with(&[]).expect("config").builder.expect("a builder");
+    assert_eq!(builder.target.user, "administrator");
+    assert_eq!(builder.target.port, 22);
+    assert_eq!(builder.work_dir, "/Users/administrator");
+    assert_eq!(builder.probe_interval.as_secs(), 60);
+
+    for (pairs, variable) in [
+        (
+            &[("NIXDECK_BUILDER_SSH", "mac.internal")][..],
+            "NIXDECK_BUILDER_SSH",
+        ),
+        (
+            &[("NIXDECK_BUILDER_SSH", "administrator@mac:port")][..],
+            "NIXDECK_BUILDER_SSH",
+        ),
+        (
+            &[("NIXDECK_BUILDER_SSH_KEY", "/nonexistent/key")][..],
+            "NIXDECK_BUILDER_SSH_KEY",
+        ),
+        (
+            &[("NIXDECK_BUILDER_HOST_KEY", "ssh-ed25519 not-base64!")][..],
+            "NIXDECK_BUILDER_HOST_KEY",
+        ),
+        (
+            &[("NIXDECK_BUILDER_PROBE_INTERVAL", "0")][..],
+            "NIXDECK_BUILDER_PROBE_INTERVAL",
+        ),
+        (
+            &[("NIXDECK_BUILDER_WORK_DIR", "Users/admin")][..],
+            "NIXDECK_BUILDER_WORK_DIR",
+        ),
+    ] {
+        let error = error_of(with(pairs));
+        assert!(
+            error.starts_with(&format!("invalid {variable}:")),
+            "{pairs:?}: {error}"
+        );
+    }
+    let error = error_of(Config::from_sources(
+        None,
+        &env(&[("NIXDECK_BUILDER_SSH", "administrator@mac.internal")]),
+    ));
+    assert!(
+        error.starts_with("invalid NIXDECK_BUILDER_SSH_KEY: is required"),
+        "{error}"
+    );
+}

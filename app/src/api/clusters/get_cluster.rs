@@ -21,7 +21,7 @@ pub async fn get_cluster(name: String) -> Result<ClusterPage, ApiError> {
 
     let (engine, caller) = crate::api::door::caller().await?;
     let cluster = answer(engine.cluster(&caller, &name).await)?;
-    let jobs = answer(engine.jobs(&caller, Some(&name), 50).await)?;
+    let jobs = answer(engine.jobs(&caller, Some(&name), None, 50).await)?;
     Ok(ClusterPage {
         cluster,
         jobs,

@@ -28,7 +28,7 @@ pub async fn list_clusters() -> Result<ClustersPage, ApiError> {
     let clusters = answer(engine.clusters(&caller).await)?;
     let mut rows = Vec::new();
     for cluster in clusters {
-        let latest_job = answer(engine.jobs(&caller, Some(cluster.name()), 1).await)?
+        let latest_job = answer(engine.jobs(&caller, Some(cluster.name()), None, 1).await)?
             .into_iter()
             .next();
         rows.push(ClusterRow {

@@ -1,5 +1,6 @@
 //! Small building blocks every page uses, so each look is written once.
 
+mod amounts;
 mod badge;
 mod button;
 mod empty_state;
@@ -10,7 +11,8 @@ mod page_header;
 mod panel;
 mod table;
 
-pub use badge::{ClusterStateBadge, HealthBadge, JobStateBadge};
+pub use amounts::{format_age, format_bytes};
+pub use badge::{Badge, ClusterStateBadge, HealthBadge, JobStateBadge, Tone};
 pub use button::{button_class, Button, ButtonTone};
 pub use empty_state::EmptyState;
 pub use error_notice::ErrorNotice;

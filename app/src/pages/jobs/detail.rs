@@ -4,7 +4,7 @@
 //! on the cluster as it is now.
 
 use engine::model::{
-    access::Action as Permission,
+    access::{Action as Permission, Environment},
     job::{JobView, LogLine, LogPage, StepState, StepView, Stream},
     time::{format_duration, format_utc},
 };
@@ -47,21 +47,31 @@ pub fn JobDetailPage() -> impl IntoView {
 #[component]
 fn JobSummary(page: JobPage, cancel: ServerAction<CancelJob>) -> impl IntoView {
     let job = page.job.clone();
-    let may_cancel =
-        !job.state.is_final() && page.principal.may(Permission::cancel_job(page.cluster_env));
+    // A cluster's job is cancelled by who may change that cluster now; the builder's and
+    // the deployer's own jobs by who may maintain them.
+    let cancel_needs = if job.cluster.is_some() {
+        Permission::cancel_job(page.cluster_env)
+    } else {
+        job.kind.action(Environment::Production)
+    };
+    let may_cancel = !job.state.is_final() && page.principal.may(cancel_needs);
     let done = job
         .steps
         .iter()
         .filter(|s| matches!(s.state, StepState::Succeeded | StepState::Skipped))
         .count();
     let total = job.steps.len();
-    let cluster = job.cluster.clone();
+    let target = job.target.clone();
+    let target_page = match &job.cluster {
+        Some(cluster) => format!("/clusters/{cluster}"),
+        None => format!("/{}", job.target),
+    };
     let id = job.id.clone();
     view! {
         <header class="mb-4 flex flex-wrap items-center gap-3">
             <h1 class="text-2xl font-semibold tracking-tight">
                 {format!("{} of ", job.kind.as_str())}
-                <a href=format!("/clusters/{cluster}") class="font-mono text-indigo-700 hover:underline dark:text-indigo-300">{cluster.clone()}</a>
+                <a href=target_page class="font-mono text-indigo-700 hover:underline dark:text-indigo-300">{target}</a>
             </h1>
             <JobStateBadge state=job.state />
             {may_cancel.then(|| view! {

@@ -4,6 +4,7 @@
 mod builder;
 mod deployer;
 mod home;
+mod host_jobs;
 mod not_found;
 
 pub use builder::BuilderPage;

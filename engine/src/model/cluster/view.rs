@@ -55,6 +55,12 @@ pub fn cluster_after(
         JobKind::Preview | JobKind::Info | JobKind::Stop | JobKind::Start | JobKind::Destroy => {
             Keep
         }
+        // Maintenance of the builder or the deployer belongs to no cluster.
+        JobKind::UpdateChannels
+        | JobKind::Rebuild
+        | JobKind::RestartAgent
+        | JobKind::CollectGarbage
+        | JobKind::DeployDeployer => Keep,
     }
 }
 

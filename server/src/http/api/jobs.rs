@@ -21,6 +21,8 @@ use super::{
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
     cluster: Option<String>,
+    /// `builder` or `deployer`: the jobs whose commands run there.
+    host: Option<String>,
     limit: Option<i64>,
 }
 
@@ -33,7 +35,12 @@ pub async fn list_jobs(
     Ok(Json(
         state
             .engine
-            .jobs(&caller, query.cluster.as_deref(), limit)
+            .jobs(
+                &caller,
+                query.cluster.as_deref(),
+                query.host.as_deref(),
+                limit,
+            )
             .await?,
     ))
 }

@@ -3,9 +3,11 @@
 
 mod audit_events;
 mod body;
+mod builder;
 mod caller;
 mod cluster_cloud;
 mod clusters;
+mod deployer;
 mod error;
 mod event_stream;
 mod jobs;
@@ -57,6 +59,12 @@ pub fn routes() -> Router<AppState> {
             "/secrets/{env}/{kind}/rollback",
             post(secrets::roll_back_secret),
         )
+        .route("/builder", get(builder::get_builder))
+        .route("/builder/probe", post(builder::probe_builder))
+        .route("/builder/jobs", post(builder::start_builder_job))
+        .route("/deployer", get(deployer::get_deployer))
+        .route("/deployer/adopt", post(deployer::adopt))
+        .route("/deployer/deploys", post(deployer::deploy_deployer))
         .route("/jobs", get(jobs::list_jobs))
         .route("/jobs/{id}", get(jobs::get_job))
         .route("/jobs/{id}/log", get(jobs::job_log))
