@@ -31,6 +31,8 @@ export function localDeployer(workdir: string): Record<string, string> {
   const bare = path.join(workdir, "disciplina-nixops.git");
   mkdirSync(bin, { recursive: true });
   mkdirSync(root, { recursive: true });
+  // The clone of a deployment made by hand, before nixdeck (the runbook's step 1).
+  mkdirSync(path.join(root, "e2e-legacy", "disciplina-nixops"), { recursive: true });
   mkdirSync(path.join(work, "deployments"), { recursive: true });
   symlinkSync(standIn, path.join(bin, "nixops"));
   writeFileSync(path.join(work, "deployments", "cluster.nix"), "{ }\n");

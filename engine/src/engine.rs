@@ -14,6 +14,7 @@ use crate::{
     jobs::{feeds::LogFeeds, viewers::ViewerLimits},
     model::cloud::{MachinesView, ZoneRecord},
     nixops::DeploySettings,
+    probes::builder::BuilderOptions,
     store::Store,
 };
 
@@ -32,8 +33,8 @@ pub struct EngineConfig {
     pub streams_per_person: usize,
     /// The AWS side (secrets, machines, DNS); `None` where nixdeck runs without it.
     pub cloud: Option<Cloud>,
-    /// How often the builder (the host named `builder`, if any) is probed.
-    pub builder_probe_interval: Duration,
+    /// How the builder (the host named `builder`, if any) is probed and maintained.
+    pub builder: BuilderOptions,
 }
 
 /// A handle to the engine; cheap to clone.
@@ -54,7 +55,7 @@ struct Inner {
     viewers: ViewerLimits,
     cloud: Option<Cloud>,
     cloud_caches: CloudCaches,
-    builder_probe_interval: Duration,
+    builder: BuilderOptions,
     /// Held while the builder is probed, so probes never overlap.
     probe_lock: Mutex<()>,
     /// Asks the prober for a probe now.
@@ -83,7 +84,10 @@ impl Engine {
                 viewers: ViewerLimits::new(config.streams_per_person.max(1)),
                 cloud: config.cloud,
                 cloud_caches: CloudCaches::default(),
-                builder_probe_interval: config.builder_probe_interval.max(Duration::from_secs(1)),
+                builder: BuilderOptions {
+                    probe_interval: config.builder.probe_interval.max(Duration::from_secs(1)),
+                    ..config.builder
+                },
                 probe_lock: Mutex::new(()),
                 probe_nudge: Notify::new(),
                 stopping,
@@ -125,8 +129,8 @@ impl Engine {
         &self.inner.cloud_caches
     }
 
-    pub fn builder_probe_interval(&self) -> Duration {
-        self.inner.builder_probe_interval
+    pub fn builder_options(&self) -> &BuilderOptions {
+        &self.inner.builder
     }
 
     pub(crate) fn probe_lock(&self) -> &Mutex<()> {

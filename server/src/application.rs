@@ -2,7 +2,7 @@
 //! with its hosts, the sign-in providers, the app state and the router. `serve` and the
 //! tests build it the same way; only the store (a file or a test database) differs.
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 use app::state::AppState;
 use axum::Router;
@@ -10,6 +10,7 @@ use engine::{
     audit::AuditAnchor,
     exec::{Host, Transport},
     model::job::{BUILDER_HOST, DEPLOYER_HOST},
+    probes::builder::BuilderOptions,
     store::Store,
     Engine, EngineConfig,
 };
@@ -63,10 +64,14 @@ impl Application {
                 max_parallel: MAX_PARALLEL_JOBS,
                 streams_per_person: STREAMS_PER_PERSON,
                 cloud: Some(config.aws.connect().await),
-                builder_probe_interval: config
+                builder: config
                     .builder
                     .as_ref()
-                    .map_or(Duration::from_secs(60), |builder| builder.probe_interval),
+                    .map(|builder| BuilderOptions {
+                        probe_interval: builder.probe_interval,
+                        agent_label: builder.agent_label.clone(),
+                    })
+                    .unwrap_or_default(),
             },
             stopping.clone(),
         );

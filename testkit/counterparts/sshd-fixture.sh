@@ -7,7 +7,12 @@
 #                       the host stand-in (host-standin) as `systemctl` and `buildkite-agent`.
 #   builder             the macOS builder (nix-darwin): no nixops; the host stand-in as
 #                       sw_vers nix nix-channel darwin-rebuild launchctl buildkite-agent
-#                       nix-collect-garbage df sysctl sudo.
+#                       nix-collect-garbage df sysctl sudo readlink stat, and as setsid and
+#                       tail, so the base system is a Mac's where nixdeck's supervisor
+#                       depends on it: no setsid (Debian's is shadowed by one that fails
+#                       as a missing program does, exit 127) and BSD's tail (no --pid, -s
+#                       or --version). readlink and stat answer for the nix-darwin system
+#                       profile and run Debian's for anything else (see host-standin).
 #
 #   sshd-fixture.sh start DIR   set up DIR, start sshd, print what a client needs on stdout,
 #                               one KEY=VALUE a line (values may contain spaces; split at
@@ -29,7 +34,9 @@
 #     ROLE=deployer|builder
 #     HOST_RECORD=DIR/host-calls.jsonl   one JSON line per host stand-in invocation
 #     HOST_CONTROL=DIR/host-control.env  HOST_STANDIN_* controls, as CONTROL (mode 644)
-#     HOST_STATE=DIR/home/host-standin.json  the host stand-in's state (generations, agent)
+#     HOST_STATE=DIR/home/host-standin.json  the host stand-in's state (generations, agent);
+#                                    beside it buildkite-agent-start, the Mac agent's
+#                                    launchd script, made on the stand-in's first use
 #   (The builder role prints RECORD, EXITS, CONTROL and NIXOPS_STATE_FILE too, so every
 #   client reads the same lines; no nixops runs there to write them.)
 #   sshd-fixture.sh stop DIR    stop that sshd and every process of its sessions (commands
@@ -90,7 +97,8 @@ usage() { die "usage: $0 start|run|stop|check DIR"; }
 [ $# -eq 2 ] || usage
 case $ROLE in
   deployer) host_programs="systemctl buildkite-agent" ;;
-  builder) host_programs="sw_vers nix nix-channel darwin-rebuild launchctl buildkite-agent nix-collect-garbage df sysctl sudo" ;;
+  # setsid and tail: a Mac's (none, and BSD's), so nixdeck's fallbacks for them are what runs.
+  builder) host_programs="sw_vers nix nix-channel darwin-rebuild launchctl buildkite-agent nix-collect-garbage df sysctl sudo readlink stat setsid tail" ;;
   *) die "SSHD_FIXTURE_ROLE must be deployer or builder, not $ROLE" ;;
 esac
 cmd=$1

@@ -19,6 +19,16 @@ use crate::{
     store::{clusters, jobs as stored_jobs, now_millis, StoreError, Tx},
 };
 
+/// Where a new cluster comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum NewCluster {
+    /// Made in nixdeck; nothing exists on the deployer yet.
+    Created,
+    /// Adopted from a deployment the deployer has already; `defaulted` names what its
+    /// deployment did not set, which nixdeck's defaults fill in (and its next deploy sets).
+    Adopted { defaulted: Vec<String> },
+}
+
 /// What a change of arguments sets; `None` keeps the current value. The name cannot change
 /// (it names the NixOps deployment).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -76,15 +86,34 @@ impl Engine {
         version_overrides: &[(String, String)],
     ) -> Result<ClusterView, Failure> {
         require(caller, Action::ManageClusters)?;
+        self.record_cluster(caller, input, version_overrides, NewCluster::Created)
+            .await
+    }
+
+    /// Validates and records a new cluster with its audit event: a cluster to create
+    /// (its first deploy creates the NixOps deployment), or one adopted from the deployer
+    /// (its deployment exists and is deployed). The caller has been allowed already.
+    pub(crate) async fn record_cluster(
+        &self,
+        caller: &Caller,
+        input: &ClusterInput,
+        version_overrides: &[(String, String)],
+        origin: NewCluster,
+    ) -> Result<ClusterView, Failure> {
         let args = input.validate()?;
         let versions = pinned(version_overrides)?;
         let now = now_millis();
+        let adopted = matches!(origin, NewCluster::Adopted { .. });
         let view = ClusterView {
             id: uuid::Uuid::now_v7().to_string(),
             args,
             versions,
-            state: ClusterState::New,
-            on_deployer: false,
+            state: if adopted {
+                ClusterState::Deployed
+            } else {
+                ClusterState::New
+            },
+            on_deployer: adopted,
             last_error: None,
             created_by: caller.actor().to_owned(),
             created_at: now,
@@ -93,13 +122,19 @@ impl Engine {
         let mut tx = self.store().begin().await?;
         self.insert_cluster(&mut tx, &view).await?;
         let name = view.name();
-        audit::record(
-            &mut tx,
-            caller.event(
+        let (action, detail) = match origin {
+            NewCluster::Created => (
                 "cluster.created",
-                format!("cluster:{name}"),
                 json!({ "args": &view.args, "versions": &view.versions }),
             ),
+            NewCluster::Adopted { defaulted } => (
+                "cluster.adopted",
+                json!({ "args": &view.args, "versions": &view.versions, "defaulted": defaulted }),
+            ),
+        };
+        audit::record(
+            &mut tx,
+            caller.event(action, format!("cluster:{name}"), detail),
         )
         .await?;
         tx.commit().await?;
@@ -107,11 +142,7 @@ impl Engine {
     }
 
     /// Stores a new cluster in `tx`; its name and index must be free.
-    pub(crate) async fn insert_cluster(
-        &self,
-        tx: &mut Tx,
-        view: &ClusterView,
-    ) -> Result<(), Failure> {
+    async fn insert_cluster(&self, tx: &mut Tx, view: &ClusterView) -> Result<(), Failure> {
         let row = row_of(view)?;
         let name = view.name();
         if clusters::find_in(tx, name).await?.is_some() {
@@ -243,6 +274,9 @@ impl Engine {
 
 fn index_conflict(error: StoreError) -> Failure {
     match error {
+        StoreError::Conflict(what) if what == clusters::NAME_TAKEN => {
+            Failure::conflict_on("name", "a cluster with this name exists already")
+        }
         StoreError::Conflict(_) => Failure::conflict_on(
             "cluster_index",
             "another cluster on this deployer has this index",

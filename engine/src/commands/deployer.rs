@@ -2,16 +2,12 @@
 //! deployment as a cluster without running anything (admins), and the deployer deploying
 //! itself as a job that, by the queue's rule, runs alone on the deployer.
 
-use serde_json::json;
-
-use super::{require, Caller};
+use super::{clusters::NewCluster, require, Caller};
 use crate::{
-    audit,
-    clusters::pinned,
     engine::Engine,
     model::{
         access::Action,
-        cluster::{validate_cluster_name, ClusterState, ClusterView, DEPLOYER_DEPLOYMENT},
+        cluster::{validate_cluster_name, ClusterView, DEPLOYER_DEPLOYMENT},
         deployer::{parse_deployer_report, parse_nixops_list, DeployerView, KnownDeployment},
         failure::Failure,
         job::{JobKind, JobView, MaintenanceParams, DEPLOYER_HOST},
@@ -19,12 +15,12 @@ use crate::{
     },
     nixops::adoption_from_export,
     probes::{host_failure, run_script},
-    store::{clusters, now_millis},
+    store::clusters,
 };
 
 /// Reads NixOps' version and deployments, the state's volume and last commit, and the
 /// agent. `$1` is the NixOps root.
-const SCRIPT: &str = r#"section() { printf '@@ %s\n' "$1"; }
+const SCRIPT: &str = r#"section() { printf '\n@@ %s\n' "$1"; }
 root=$1
 section version; nixops --version 2>&1
 section list; nixops list 2>/dev/null
@@ -32,15 +28,21 @@ section store; df -Pk "$root" 2>/dev/null | tail -n 1
 section agent
 systemctl list-units --type=service --all --no-legend --plain 'buildkite-agent*' 2>/dev/null
 section agent-version; buildkite-agent --version 2>/dev/null
-section agent-config; cat /var/lib/buildkite-agent*/buildkite-agent.cfg 2>/dev/null | grep -E '^tags='
+section agent-config; grep -I -h -E '^tags=' /var/lib/buildkite-agent*/buildkite-agent.cfg 2>/dev/null
 section committed; git -c safe.directory='*' -C "$root/.nixops" log -1 --format=%ct 2>/dev/null
 exit 0
 "#;
 
-/// Lists the deployments and exports one (`$1`). The export holds the deployment's
-/// secrets: it is read into memory, never logged.
-const EXPORT_SCRIPT: &str = r#"section() { printf '@@ %s\n' "$1"; }
-section list; nixops list 2>/dev/null
+/// Lists the deployments and, if `$1` is one of them, exports it and says whether its
+/// clone is in the NixOps root (`$2`). The export holds the deployment's secrets: it is
+/// read into memory, never logged.
+const EXPORT_SCRIPT: &str = r#"section() { printf '\n@@ %s\n' "$1"; }
+list=$(nixops list 2>/dev/null)
+section list; printf '%s\n' "$list"
+printf '%s\n' "$list" |
+  awk -F'|' -v name="$1" '{ gsub(/^ +| +$/, "", $3) } $3 == name { found = 1 } END { exit !found }' ||
+  exit 0
+section checkout; [ -d "$2/$1/disciplina-nixops" ] && echo present
 section export; nixops export -d "$1" 2>/dev/null
 status=$?
 section status; echo "$status"
@@ -66,24 +68,29 @@ impl Engine {
             }
         };
         let facts = parse_deployer_report(&report);
+        view.nixops_version = facts.nixops_version;
+        view.state_free_bytes = facts.state_free_bytes;
+        view.agent = facts.agent;
+        view.state_committed_at = facts.state_committed_at;
+        let Some(deployments) = facts.deployments else {
+            view.error = Some(format!(
+                "nixops list answered nothing readable on {}",
+                host.describe()
+            ));
+            return Ok(view);
+        };
         let managed: Vec<String> = clusters::list(self.store())
             .await?
             .into_iter()
             .map(|row| row.name)
             .collect();
-        view.deployments = facts
-            .deployments
-            .unwrap_or_default()
+        view.deployments = deployments
             .into_iter()
             .map(|name| KnownDeployment {
                 managed: name == DEPLOYER_DEPLOYMENT || managed.contains(&name),
                 name,
             })
             .collect();
-        view.nixops_version = facts.nixops_version;
-        view.state_free_bytes = facts.state_free_bytes;
-        view.agent = facts.agent;
-        view.state_committed_at = facts.state_committed_at;
         Ok(view)
     }
 
@@ -109,7 +116,8 @@ impl Engine {
             ));
         }
         let host = self.deployer_host()?;
-        let report = run_script(host, EXPORT_SCRIPT, &[deployment])
+        let root = self.deploys().nixops_root.clone();
+        let report = run_script(host, EXPORT_SCRIPT, &[deployment, &root])
             .await
             .map_err(|error| host_failure(&error))?;
         let sections = Sections::parse(&report);
@@ -130,36 +138,31 @@ impl Engine {
                 ),
             ));
         }
-        let export = sections.lines("export").collect::<Vec<_>>().join("\n");
-        let adoption = adoption_from_export(deployment, &export)?;
-        drop(export);
+        let adoption = adoption_from_export(
+            deployment,
+            &sections.lines("export").collect::<Vec<_>>().join("\n"),
+        )?;
         let args = adoption.input.validate()?;
-        let versions = pinned(&adoption.versions)?;
-        let now = now_millis();
-        let view = ClusterView {
-            id: uuid::Uuid::now_v7().to_string(),
-            args,
-            versions,
-            state: ClusterState::Deployed,
-            on_deployer: true,
-            last_error: None,
-            created_by: caller.actor().to_owned(),
-            created_at: now,
-            updated_at: now,
-        };
-        let mut tx = self.store().begin().await?;
-        self.insert_cluster(&mut tx, &view).await?;
-        audit::record(
-            &mut tx,
-            caller.event(
-                "cluster.adopted",
-                format!("cluster:{deployment}"),
-                json!({ "args": &view.args, "versions": &view.versions }),
-            ),
+        // Its deploys run in its clone, which the runbook's first step made.
+        if sections.first("checkout") != Some("present") {
+            return Err(Failure::conflict_on(
+                "deployment",
+                format!(
+                    "{root}/{deployment}/disciplina-nixops does not exist on the deployer, and \
+                     nixdeck deploys {deployment} from there: clone disciplina-nixops there \
+                     first (the runbook's step 1)"
+                ),
+            ));
+        }
+        self.record_cluster(
+            caller,
+            &args.to_input(),
+            &adoption.versions,
+            NewCluster::Adopted {
+                defaulted: adoption.defaulted,
+            },
         )
-        .await?;
-        tx.commit().await?;
-        Ok(view)
+        .await
     }
 
     /// Queues `nixops deploy -d deployer` in the deployer's own checkout. It waits for

@@ -10,7 +10,7 @@ use crate::{
     audit,
     clusters::current,
     engine::Engine,
-    maintenance::{maintenance_plan, MaintenanceDirs},
+    maintenance::{maintenance_plan, MaintenanceTargets},
     model::{
         access::{Action, Environment},
         cluster::{ClusterView, DEPLOYER_DEPLOYMENT},
@@ -168,7 +168,7 @@ impl Engine {
             let cluster = clusters::find_by_id_in(&mut tx, &job.cluster_id).await?;
             require(caller, Action::cancel_job(cluster.map(|row| row.env)))?;
         } else {
-            require(caller, job.kind.action(Environment::Production))?;
+            require(caller, Action::MaintainHosts)?;
         }
         if job.state.is_final() {
             return Err(Failure::conflict(format!(
@@ -249,7 +249,7 @@ impl Engine {
     /// the decision was made on), wakes the worker and answers with the job.
     pub(crate) async fn queue(
         &self,
-        mut tx: Tx,
+        tx: Tx,
         caller: &Caller,
         cluster: &ClusterView,
         kind: JobKind,
@@ -262,35 +262,34 @@ impl Engine {
         let steps: Vec<String> = plan.steps.iter().map(|step| step.name.clone()).collect();
         let name = cluster.name();
         let row = JobRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            kind,
             cluster: name.to_owned(),
             cluster_id: cluster.id.clone(),
-            state: JobState::Queued,
-            params: serde_json::to_string(&params)
-                .map_err(|e| super::unreadable("job parameters", &e))?,
-            requested_by: caller.actor().to_owned(),
-            requested_via: caller.door,
             redeploy_of: redeploy_of.clone(),
-            host: kind.host().to_owned(),
             concurrency_key: format!("deployment:{name}"),
             exclusive: name == DEPLOYER_DEPLOYMENT,
-            created_at: now_millis(),
-            started_at: None,
-            finished_at: None,
-            error: None,
-            lease_owner: None,
-            lease_expires_at: None,
-            cancel_requested_at: None,
+            ..JobRow::queued(kind, caller, json_of(&params)?)
         };
-        stored::insert(&mut tx, &row, &steps).await?;
+        let detail = json!({ "job_id": row.id, "redeploy_of": redeploy_of });
+        self.enqueue(tx, caller, row, &steps, format!("cluster:{name}"), detail)
+            .await
+    }
+
+    /// Inserts `row` with its steps and its audit event (on `subject`, with `detail`),
+    /// commits `tx` (which holds what the decision was made on), wakes the worker and
+    /// answers with the job.
+    async fn enqueue(
+        &self,
+        mut tx: Tx,
+        caller: &Caller,
+        row: JobRow,
+        steps: &[String],
+        subject: String,
+        detail: serde_json::Value,
+    ) -> Result<JobView, Failure> {
+        stored::insert(&mut tx, &row, steps).await?;
         audit::record(
             &mut tx,
-            caller.event(
-                &format!("job.{kind}_requested"),
-                format!("cluster:{name}"),
-                json!({ "job_id": row.id, "redeploy_of": redeploy_of }),
-            ),
+            caller.event(&format!("job.{}_requested", row.kind), subject, detail),
         )
         .await?;
         tx.commit().await?;
@@ -305,45 +304,52 @@ impl Engine {
     /// `deployer` deployment, so nothing runs beside it on the deployer.
     pub(crate) async fn queue_maintenance(
         &self,
-        mut tx: Tx,
+        tx: Tx,
         caller: &Caller,
         kind: JobKind,
         params: MaintenanceParams,
     ) -> Result<JobView, Failure> {
         let host = kind.host();
-        let builder_dir = self.host(BUILDER_HOST).map(|host| host.work_dir.clone());
-        let plan = maintenance_plan(
-            kind,
-            &params,
-            MaintenanceDirs {
-                builder: builder_dir.as_deref().unwrap_or_default(),
-                deployer_checkout: &self.deploys().deployer_checkout,
-            },
-        );
+        let plan = maintenance_plan(kind, &params, self.maintenance_targets());
         let steps: Vec<String> = plan.steps.iter().map(|step| step.name.clone()).collect();
         let on_deployer = kind == JobKind::DeployDeployer;
         let row = JobRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            kind,
             cluster: if on_deployer {
                 DEPLOYER_DEPLOYMENT.to_owned()
             } else {
                 String::new()
             },
-            cluster_id: String::new(),
-            state: JobState::Queued,
-            params: serde_json::to_string(&params)
-                .map_err(|e| super::unreadable("job parameters", &e))?,
-            requested_by: caller.actor().to_owned(),
-            requested_via: caller.door,
-            redeploy_of: None,
-            host: host.to_owned(),
             concurrency_key: if on_deployer {
                 format!("deployment:{DEPLOYER_DEPLOYMENT}")
             } else {
                 format!("host:{host}")
             },
             exclusive: on_deployer,
+            ..JobRow::queued(kind, caller, json_of(&params)?)
+        };
+        let detail = json!({ "job_id": row.id, "days": params.days });
+        self.enqueue(tx, caller, row, &steps, format!("host:{host}"), detail)
+            .await
+    }
+}
+
+impl JobRow {
+    /// A job of `kind` as `caller` queues it now, on the host its kind runs on, belonging
+    /// to no cluster and running beside others: callers set what differs.
+    fn queued(kind: JobKind, caller: &Caller, params: String) -> JobRow {
+        JobRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            kind,
+            cluster: String::new(),
+            cluster_id: String::new(),
+            state: JobState::Queued,
+            params,
+            requested_by: caller.actor().to_owned(),
+            requested_via: caller.door,
+            redeploy_of: None,
+            host: kind.host().to_owned(),
+            concurrency_key: String::new(),
+            exclusive: false,
             created_at: now_millis(),
             started_at: None,
             finished_at: None,
@@ -351,20 +357,24 @@ impl Engine {
             lease_owner: None,
             lease_expires_at: None,
             cancel_requested_at: None,
-        };
-        stored::insert(&mut tx, &row, &steps).await?;
-        audit::record(
-            &mut tx,
-            caller.event(
-                &format!("job.{kind}_requested"),
-                format!("host:{host}"),
-                json!({ "job_id": row.id, "days": params.days }),
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        self.wake_worker();
-        self.job_view(row).await
+        }
+    }
+}
+
+fn json_of(params: &impl serde::Serialize) -> Result<String, Failure> {
+    serde_json::to_string(params).map_err(|e| super::unreadable("job parameters", &e))
+}
+
+impl Engine {
+    /// What maintenance acts on, as configured.
+    pub(crate) fn maintenance_targets(&self) -> MaintenanceTargets<'_> {
+        MaintenanceTargets {
+            builder_dir: self
+                .host(BUILDER_HOST)
+                .map_or("", |builder| builder.work_dir.as_str()),
+            agent_label: &self.builder_options().agent_label,
+            deployer_checkout: &self.deploys().deployer_checkout,
+        }
     }
 }
 

@@ -7,6 +7,9 @@ use std::{fmt, time::Duration};
 
 use super::{local::LocalSession, ssh::SshSession, SshTarget};
 
+/// The most a read (`Host::read`) answers: a deployment's whole `nixops export` fits.
+const MAX_READ: usize = 64 * 1024 * 1024;
+
 /// How nixdeck reaches a host.
 #[derive(Debug, Clone)]
 pub enum Transport {
@@ -96,7 +99,10 @@ impl Host {
     pub async fn read(&self, words: &[String], deadline: Duration) -> Result<String, HostError> {
         let reading = async {
             let session = self.connect().await?;
-            session.call(words).await.map_err(|kind| self.error(kind))
+            session
+                .call(words, MAX_READ)
+                .await
+                .map_err(|kind| self.error(kind))
         };
         match tokio::time::timeout(deadline, reading).await {
             Ok(answer) => answer,

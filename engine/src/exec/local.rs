@@ -17,8 +17,13 @@ pub(crate) struct LocalSession;
 
 impl LocalSession {
     /// Runs `words` (a program and its arguments, no shell in between) and returns its
-    /// standard output; a non-zero exit is an error carrying its standard error.
-    pub(crate) async fn call(&self, words: &[String]) -> Result<String, HostErrorKind> {
+    /// standard output, which must not exceed `limit` bytes; a non-zero exit is an error
+    /// carrying its standard error.
+    pub(crate) async fn call(
+        &self,
+        words: &[String],
+        limit: usize,
+    ) -> Result<String, HostErrorKind> {
         let output = process(words)?
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -26,11 +31,15 @@ impl LocalSession {
             .output()
             .await
             .map_err(|e| HostErrorKind::Spawn(format!("{}: {e}", words[0])))?;
-        if output.status.success() {
+        if output.stdout.len() > limit {
+            Err(HostErrorKind::Protocol(format!(
+                "the answer is larger than {limit} bytes"
+            )))
+        } else if output.status.success() {
             Ok(String::from_utf8_lossy(&output.stdout).into_owned())
         } else {
             Err(HostErrorKind::Protocol(format!(
-                "the supervisor ended with {}: {}",
+                "the command ended with {}: {}",
                 output.status,
                 String::from_utf8_lossy(&output.stderr).trim()
             )))

@@ -17,9 +17,6 @@ use tokio::sync::mpsc;
 use super::{host::HostErrorKind, quote::quote_words, supervisor::Chunk};
 use crate::model::job::Stream;
 
-/// At most this much of a supervisor call's answer is kept (answers are one short line).
-const MAX_ANSWER: usize = 64 * 1024;
-
 /// Where and as whom commands run, and how patient to be.
 #[derive(Clone)]
 pub struct SshTarget {
@@ -177,9 +174,14 @@ impl SshSession {
         })
     }
 
-    /// Runs `words` (quoted into one command line) and returns its standard output; a
-    /// non-zero exit is an error carrying its standard error.
-    pub(crate) async fn call(&self, words: &[String]) -> Result<String, HostErrorKind> {
+    /// Runs `words` (quoted into one command line) and returns its standard output, which
+    /// must not exceed `limit` bytes; a non-zero exit is an error carrying its standard
+    /// error.
+    pub(crate) async fn call(
+        &self,
+        words: &[String],
+        limit: usize,
+    ) -> Result<String, HostErrorKind> {
         let lost = |e: russh::Error| HostErrorKind::Lost(e.to_string());
         let mut channel = self.handle.channel_open_session().await.map_err(lost)?;
         channel.exec(true, quote_words(words)).await.map_err(lost)?;
@@ -187,10 +189,16 @@ impl SshSession {
         let mut status = None;
         loop {
             match channel.wait().await {
-                Some(ChannelMsg::Data { data }) if stdout.len() < MAX_ANSWER => {
+                Some(ChannelMsg::Data { data }) => {
+                    if stdout.len() + data.len() > limit {
+                        return Err(HostErrorKind::Protocol(format!(
+                            "the answer is larger than {limit} bytes"
+                        )));
+                    }
                     stdout.extend_from_slice(&data);
                 }
-                Some(ChannelMsg::ExtendedData { data, ext: 1 }) if stderr.len() < MAX_ANSWER => {
+                // Kept short: it only explains a failure.
+                Some(ChannelMsg::ExtendedData { data, ext: 1 }) if stderr.len() < 64 * 1024 => {
                     stderr.extend_from_slice(&data);
                 }
                 Some(ChannelMsg::ExitStatus { exit_status }) => status = Some(exit_status),
@@ -206,7 +214,7 @@ impl SshSession {
         match status {
             Some(0) => Ok(String::from_utf8_lossy(&stdout).into_owned()),
             Some(code) => Err(HostErrorKind::Protocol(format!(
-                "the supervisor exited with status {code}: {}",
+                "the command exited with status {code}: {}",
                 String::from_utf8_lossy(&stderr).trim()
             ))),
             None => Err(HostErrorKind::Lost(

@@ -15,8 +15,45 @@
 #   forget DIR                                       -> forgotten
 #
 # DIR is WORK/.nixdeck/jobs/JOB/STEP-ORDINAL; WORK must exist (it is the host's working
-# directory, the NixOps root on the deployer). POSIX sh, GNU tail (--pid), setsid.
+# directory, the NixOps root on the deployer). POSIX sh, and either Linux's `setsid` and GNU
+# `tail --pid` (the deployer) or perl and BSD tools (the macOS builder, which has neither).
 set -u
+
+# Runs "$@" in place of this (background) shell, as the leader of a new session.
+exec_in_new_session() {
+  if setsid true >/dev/null 2>&1; then
+    exec setsid "$@"
+  fi
+  exec perl -MPOSIX -e 'POSIX::setsid() != -1 or die "setsid: $!\n"; exec { $ARGV[0] } @ARGV or die "exec: $!\n"' "$@"
+}
+
+# Copies FILE from byte OFFSET to standard output as it grows, until the command of this
+# run has ended (its status written, or its group gone) and all it wrote is copied. For
+# hosts whose tail cannot follow until a process ends (`--pid` is GNU's).
+follow_until_ended() {
+  file=$1 offset=$2 polls=0
+  while :; do
+    ended=0
+    if [ -s "$dir/exit" ]; then
+      ended=1
+    else
+      polls=$((polls + 1))
+      if [ $((polls % 10)) -eq 0 ] && ! group_alive "$pid"; then
+        ended=1
+      fi
+    fi
+    # Read after deciding: everything the command wrote before it ended is in the file.
+    size=$(wc -c <"$file" | tr -d ' ')
+    if [ "$size" -gt "$offset" ]; then
+      tail -c "+$((offset + 1))" "$file" | head -c "$((size - offset))"
+      offset=$size
+    fi
+    if [ "$ended" = 1 ]; then
+      return 0
+    fi
+    sleep 0.2
+  done
+}
 
 # Whether any process of group $1 still runs. Ended processes that their parent has not yet
 # reaped (zombies) do not count: they can linger where nobody reaps orphans promptly.
@@ -53,7 +90,7 @@ start)
   # handler, not an ignore, so the command does not inherit an ignored signal) to outlive
   # a signal to the group long enough to write the status. It first takes the run's claim:
   # if `abandon` took it first, the command never runs.
-  setsid sh -c '
+  exec_in_new_session sh -c '
     dir=$1 cwd=$2
     shift 2
     mkdir "$dir/claim" 2>/dev/null || exit 0
@@ -106,6 +143,15 @@ attach)
   # be gone (killed before it could write one); the readers follow the files until the
   # watcher ends, then read what is left.
   pid=$(cat "$dir/pid")
+  if ! tail --pid="$$" -c 0 /dev/null >/dev/null 2>&1; then
+    follow_until_ended "$dir/out" "$out_offset" &
+    out_reader=$!
+    follow_until_ended "$dir/err" "$err_offset" >&2 &
+    err_reader=$!
+    wait "$out_reader"
+    wait "$err_reader"
+    exit 0
+  fi
   (
     polls=0
     while [ ! -s "$dir/exit" ]; do

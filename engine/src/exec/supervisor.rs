@@ -2,7 +2,8 @@
 //! detached in its run directory, asking how it is, following its output from byte
 //! offsets, signalling its process group, and forgetting it. The script is sent with each
 //! call (`sh -c SCRIPT nixdeck-run ACTION ...`), so a host needs nothing installed but a
-//! POSIX shell, GNU coreutils and `setsid`.
+//! POSIX shell, and `setsid` and GNU `tail` where they exist (perl and a polling reader
+//! where they do not, as on macOS).
 
 use tokio::sync::mpsc;
 
@@ -63,10 +64,15 @@ fn words(action: &str, dir: &str, rest: Vec<String>) -> Vec<String> {
 }
 
 impl Session {
-    pub(super) async fn call(&self, words: &[String]) -> Result<String, HostErrorKind> {
+    /// Runs `words` and answers their standard output (at most `limit` bytes).
+    pub(super) async fn call(
+        &self,
+        words: &[String],
+        limit: usize,
+    ) -> Result<String, HostErrorKind> {
         match self {
-            Session::Local(local) => local.call(words).await,
-            Session::Ssh(ssh) => ssh.call(words).await,
+            Session::Local(local) => local.call(words, limit).await,
+            Session::Ssh(ssh) => ssh.call(words, limit).await,
         }
     }
 
@@ -79,7 +85,8 @@ impl Session {
 
     /// The first line of a call's answer.
     async fn answer(&self, words: &[String]) -> Result<String, HostErrorKind> {
-        let output = self.call(words).await?;
+        // Answers are one short line.
+        let output = self.call(words, 64 * 1024).await?;
         Ok(output.lines().next().unwrap_or_default().trim().to_owned())
     }
 
@@ -234,7 +241,8 @@ mod tests {
         let ran = format!("{root}/ran");
         let came_up = format!("{root}/came-up");
         // A host too starved to bring the supervisor up at once: its `setsid` takes a
-        // second, then says when the supervisor has ended.
+        // second, then says when the supervisor has ended (the script's check that
+        // `setsid` works, `setsid true`, is answered at once).
         let real = std::process::Command::new("sh")
             .args(["-c", "command -v setsid"])
             .output()
@@ -245,8 +253,8 @@ mod tests {
         std::fs::write(
             format!("{bin}/setsid"),
             format!(
-                "#!/bin/sh\nsleep 1\n{} -w \"$@\"\ntouch {came_up}\n",
-                real.trim()
+                "#!/bin/sh\n[ \"$1\" = true ] && exec {real} \"$@\"\nsleep 1\n{real} -w \"$@\"\ntouch {came_up}\n",
+                real = real.trim()
             ),
         )
         .expect("wrapper");

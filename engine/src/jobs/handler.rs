@@ -47,18 +47,9 @@ pub trait JobHandler: Send + Sync + std::fmt::Debug {
 
 /// The handler for each kind of job.
 pub fn handler_for(kind: JobKind) -> Arc<dyn JobHandler> {
-    match kind {
-        JobKind::Create
-        | JobKind::Deploy
-        | JobKind::Preview
-        | JobKind::Info
-        | JobKind::Stop
-        | JobKind::Start
-        | JobKind::Destroy => Arc::new(ClusterJobs),
-        JobKind::UpdateChannels
-        | JobKind::Rebuild
-        | JobKind::RestartAgent
-        | JobKind::CollectGarbage
-        | JobKind::DeployDeployer => Arc::new(MaintenanceJobs),
+    if kind.is_cluster_job() {
+        Arc::new(ClusterJobs)
+    } else {
+        Arc::new(MaintenanceJobs)
     }
 }

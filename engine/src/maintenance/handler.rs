@@ -4,13 +4,15 @@
 //! for a new probe when it ends, so the Builder page shows what it changed.
 
 use crate::{
-    exec::{Exit, RunEnd, StdoutUse},
-    jobs::{BoxFuture, JobContext, JobHandler, Outcome},
-    model::job::{JobState, MaintenanceParams, StepState, BUILDER_HOST},
+    jobs::{
+        steps::{run_one, run_steps},
+        BoxFuture, JobContext, JobHandler, Outcome,
+    },
+    model::job::{JobState, MaintenanceParams, BUILDER_HOST},
     store::{jobs::JobRow, StoreError, Tx},
 };
 
-use super::{maintenance_plan, MaintenanceDirs};
+use super::maintenance_plan;
 
 #[derive(Debug, Clone, Copy)]
 pub struct MaintenanceJobs;
@@ -47,57 +49,23 @@ async fn run_plan(cx: &JobContext) -> Outcome {
     let Some(host) = cx.engine().host(&cx.job.host) else {
         return Outcome::Failed(format!("no host named {:?} is configured", cx.job.host));
     };
-    let plan = maintenance_plan(
-        cx.job.kind,
-        &params,
-        MaintenanceDirs {
-            builder: &host.work_dir,
-            deployer_checkout: &cx.engine().deploys().deployer_checkout,
-        },
-    );
+    let plan = maintenance_plan(cx.job.kind, &params, cx.engine().maintenance_targets());
+    if plan.steps.is_empty() {
+        return Outcome::Failed(format!("{} has nothing to run", cx.job.kind));
+    }
     if !cx.is_continued() {
         cx.note(format!("{} on {}", cx.job.kind, host.describe()))
             .await;
     }
-    for (position, step) in plan.steps.iter().enumerate() {
-        let position = i64::try_from(position).unwrap_or(i64::MAX);
-        if cx.step_state(position).is_final() {
-            continue;
-        }
-        if cx.stopping() {
-            return Outcome::Stopped;
-        }
-        cx.begin_step(position, &step.name).await;
-        let run = cx
-            .run_command(position, 0, &cx.job.host, &step.command, StdoutUse::Log)
-            .await;
-        let end = match run {
-            Ok(run) => run.end,
-            Err(why) => {
-                cx.end_step(position, StepState::Failed).await;
-                return Outcome::Failed(format!("step \"{}\": {why}", step.name));
-            }
-        };
-        match end {
-            RunEnd::Ended(exit) if exit.success() => {
-                cx.end_step(position, StepState::Succeeded).await;
-            }
-            RunEnd::Detached => return Outcome::Stopped,
-            RunEnd::Ended(exit) if cx.cancel_requested() || exit == Exit::NotStarted => {
-                if cx.cancel_requested() {
-                    cx.end_step(position, StepState::Cancelled).await;
-                }
-                return Outcome::Stopped;
-            }
-            RunEnd::Ended(exit) => {
-                cx.end_step(position, StepState::Failed).await;
-                return Outcome::Failed(format!(
-                    "step \"{}\": the command failed ({})",
-                    step.name,
-                    exit.describe()
-                ));
-            }
-        }
-    }
-    Outcome::Succeeded
+    let names: Vec<&str> = plan.steps.iter().map(|step| step.name.as_str()).collect();
+    let plan = &plan;
+    run_steps(cx, &names, |position, index| {
+        Box::pin(run_one(
+            cx,
+            position,
+            &cx.job.host,
+            &plan.steps[index].command,
+        ))
+    })
+    .await
 }

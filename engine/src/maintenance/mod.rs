@@ -9,30 +9,35 @@ pub use handler::MaintenanceJobs;
 use crate::{
     exec::Command,
     model::{
-        builder::AGENT_LABEL,
         cluster::DEPLOYER_DEPLOYMENT,
         job::{JobKind, MaintenanceParams},
     },
     nixops::{Plan, Step, StepKind},
 };
 
-/// Where the builder's commands run and where the deployer's own checkout is.
+/// What the commands act on: where the builder's run, its agent's launchd label, and the
+/// deployer's own checkout.
 #[derive(Debug, Clone, Copy)]
-pub struct MaintenanceDirs<'a> {
+pub struct MaintenanceTargets<'a> {
     /// The builder's working directory (its login user's home by default).
-    pub builder: &'a str,
+    pub builder_dir: &'a str,
+    pub agent_label: &'a str,
     /// The checkout `nixops deploy -d deployer` runs in.
     pub deployer_checkout: &'a str,
 }
 
 /// The plan a maintenance job of `kind` runs; cluster kinds have none here.
-pub fn maintenance_plan(kind: JobKind, params: &MaintenanceParams, dirs: MaintenanceDirs) -> Plan {
+pub fn maintenance_plan(
+    kind: JobKind,
+    params: &MaintenanceParams,
+    targets: MaintenanceTargets,
+) -> Plan {
     let on_builder = |name: &str, program: &str, args: &[&str]| Step {
         name: name.to_owned(),
         command: Command {
             program: program.to_owned(),
             args: args.iter().map(|arg| (*arg).to_owned()).collect(),
-            cwd: dirs.builder.to_owned(),
+            cwd: targets.builder_dir.to_owned(),
             env: Vec::new(),
         },
         kind: StepKind::Run,
@@ -51,22 +56,22 @@ pub fn maintenance_plan(kind: JobKind, params: &MaintenanceParams, dirs: Mainten
         // The agent is a launchd daemon: restarting it takes root, asked for without a
         // password prompt (-n), so a builder without that sudo rule fails clearly.
         JobKind::RestartAgent => {
-            let service = format!("system/{AGENT_LABEL}");
+            let service = format!("system/{}", targets.agent_label);
             vec![on_builder(
                 "Restart the Buildkite agent",
                 "sudo",
                 &["-n", "launchctl", "kickstart", "-k", &service],
             )]
         }
-        JobKind::CollectGarbage => {
-            let days = params.days.unwrap_or(1);
-            let age = format!("{days}d");
-            vec![on_builder(
+        // Without an age there is nothing safe to delete: no step, and the job fails.
+        JobKind::CollectGarbage => match params.days {
+            Some(days) => vec![on_builder(
                 &format!("Collect garbage older than {days} days"),
                 "nix-collect-garbage",
-                &["--delete-older-than", &age],
-            )]
-        }
+                &["--delete-older-than", &format!("{days}d")],
+            )],
+            None => Vec::new(),
+        },
         JobKind::DeployDeployer => vec![Step {
             name: "Deploy the deployer".to_owned(),
             command: Command {
@@ -76,7 +81,7 @@ pub fn maintenance_plan(kind: JobKind, params: &MaintenanceParams, dirs: Mainten
                     "-d".to_owned(),
                     DEPLOYER_DEPLOYMENT.to_owned(),
                 ],
-                cwd: dirs.deployer_checkout.to_owned(),
+                cwd: targets.deployer_checkout.to_owned(),
                 env: vec![(
                     "NIXOPS_DEPLOYMENT".to_owned(),
                     DEPLOYER_DEPLOYMENT.to_owned(),
@@ -84,13 +89,8 @@ pub fn maintenance_plan(kind: JobKind, params: &MaintenanceParams, dirs: Mainten
             },
             kind: StepKind::Run,
         }],
-        JobKind::Create
-        | JobKind::Deploy
-        | JobKind::Preview
-        | JobKind::Info
-        | JobKind::Stop
-        | JobKind::Start
-        | JobKind::Destroy => Vec::new(),
+        // A cluster's job runs `nixops::plan_for`'s plan.
+        _ => Vec::new(),
     };
     Plan { steps }
 }
@@ -99,13 +99,14 @@ pub fn maintenance_plan(kind: JobKind, params: &MaintenanceParams, dirs: Mainten
 mod tests {
     use super::*;
 
-    const DIRS: MaintenanceDirs = MaintenanceDirs {
-        builder: "/Users/administrator",
+    const TARGETS: MaintenanceTargets = MaintenanceTargets {
+        builder_dir: "/Users/administrator",
+        agent_label: "org.nixos.buildkite-agent",
         deployer_checkout: "/var/lib/nixops/deployer/disciplina-nixops",
     };
 
     fn line(kind: JobKind, days: Option<u32>) -> Vec<String> {
-        maintenance_plan(kind, &MaintenanceParams { days }, DIRS)
+        maintenance_plan(kind, &MaintenanceParams { days }, TARGETS)
             .steps
             .iter()
             .map(|step| step.command.display())
@@ -143,5 +144,6 @@ mod tests {
             ]
         );
         assert!(line(JobKind::Deploy, None).is_empty());
+        assert!(line(JobKind::CollectGarbage, None).is_empty());
     }
 }

@@ -15,8 +15,10 @@ use super::{
 /// The launchd service of the builder's Buildkite agent (nix-darwin's module).
 pub const AGENT_LABEL: &str = "org.nixos.buildkite-agent";
 
-/// The builder's state as the probe found it.
+/// The builder's state as the probe found it. Stored as JSON with each probe: a fact an
+/// older nixdeck did not store reads as unknown.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct BuilderFacts {
     pub macos_version: Option<String>,
     pub nix_version: Option<String>,
@@ -238,9 +240,7 @@ pub fn parse_builder_report(report: &str) -> BuilderFacts {
                 .trim()
                 .to_owned()
         }),
-        generation: sections
-            .first("generation")
-            .and_then(|line| current_generation(line, sections.first("zone"))),
+        generation: sections.first("generation").and_then(current_generation),
         cores: config("cores"),
         max_jobs: config("max-jobs"),
         channels: sections
@@ -263,8 +263,9 @@ pub fn parse_builder_report(report: &str) -> BuilderFacts {
     }
 }
 
-/// The agent from `launchctl print` (its `state`, and its arguments for `--tags`), the
-/// `tags=` line of its configuration file, and `buildkite-agent --version`.
+/// The agent from `launchctl print` (its `state`; `not loaded` when launchd does not know
+/// it), its tags (given as `--tags` arguments, or in the start script nix-darwin writes) and
+/// its version (`buildkite-agent --version`, or the store path the start script runs).
 fn builder_agent(sections: &Sections) -> Option<Agent> {
     let service: Vec<&str> = sections.lines("agent").collect();
     if service.is_empty() {
@@ -275,15 +276,30 @@ fn builder_agent(sections: &Sections) -> Option<Agent> {
     let mut tags = tags_from_arguments(&arguments);
     if tags.is_empty() {
         tags = sections
-            .lines("agent-config")
+            .lines("agent-script")
             .find_map(config_tags)
             .unwrap_or_default();
     }
+    let version = sections
+        .first("agent-version")
+        .and_then(agent_version)
+        .or_else(|| sections.lines("agent-script").find_map(store_path_version));
     Some(Agent {
         running,
-        version: sections.first("agent-version").and_then(agent_version),
+        version,
         tags,
     })
+}
+
+/// `exec /nix/store/...-buildkite-agent-3.59.0/bin/buildkite-agent start` → `3.59.0`.
+fn store_path_version(line: &str) -> Option<String> {
+    let (before, _) = line.split_once("/bin/buildkite-agent")?;
+    let (_, version) = before.rsplit_once("-buildkite-agent-")?;
+    let plausible = version.starts_with(|c: char| c.is_ascii_digit())
+        && version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    plausible.then(|| version.to_owned())
 }
 
 /// `--tags a=b,c=d` or `--tags=a=b,c=d` among an agent's arguments.
@@ -321,66 +337,22 @@ pub fn agent_version(line: &str) -> Option<String> {
     Some(rest.split(',').next().unwrap_or(rest).trim().to_owned())
 }
 
-/// The `(current)` line of `darwin-rebuild --list-generations` (nix-env's format:
-/// `  42   2026-11-29 09:00:01   (current)`, in the builder's local time), with the
-/// builder's UTC offset (`date +%z`, `+0100`).
-fn current_generation(line: &str, zone: Option<&str>) -> Option<Generation> {
+/// nix-darwin's current generation from its profile link and the link's time:
+/// `system-42-link 1795939201` (`readlink`, then `stat -f %m`, read without the profile's
+/// lock, which `darwin-rebuild --list-generations` would take).
+fn current_generation(line: &str) -> Option<Generation> {
     let mut words = line.split_whitespace();
-    let number = words.next()?.parse::<u32>().ok()?;
-    let built_at = match (words.next(), words.next()) {
-        (Some(date), Some(time)) => local_millis(date, time, zone.and_then(utc_offset_seconds)),
-        _ => None,
-    };
+    let number = words
+        .next()?
+        .strip_prefix("system-")?
+        .strip_suffix("-link")?
+        .parse::<u32>()
+        .ok()?;
+    let built_at = words
+        .next()
+        .and_then(|seconds| seconds.parse::<i64>().ok())
+        .map(|seconds| seconds * 1000);
     Some(Generation { number, built_at })
-}
-
-/// `+0100` → 3600.
-fn utc_offset_seconds(zone: &str) -> Option<i64> {
-    let zone = zone.trim();
-    let (sign, digits) = match zone.as_bytes().first()? {
-        b'+' => (1, &zone[1..]),
-        b'-' => (-1, &zone[1..]),
-        _ => return None,
-    };
-    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let hours: i64 = digits[..2].parse().ok()?;
-    let minutes: i64 = digits[2..].parse().ok()?;
-    Some(sign * (hours * 3600 + minutes * 60))
-}
-
-/// `2026-11-29` `09:00:01` at a UTC offset → milliseconds since the epoch.
-fn local_millis(date: &str, time: &str, offset: Option<i64>) -> Option<i64> {
-    let mut date_parts = date.split('-').map(|part| part.parse::<i64>().ok());
-    let (year, month, day) = (
-        date_parts.next()??,
-        date_parts.next()??,
-        date_parts.next()??,
-    );
-    let mut time_parts = time.split(':').map(|part| part.parse::<i64>().ok());
-    let (hour, minute, second) = (
-        time_parts.next()??,
-        time_parts.next()??,
-        time_parts.next()??,
-    );
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
-        return None;
-    }
-    let days = days_from_civil(year, month, day);
-    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset?;
-    Some(seconds * 1000)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_from_march = (month + 9) % 12;
-    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
 }
 
 /// The last line of `df -Pk PATH`: the fourth column is the free space in KiB.
@@ -423,9 +395,7 @@ nix (Nix) 2.18.1
 cores = 4
 max-jobs = 4
 @@ generation
-  42   2026-11-29 09:00:01   (current)
-@@ zone
-+0100
+system-42-link 1795939201
 @@ channels
 darwin https://github.com/LnL7/nix-darwin/archive/master.tar.gz
 nixpkgs https://nixos.org/channels/nixpkgs-23.11-darwin
@@ -433,14 +403,13 @@ nixpkgs https://nixos.org/channels/nixpkgs-23.11-darwin
 \tstate = running
 \tpid = 512
 @@ agent-arguments
-\t\t/nix/store/abc-buildkite-agent-3.59.0/bin/buildkite-agent
-\t\tstart
-\t\t--config
-\t\t/nix/store/def-buildkite-agent.cfg
-@@ agent-config
+\t\t/bin/sh
+\t\t-c
+\t\t/bin/wait4path /nix/store && exec /nix/store/abc-buildkite-agent-start
+@@ agent-script
 tags=\"system=x86_64-darwin,queue=darwin\"
+exec /nix/store/def-buildkite-agent-3.59.0/bin/buildkite-agent start --config \"$HOME/cfg\"
 @@ agent-version
-buildkite-agent version 3.59.0, build 8195
 @@ store
 /dev/disk3s7   488245288 253677398 234567890    52%    /nix
 @@ load
@@ -460,7 +429,6 @@ buildkite-agent version 3.59.0, build 8195
             facts.generation,
             Some(Generation {
                 number: 42,
-                // 2026-11-29 08:00:01 UTC.
                 built_at: Some(1_795_939_201_000),
             })
         );
@@ -546,9 +514,14 @@ buildkite-agent version 3.59.0, build 8195
     }
 
     #[test]
-    fn civil_dates_count_from_the_epoch() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
-        assert_eq!(utc_offset_seconds("-0530"), Some(-19_800));
+    fn an_agent_launchd_does_not_know_is_not_running() {
+        let facts = parse_builder_report("@@ agent\nstate = not loaded\n@@ agent-version\nbuildkite-agent version 3.60.1, build 1\n");
+        let agent = facts.agent.expect("an agent");
+        assert!(!agent.running);
+        assert_eq!(agent.version.as_deref(), Some("3.60.1"));
+        assert_eq!(
+            store_path_version("exec /nix/store/x-buildkite-agent-/bin/buildkite-agent"),
+            None
+        );
     }
 }

@@ -1,5 +1,5 @@
 //! The deployer as its page and the REST API show it, read by a probe (see
-//! `probes::deployer`): NixOps' version and deployments, the state's volume and last
+//! `commands::deployer`): NixOps' version and deployments, the state's volume and last
 //! commit, and the Buildkite agent.
 
 use serde::{Deserialize, Serialize};
@@ -60,13 +60,13 @@ pub fn parse_deployer_report(report: &str) -> DeployerFacts {
             .find_map(config_tags)
             .unwrap_or_default(),
     });
+    // `--version` may print warnings first (Python's, on standard error).
+    let nixops_version = sections
+        .lines("version")
+        .find_map(|line| line.trim().strip_prefix("NixOps "))
+        .map(|version| version.trim().to_owned());
     DeployerFacts {
-        nixops_version: sections.first("version").map(|line| {
-            line.strip_prefix("NixOps ")
-                .unwrap_or(line)
-                .trim()
-                .to_owned()
-        }),
+        nixops_version,
         deployments: (!list.is_empty()).then(|| parse_nixops_list(&list.join("\n"))),
         state_free_bytes: sections.first("store").and_then(free_bytes),
         agent,

@@ -85,7 +85,14 @@ impl JobKind {
             | JobKind::Rebuild
             | JobKind::RestartAgent
             | JobKind::CollectGarbage => BUILDER_HOST,
-            _ => DEPLOYER_HOST,
+            JobKind::Create
+            | JobKind::Deploy
+            | JobKind::Preview
+            | JobKind::Info
+            | JobKind::Stop
+            | JobKind::Start
+            | JobKind::Destroy
+            | JobKind::DeployDeployer => DEPLOYER_HOST,
         }
     }
 }

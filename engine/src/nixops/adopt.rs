@@ -16,6 +16,9 @@ pub struct Adoption {
     pub input: ClusterInput,
     /// Dependency name to git ref, as pinned by the deployment's `-I` paths.
     pub versions: Vec<(String, String)>,
+    /// The arguments and dependencies the deployment leaves unset, which nixdeck's
+    /// defaults (the runbook's) fill in.
+    pub defaulted: Vec<String>,
 }
 
 /// Reads the arguments and dependency refs of deployment `name` from `nixops export -d
@@ -106,7 +109,22 @@ pub fn adoption_from_export(name: &str, export: &str) -> Result<Adoption, FieldE
             })?;
         versions.push((dependency.to_owned(), git_ref.to_owned()));
     }
-    Ok(Adoption { input, versions })
+    let mut defaulted: Vec<String> = ["region", "env", "domain", "dnsZone"]
+        .into_iter()
+        .filter(|key| !args.contains_key(*key))
+        .map(str::to_owned)
+        .collect();
+    defaulted.extend(
+        DEPENDENCIES
+            .iter()
+            .filter(|(name, _)| !versions.iter().any(|(pinned, _)| pinned == name))
+            .map(|(name, _)| (*name).to_owned()),
+    );
+    Ok(Adoption {
+        input,
+        versions,
+        defaulted,
+    })
 }
 
 /// A value NixOps keeps as JSON text (or, leniently, as JSON itself).
@@ -180,6 +198,11 @@ mod tests {
             adoption.versions,
             [("disciplina".to_owned(), "v1.2".to_owned())]
         );
+        assert!(!adoption.defaulted.contains(&"region".to_owned()));
+        assert!(!adoption.defaulted.contains(&"disciplina".to_owned()));
+        assert!(adoption
+            .defaulted
+            .contains(&"disciplina-educator-spa".to_owned()));
         assert!(adoption.input.validate().is_ok());
     }
 

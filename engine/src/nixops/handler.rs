@@ -9,8 +9,11 @@ use super::{
     exists_probe, join_network_args, parse_deployer_export, plan_for, Step, StepKind, DEPLOYER_HOST,
 };
 use crate::{
-    exec::{Exit, RunEnd, StdoutUse},
-    jobs::{BoxFuture, JobContext, JobHandler, Outcome},
+    exec::{RunEnd, StdoutUse},
+    jobs::{
+        steps::{judge, run_one, run_steps, StepEnd},
+        BoxFuture, JobContext, JobHandler, Outcome,
+    },
     model::{
         cluster::{cluster_after, ClusterChange},
         job::{JobParams, JobState, StepState},
@@ -38,13 +41,6 @@ impl JobHandler for ClusterJobs {
     }
 }
 
-/// What a step's commands came to.
-enum StepEnd {
-    Done(StepState),
-    Failed(String),
-    Stopped,
-}
-
 async fn run_plan(cx: &JobContext) -> Outcome {
     let params: JobParams = match cx.params() {
         Ok(params) => params,
@@ -65,59 +61,21 @@ async fn run_plan(cx: &JobContext) -> Outcome {
         cx.note(format!("{} of {} on {host}", cx.job.kind, params.args.name))
             .await;
     }
-    for (position, step) in plan.steps.iter().enumerate() {
-        let position = i64::try_from(position).unwrap_or(i64::MAX);
-        if cx.step_state(position).is_final() {
-            continue;
-        }
-        if cx.stopping() {
-            return Outcome::Stopped;
-        }
-        cx.begin_step(position, &step.name).await;
-        let end = match step.kind {
-            StepKind::Run => run_one(cx, position, step).await,
-            StepKind::CreateUnlessExists => create_unless_exists(cx, position, step).await,
-            StepKind::ReadDeployerNetwork => {
-                join_network(cx, position, step, &settings.nixops_root, &params.args.name).await
-            }
-        };
-        match end {
-            StepEnd::Done(state) => cx.end_step(position, state).await,
-            StepEnd::Stopped => {
-                if cx.cancel_requested() {
-                    cx.end_step(position, StepState::Cancelled).await;
+    let names: Vec<&str> = plan.steps.iter().map(|step| step.name.as_str()).collect();
+    let (plan, params) = (&plan, &params);
+    run_steps(cx, &names, |position, index| {
+        let step = &plan.steps[index];
+        Box::pin(async move {
+            match step.kind {
+                StepKind::Run => run_one(cx, position, DEPLOYER_HOST, &step.command).await,
+                StepKind::CreateUnlessExists => create_unless_exists(cx, position, step).await,
+                StepKind::ReadDeployerNetwork => {
+                    join_network(cx, position, step, &settings.nixops_root, &params.args.name).await
                 }
-                return Outcome::Stopped;
             }
-            StepEnd::Failed(why) => {
-                cx.end_step(position, StepState::Failed).await;
-                return Outcome::Failed(format!("step \"{}\": {why}", step.name));
-            }
-        }
-    }
-    Outcome::Succeeded
-}
-
-/// A step that is one command; a non-zero exit fails it.
-async fn run_one(cx: &JobContext, position: i64, step: &Step) -> StepEnd {
-    match cx
-        .run_command(position, 0, DEPLOYER_HOST, &step.command, StdoutUse::Log)
-        .await
-    {
-        Ok(run) => judge(cx, run.end),
-        Err(why) => StepEnd::Failed(why),
-    }
-}
-
-/// How a command's end decides its step.
-fn judge(cx: &JobContext, end: RunEnd) -> StepEnd {
-    match end {
-        RunEnd::Detached => StepEnd::Stopped,
-        RunEnd::Ended(exit) if exit.success() => StepEnd::Done(StepState::Succeeded),
-        RunEnd::Ended(_) if cx.cancel_requested() => StepEnd::Stopped,
-        RunEnd::Ended(Exit::NotStarted) => StepEnd::Stopped,
-        RunEnd::Ended(exit) => StepEnd::Failed(format!("the command failed ({})", exit.describe())),
-    }
+        })
+    })
+    .await
 }
 
 /// Runbook step 2: `nixops info` tells whether the deployment exists; `nixops create` runs

@@ -10,7 +10,7 @@ use crate::{
     engine::Engine,
     exec::{HostError, HostErrorKind},
     model::{
-        builder::{parse_builder_report, ProbeFailure, AGENT_LABEL, HISTORY_MILLIS},
+        builder::{parse_builder_report, ProbeFailure, HISTORY_MILLIS},
         failure::Failure,
         job::BUILDER_HOST,
     },
@@ -22,24 +22,30 @@ use crate::{
 
 use super::run_script;
 
-/// What the probe runs: every command reads, none writes. `$1` is the agent's launchd
-/// service. A command that fails leaves its section empty.
-const SCRIPT: &str = r#"section() { printf '@@ %s\n' "$1"; }
+/// What the probe runs: every command reads, none writes (nor takes a lock: the current
+/// generation is read from the profile's link, not with `--list-generations`). `$1` is the
+/// agent's launchd label. A command that fails leaves its section empty. nix-darwin starts
+/// the agent from a script in the store, which holds its tags and its store path; the
+/// token is read when it starts, never written there, and only those lines are read.
+const SCRIPT: &str = r#"section() { printf '\n@@ %s\n' "$1"; }
 section macos; sw_vers -productVersion 2>/dev/null
 section nix; nix --version 2>/dev/null
 section config
-{ nix config show 2>/dev/null || nix show-config 2>/dev/null; } | grep -E '^(cores|max-jobs) = '
-section generation; darwin-rebuild --list-generations 2>/dev/null | grep -F '(current)'
-section zone; date +%z
+{ nix --extra-experimental-features nix-command config show 2>/dev/null ||
+  nix --extra-experimental-features nix-command show-config 2>/dev/null; } |
+  grep -E '^(cores|max-jobs) = '
+section generation
+link=$(readlink /nix/var/nix/profiles/system 2>/dev/null) &&
+  printf '%s %s\n' "$link" "$(stat -f %m "/nix/var/nix/profiles/$link" 2>/dev/null)"
 section channels; nix-channel --list 2>/dev/null
-agent=$(launchctl print "system/$1" 2>/dev/null)
-if [ -n "$agent" ]; then
-  section agent; printf '%s\n' "$agent" | grep -E '^[[:space:]]*(state|pid) = '
-  section agent-arguments
-  printf '%s\n' "$agent" | sed -n '/^[[:space:]]*arguments = {/,/^[[:space:]]*}/p' | sed '1d;$d'
-  config=$(printf '%s\n' "$agent" | awk '$1 == "--config" { getline; print $1; exit }')
-  section agent-config; [ -n "$config" ] && grep -E '^tags=' "$config" 2>/dev/null
-fi
+agent=$(launchctl print "system/$1" 2>/dev/null) || agent='state = not loaded'
+section agent; printf '%s\n' "$agent" | grep -E '^[[:space:]]*(state|pid) = '
+arguments=$(printf '%s\n' "$agent" | sed -n '/^[[:space:]]*arguments = {/,/^[[:space:]]*}/p' | sed '1d;$d')
+section agent-arguments; printf '%s\n' "$arguments"
+section agent-script
+for word in $arguments; do
+  [ -f "$word" ] && grep -I -h -E 'tags=|/bin/buildkite-agent' "$word" 2>/dev/null
+done
 section agent-version; buildkite-agent --version 2>/dev/null
 section store; df -Pk /nix 2>/dev/null | tail -n 1
 section load; sysctl -n vm.loadavg 2>/dev/null
@@ -48,18 +54,46 @@ section now; date +%s
 exit 0
 "#;
 
-/// Probes are kept this long (the strip shows the last day).
+/// How the builder is probed and maintained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuilderOptions {
+    /// Between two probes.
+    pub probe_interval: Duration,
+    /// The launchd label of its Buildkite agent.
+    pub agent_label: String,
+}
+
+impl Default for BuilderOptions {
+    fn default() -> BuilderOptions {
+        BuilderOptions {
+            probe_interval: Duration::from_secs(60),
+            agent_label: crate::model::builder::AGENT_LABEL.to_owned(),
+        }
+    }
+}
+
+/// Probes are kept this long (the strip shows the last day); the newest that reached the
+/// builder is kept however old it is.
 const KEEP_MILLIS: i64 = 2 * HISTORY_MILLIS;
 
 impl Engine {
     /// Probes the builder now and stores the result (nothing when no builder is
-    /// configured). Probes never overlap: one asked for while another runs waits for it.
+    /// configured). Probes never overlap: one asked for while another runs waits for it,
+    /// and takes its result.
     pub async fn probe_builder_now(&self) -> Result<(), Failure> {
         let Some(host) = self.host(BUILDER_HOST) else {
             return Ok(());
         };
+        let asked = now_millis();
         let _one_at_a_time = self.probe_lock().lock().await;
-        let report = run_script(host, SCRIPT, &[AGENT_LABEL]).await;
+        // A probe that ended while this one waited answers for it: requests that come
+        // together (several people asking at once) make one probe, not a queue of them.
+        if let (Some(newest), _) = builder_probes::latest(self.store()).await? {
+            if newest.checked_at > asked {
+                return Ok(());
+            }
+        }
+        let report = run_script(host, SCRIPT, &[&self.builder_options().agent_label]).await;
         let checked_at = now_millis();
         let row = match report {
             Ok(report) => ProbeRow {
@@ -100,7 +134,7 @@ impl Engine {
             if engine.host(BUILDER_HOST).is_none() {
                 return;
             }
-            let interval = engine.builder_probe_interval();
+            let interval = engine.builder_options().probe_interval;
             // The first probe at once, so a fresh start shows the builder's state.
             let mut wait = Duration::ZERO;
             loop {

@@ -1,6 +1,7 @@
 //! Every probe of the builder, kept with the time it was taken: the newest says how the
 //! builder is, the newest that reached it says what it was like then, and the last day's
-//! give its reachability strip. Old probes are pruned as new ones are stored.
+//! give its reachability strip. Old probes are pruned as new ones are stored (but the
+//! newest that reached the builder).
 
 use super::{on_conn, Store, StoreError};
 
@@ -18,7 +19,8 @@ pub struct ProbeRow {
 
 const COLUMNS: &str = "id, checked_at, reachable, reason, error, facts";
 
-/// Stores a probe, and forgets the ones taken before `keep_after`.
+/// Stores a probe, and forgets the ones taken before `keep_after` but the newest that
+/// reached the builder.
 pub async fn insert(store: &Store, row: &ProbeRow, keep_after: i64) -> Result<(), StoreError> {
     let mut tx = store.begin().await?;
     on_conn!(tx &mut tx, conn => {
@@ -34,10 +36,17 @@ pub async fn insert(store: &Store, row: &ProbeRow, keep_after: i64) -> Result<()
         .bind(&row.facts)
         .execute(&mut *conn)
         .await?;
-        sqlx::query("delete from builder_probes where checked_at < $1")
-            .bind(keep_after)
-            .execute(&mut *conn)
-            .await?;
+        // The newest probe that reached the builder stays, however old: it is the last
+        // known state of a builder that has been unreachable since.
+        sqlx::query(
+            "delete from builder_probes where checked_at < $1 and id <> coalesce(
+                 (select id from builder_probes where reachable = $2
+                  order by checked_at desc, id desc limit 1), '')",
+        )
+        .bind(keep_after)
+        .bind(true)
+        .execute(&mut *conn)
+        .await?;
     });
     tx.commit().await?;
     Ok(())

@@ -30,7 +30,7 @@ from_row!(ClusterRow, "clusters", "name", {
 const COLUMNS: &str = "id, name, region, cluster_index, env, domain, dns_zone, versions, state, \
                        on_deployer, last_error, created_by, created_at, updated_at";
 
-/// Stores a new cluster; a taken name or index is a `Conflict`.
+/// Stores a new cluster; a taken name or index is a `Conflict` saying which.
 pub async fn insert(tx: &mut Tx, row: &ClusterRow) -> Result<(), StoreError> {
     on_conn!(tx tx, conn => {
         sqlx::query(
@@ -55,9 +55,29 @@ pub async fn insert(tx: &mut Tx, row: &ClusterRow) -> Result<(), StoreError> {
         .bind(row.updated_at)
         .execute(conn)
         .await
-        .map_err(|e| StoreError::conflict_on_unique(e, "a cluster with this name or index exists"))?;
+        .map_err(|e| {
+            let what = if names_index(&e) { INDEX_TAKEN } else { NAME_TAKEN };
+            StoreError::conflict_on_unique(e, what)
+        })?;
     });
     Ok(())
+}
+
+/// What `insert`'s `Conflict` says: which of the two unique columns was taken.
+pub const INDEX_TAKEN: &str = "a cluster with this index exists";
+pub const NAME_TAKEN: &str = "a cluster with this name exists";
+
+/// Whether a unique violation is the index's (PostgreSQL names the constraint, SQLite the
+/// column, in the message).
+fn names_index(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(db) => {
+            db.constraint()
+                .is_some_and(|name| name.contains("cluster_index"))
+                || db.message().contains("cluster_index")
+        }
+        _ => false,
+    }
 }
 
 /// Replaces a cluster's arguments and versions (the name and identity stay).

@@ -18,7 +18,8 @@ pub struct JobRow {
     /// The identity of the cluster the job belongs to (see `clusters.id`).
     pub cluster_id: String,
     pub state: JobState,
-    /// JSON: `model::job::JobParams`.
+    /// JSON: `model::job::JobParams` for a cluster's job, `MaintenanceParams` for the
+    /// builder's and the deployer's own.
     pub params: String,
     pub requested_by: String,
     pub requested_via: Door,

@@ -28,7 +28,7 @@ pub fn engine(store: &Store) -> Engine {
             max_parallel: 1,
             streams_per_person: 2,
             cloud: None,
-            builder_probe_interval: std::time::Duration::from_secs(60),
+            builder: Default::default(),
         },
         CancellationToken::new(),
     )

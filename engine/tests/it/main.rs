@@ -4,6 +4,7 @@
 
 mod access;
 mod audit_log;
+mod builder_probes;
 mod commands;
 mod helpers;
 mod jobs_queue;

@@ -36,7 +36,7 @@ fn cli_engine(config: &Config, store: Store) -> Engine {
             max_parallel: 1,
             streams_per_person: 1,
             cloud: None,
-            builder_probe_interval: std::time::Duration::from_secs(60),
+            builder: Default::default(),
         },
         CancellationToken::new(),
     )

@@ -19,6 +19,8 @@ pub struct BuilderSettings {
     /// Where its maintenance commands run (its login user's home by default).
     pub work_dir: String,
     pub probe_interval: Duration,
+    /// The launchd label of its Buildkite agent.
+    pub agent_label: String,
 }
 
 impl Layers<'_> {
@@ -78,17 +80,40 @@ impl Layers<'_> {
         })?;
         let work_dir = match self.given(&settings::BUILDER_WORK_DIR) {
             Some(raw) => {
-                let path = raw.text();
-                if !path.starts_with('/') || path.chars().any(char::is_control) {
-                    return Err(raw.invalid(format!("{path:?} must be an absolute path")));
-                }
+                let path = raw.absolute_path()?;
                 report.show_raw(&raw);
-                path.trim_end_matches('/').to_owned()
+                path
             }
             None => {
                 let home = format!("/Users/{}", target.user);
                 report.show(&settings::BUILDER_WORK_DIR, &home, Origin::Default);
                 home
+            }
+        };
+        let agent_label = match self.given(&settings::BUILDER_AGENT) {
+            Some(raw) => {
+                let label = raw.text();
+                // It reaches launchctl as part of one argument: a plain reverse-DNS name.
+                let plausible = !label.is_empty()
+                    && label.len() <= 200
+                    && label
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+                if !plausible {
+                    return Err(raw.invalid(format!(
+                        "{label:?} is not a launchd label (letters, digits, '.', '-', '_')"
+                    )));
+                }
+                report.show_raw(&raw);
+                label
+            }
+            None => {
+                report.show(
+                    &settings::BUILDER_AGENT,
+                    engine::model::builder::AGENT_LABEL,
+                    Origin::Default,
+                );
+                engine::model::builder::AGENT_LABEL.to_owned()
             }
         };
         report.show_raw(&address);
@@ -102,6 +127,7 @@ impl Layers<'_> {
             target,
             work_dir,
             probe_interval: Duration::from_secs(interval),
+            agent_label,
         }))
     }
 }

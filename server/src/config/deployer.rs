@@ -68,12 +68,9 @@ impl Layers<'_> {
 
         let nixops_root = match &root {
             Some(raw) => {
-                let path = raw.text();
-                if !path.starts_with('/') || path.chars().any(char::is_control) {
-                    return Err(raw.invalid(format!("{path:?} must be an absolute path")));
-                }
+                let path = raw.absolute_path()?;
                 report.show_raw(raw);
-                path.trim_end_matches('/').to_owned()
+                path
             }
             None => {
                 report.show(&settings::NIXOPS_ROOT, DEFAULT_NIXOPS_ROOT, Origin::Default);
@@ -107,12 +104,9 @@ impl Layers<'_> {
         };
         let deployer_checkout = match self.given(&settings::DEPLOYER_CHECKOUT) {
             Some(raw) => {
-                let path = raw.text();
-                if !path.starts_with('/') || path.chars().any(char::is_control) {
-                    return Err(raw.invalid(format!("{path:?} must be an absolute path")));
-                }
+                let path = raw.absolute_path()?;
                 report.show_raw(&raw);
-                path.trim_end_matches('/').to_owned()
+                path
             }
             None => {
                 let path = format!("{nixops_root}/deployer/disciplina-nixops");

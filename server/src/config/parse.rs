@@ -60,6 +60,15 @@ impl Raw {
     pub(super) fn text(&self) -> String {
         self.value.trim().to_owned()
     }
+
+    /// The value as an absolute path on a host, without a trailing slash.
+    pub(super) fn absolute_path(&self) -> Result<String, ConfigError> {
+        let path = self.text();
+        if !path.starts_with('/') || path.chars().any(char::is_control) {
+            return Err(self.invalid(format!("{path:?} must be an absolute path")));
+        }
+        Ok(path.trim_end_matches('/').to_owned())
+    }
 }
 
 /// One effective value as `check-config` shows it.

@@ -97,6 +97,7 @@ pub const BUILDER_SSH: Setting = plain("NIXDECK_BUILDER_SSH", Section::Builder);
 pub const BUILDER_SSH_KEY: Setting = plain("NIXDECK_BUILDER_SSH_KEY", Section::Builder);
 pub const BUILDER_HOST_KEY: Setting = plain("NIXDECK_BUILDER_HOST_KEY", Section::Builder);
 pub const BUILDER_WORK_DIR: Setting = plain("NIXDECK_BUILDER_WORK_DIR", Section::Builder);
+pub const BUILDER_AGENT: Setting = plain("NIXDECK_BUILDER_AGENT", Section::Builder);
 pub const BUILDER_PROBE_INTERVAL: Setting =
     plain("NIXDECK_BUILDER_PROBE_INTERVAL", Section::Builder);
 
@@ -107,7 +108,7 @@ pub const AWS_TIMEOUT: Setting = plain("NIXDECK_AWS_TIMEOUT", Section::Aws);
 pub const AWS_ENDPOINT_URL: Setting = plain("AWS_ENDPOINT_URL", Section::Aws);
 
 /// Every setting, in the order `check-config` shows them.
-pub const SETTINGS: [&Setting; 35] = [
+pub const SETTINGS: [&Setting; 36] = [
     &LISTEN,
     &PUBLIC_URL,
     &ALLOWED_HOSTS,
@@ -138,6 +139,7 @@ pub const SETTINGS: [&Setting; 35] = [
     &BUILDER_SSH_KEY,
     &BUILDER_HOST_KEY,
     &BUILDER_WORK_DIR,
+    &BUILDER_AGENT,
     &BUILDER_PROBE_INTERVAL,
     &AWS_REGION,
     &AWS_TIMEOUT,

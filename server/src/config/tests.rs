@@ -348,14 +348,7 @@ fn the_deployer_is_local_by_default() {
 #[test]
 fn an_ssh_deployer_needs_a_readable_key_and_a_pinned_host_key() {
     let dir = tempfile::tempdir().expect("dir");
-    let key = dir.path().join("id_ed25519");
-    let made = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-        .arg(&key)
-        .status()
-        .expect("ssh-keygen");
-    assert!(made.success());
-    let public = std::fs::read_to_string(key.with_extension("pub")).expect("public key");
+    let (key, public) = key_pair(dir.path());
     let key_path = key.to_str().expect("UTF-8");
     let ssh = ("NIXDECK_DEPLOYER_SSH", "nixops@deployer.internal:2222");
 
@@ -470,14 +463,7 @@ fn a_builder_is_optional_and_its_address_keys_and_interval_are_checked() {
     );
 
     let dir = tempfile::tempdir().expect("dir");
-    let key = dir.path().join("id_ed25519");
-    let made = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-        .arg(&key)
-        .status()
-        .expect("ssh-keygen");
-    assert!(made.success());
-    let public = std::fs::read_to_string(key.with_extension("pub")).expect("public key");
+    let (key, public) = key_pair(dir.path());
     let key_path = key.to_str().expect("UTF-8");
     let with = |pairs: &[(&str, &str)]| {
         let mut all = vec![
@@ -537,4 +523,17 @@ fn a_builder_is_optional_and_its_address_keys_and_interval_are_checked() {
         error.starts_with("invalid NIXDECK_BUILDER_SSH_KEY: is required"),
         "{error}"
     );
+}
+
+/// A new ed25519 key pair in `dir`: the private key's path and the public key line.
+fn key_pair(dir: &std::path::Path) -> (std::path::PathBuf, String) {
+    let key = dir.join("id_ed25519");
+    let made = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&key)
+        .status()
+        .expect("ssh-keygen");
+    assert!(made.success());
+    let public = std::fs::read_to_string(key.with_extension("pub")).expect("public key");
+    (key, public)
 }

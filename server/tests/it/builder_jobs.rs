@@ -25,6 +25,21 @@ fn actions(builder: &Deployer) -> Vec<Value> {
         .collect()
 }
 
+/// An app whose worker runs the builder's jobs (and whose prober probes it).
+async fn builder_app(builder: &Deployer) -> TestApp {
+    let mut app =
+        TestApp::owning(testkit::TestDb::sqlite().await, &builder_env(builder, None)).await;
+    app.start();
+    app
+}
+
+/// `GET /api/v1/jobs?host=builder`.
+async fn builder_jobs(app: &TestApp, cookie: &str) -> Value {
+    let (status, jobs) = call(app, cookie, Method::GET, "/api/v1/jobs?host=builder", None).await;
+    assert_eq!(status, StatusCode::OK, "{jobs}");
+    jobs
+}
+
 async fn start(app: &TestApp, cookie: &str, body: Value) -> (StatusCode, Value) {
     call(
         app,
@@ -46,12 +61,7 @@ async fn started(app: &TestApp, cookie: &str, body: Value) -> String {
 fn each_action_runs_exactly_its_command_on_the_builder() {
     testkit::block_on(async {
         let builder = Deployer::start_as(Role::Builder).await;
-        let mut app = TestApp::owning(
-            testkit::TestDb::sqlite().await,
-            &builder_env(&builder, None),
-        )
-        .await;
-        app.start();
+        let mut app = builder_app(&builder).await;
         let cookie = app.sign_in().await;
         let home = builder.home();
         let expected: [(Value, Value, bool); 4] = [
@@ -90,15 +100,7 @@ fn each_action_runs_exactly_its_command_on_the_builder() {
             assert_eq!(last["cwd"], home, "{last}");
             assert!(log.contains("▶ "), "{log}");
         }
-        let (status, jobs) = call(
-            &app,
-            &cookie,
-            Method::GET,
-            "/api/v1/jobs?host=builder",
-            None,
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK);
+        let jobs = builder_jobs(&app, &cookie).await;
         assert_eq!(jobs.as_array().map(Vec::len), Some(4), "{jobs:#}");
         let (_, all) = call(&app, &cookie, Method::GET, "/api/v1/jobs", None).await;
         assert_eq!(all.as_array().map(Vec::len), Some(4));
@@ -120,12 +122,7 @@ fn builder_jobs_run_one_at_a_time_and_cancel_like_cluster_jobs() {
     testkit::block_on(async {
         let builder = Deployer::start_as(Role::Builder).await;
         builder.host_control(&["HOST_STANDIN_SLEEP=3"]);
-        let mut app = TestApp::owning(
-            testkit::TestDb::sqlite().await,
-            &builder_env(&builder, None),
-        )
-        .await;
-        app.start();
+        let mut app = builder_app(&builder).await;
         let cookie = app.sign_in().await;
         let first = started(&app, &cookie, json!({"kind": "rebuild"})).await;
         let second = started(&app, &cookie, json!({"kind": "update-channels"})).await;
@@ -173,12 +170,7 @@ fn builder_jobs_run_one_at_a_time_and_cancel_like_cluster_jobs() {
 fn bad_builder_requests_are_refused_naming_the_field_and_run_nothing() {
     testkit::block_on(async {
         let builder = Deployer::start_as(Role::Builder).await;
-        let mut app = TestApp::owning(
-            testkit::TestDb::sqlite().await,
-            &builder_env(&builder, None),
-        )
-        .await;
-        app.start();
+        let mut app = builder_app(&builder).await;
         let cookie = app.sign_in().await;
         for (body, field) in [
             (json!({"kind": "reboot"}), "kind"),
@@ -194,14 +186,7 @@ fn bad_builder_requests_are_refused_naming_the_field_and_run_nothing() {
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {answer}");
             assert_eq!(answer["field"], field, "{body}: {answer}");
         }
-        let (_, jobs) = call(
-            &app,
-            &cookie,
-            Method::GET,
-            "/api/v1/jobs?host=builder",
-            None,
-        )
-        .await;
+        let jobs = builder_jobs(&app, &cookie).await;
         assert_eq!(jobs, json!([]));
         assert!(actions(&builder).is_empty());
         app.stop().await;

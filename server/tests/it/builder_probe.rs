@@ -36,13 +36,13 @@ pub fn builder_env(builder: &Deployer, port: Option<u16>) -> Vec<(&'static str, 
 const READERS: [&str; 9] = [
     "sw_vers",
     "nix",
-    "darwin-rebuild",
+    "readlink",
+    "stat",
     "nix-channel",
     "launchctl",
     "buildkite-agent",
     "df",
     "sysctl",
-    "grep",
 ];
 
 async fn probe(app: &TestApp, cookie: &str) -> Value {

@@ -12,11 +12,15 @@ use crate::{
     job_helpers::{alpha, call, create_alpha, deploy, wait_for, wait_until_final},
 };
 
-/// A deployer whose NixOps knows its own deployment, `legacy` (index 7) and `broken`
-/// (index 26, which no cluster may have).
+/// A deployer whose NixOps knows its own deployment, `legacy` (index 7), `broken` (index
+/// 26, which no cluster may have) and `orphan` (index 9, whose clone is missing).
 async fn deployer_with_deployments() -> Deployer {
     let deployer = Deployer::start().await;
-    deployer.control(&["NIXOPS_STANDIN_DEPLOYMENTS=deployer,legacy:7,broken:26"]);
+    deployer.control(&["NIXOPS_STANDIN_DEPLOYMENTS=deployer,legacy:7,broken:26,orphan:9"]);
+    for name in ["legacy", "broken"] {
+        let clone = format!("{}/{name}/disciplina-nixops", deployer.nixops_root);
+        std::fs::create_dir_all(clone).expect("a clone");
+    }
     deployer
 }
 
@@ -88,6 +92,7 @@ fn the_deployer_shows_what_nixops_knows() {
                 {"name": "broken", "managed": false},
                 {"name": "deployer", "managed": true},
                 {"name": "legacy", "managed": false},
+                {"name": "orphan", "managed": false},
             ])
         );
         assert!(
@@ -140,6 +145,19 @@ fn a_deployment_is_adopted_as_a_cluster_without_running_anything() {
         for argv in nixops_argv(&deployer) {
             assert!(argv == "list" || argv == "export -d legacy", "{argv}");
         }
+        // What its deployment left unset (its -I paths), as nixdeck's defaults fill it in.
+        let (_, defaulted) = call(
+            &app,
+            &cookie,
+            Method::GET,
+            "/api/v1/audit?action=cluster.adopted",
+            None,
+        )
+        .await;
+        assert!(
+            defaulted.to_string().contains("disciplina-educator-spa"),
+            "{defaulted}"
+        );
         let (_, events) = call(
             &app,
             &cookie,
@@ -157,11 +175,21 @@ fn a_deployment_is_adopted_as_a_cluster_without_running_anything() {
         let (status, unknown) = adopt("ghost").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{unknown}");
         assert_eq!(unknown["field"], "deployment");
+        // An unknown deployment is never exported.
+        assert!(!nixops_argv(&deployer)
+            .iter()
+            .any(|argv| argv.contains("ghost")));
         let (status, own) = adopt("deployer").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{own}");
         let (status, broken) = adopt("broken").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{broken}");
         assert_eq!(broken["field"], "cluster_index");
+        let (status, orphan) = adopt("orphan").await;
+        assert_eq!(status, StatusCode::CONFLICT, "{orphan}");
+        assert_eq!(orphan["field"], "deployment");
+        assert!(orphan["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("orphan/disciplina-nixops")));
         let (_, clusters) = call(&app, &cookie, Method::GET, "/api/v1/clusters", None).await;
         assert_eq!(clusters.as_array().map(Vec::len), Some(1), "{clusters:#}");
     })

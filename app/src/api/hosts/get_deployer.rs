@@ -14,6 +14,8 @@ pub struct DeployerPage {
     /// The deployer's own deploys, newest first.
     pub jobs: Vec<JobView>,
     pub principal: Principal,
+    /// The server's clock when the page was read, for the last commit's age.
+    pub now: i64,
 }
 
 #[server]
@@ -34,5 +36,6 @@ pub async fn get_deployer() -> Result<DeployerPage, ApiError> {
         deployer,
         jobs,
         principal: caller.principal,
+        now: engine::store::now_millis(),
     })
 }

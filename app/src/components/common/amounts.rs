@@ -1,6 +1,7 @@
-//! How amounts read on pages: sizes in binary units, ages relative to the server's clock.
+//! How amounts read on pages: sizes in binary units, durations, ages relative to the
+//! server's clock.
 
-use engine::model::time::format_duration;
+use engine::model::{job::JobView, time::format_duration};
 
 /// `234.6 GiB`, `512 KiB`.
 pub fn format_bytes(bytes: u64) -> String {
@@ -15,6 +16,15 @@ pub fn format_bytes(bytes: u64) -> String {
         format!("{bytes} B")
     } else {
         format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// How long a job ran (or that it runs, or has not started).
+pub fn job_duration(job: &JobView) -> String {
+    match (job.started_at, job.finished_at) {
+        (Some(start), Some(end)) => format_duration(end - start),
+        (Some(_), None) => "running".to_owned(),
+        _ => "—".to_owned(),
     }
 }
 

@@ -11,7 +11,7 @@ mod page_header;
 mod panel;
 mod table;
 
-pub use amounts::{format_age, format_bytes};
+pub use amounts::{format_age, format_bytes, job_duration};
 pub use badge::{Badge, ClusterStateBadge, HealthBadge, JobStateBadge, Tone};
 pub use button::{button_class, Button, ButtonTone};
 pub use empty_state::EmptyState;

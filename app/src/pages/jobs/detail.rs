@@ -4,7 +4,7 @@
 //! on the cluster as it is now.
 
 use engine::model::{
-    access::{Action as Permission, Environment},
+    access::Action as Permission,
     job::{JobView, LogLine, LogPage, StepState, StepView, Stream},
     time::{format_duration, format_utc},
 };
@@ -52,7 +52,7 @@ fn JobSummary(page: JobPage, cancel: ServerAction<CancelJob>) -> impl IntoView {
     let cancel_needs = if job.cluster.is_some() {
         Permission::cancel_job(page.cluster_env)
     } else {
-        job.kind.action(Environment::Production)
+        Permission::MaintainHosts
     };
     let may_cancel = !job.state.is_final() && page.principal.may(cancel_needs);
     let done = job
@@ -176,7 +176,8 @@ fn Summary(job: JobView, changes: Vec<String>) -> impl IntoView {
     let timing = match (job.started_at, job.finished_at) {
         (Some(start), Some(end)) => format!("ran {}", format_duration(end - start)),
         (Some(start), None) => format!("running since {}", format_utc(start)),
-        _ => "waiting for the deployment's previous job".to_owned(),
+        _ if job.cluster.is_some() => "waiting for the deployment's previous job".to_owned(),
+        _ => format!("waiting for the {}'s previous job", job.host),
     };
     view! {
         <p class="mb-2 text-sm text-slate-600 dark:text-slate-400">

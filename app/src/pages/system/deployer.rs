@@ -16,8 +16,8 @@ use super::host_jobs::HostJobs;
 use crate::{
     api::hosts::{get_deployer, AdoptDeployment, DeployDeployer, DeployerPage},
     components::common::{
-        format_bytes, Badge, Button, ButtonTone, ErrorNotice, Facts, Loaded, PageHeader, Table,
-        Tone, CELL, PANEL,
+        format_age, format_bytes, Badge, Button, ButtonTone, ErrorNotice, Facts, Loaded,
+        PageHeader, Table, Tone, CELL, PANEL,
     },
 };
 
@@ -63,7 +63,7 @@ fn DeployerBody(
     let may_deploy = page.principal.may(Action::MaintainHosts);
     view! {
         <HostCard host=page.host />
-        <NixOps deployer=page.deployer.clone() />
+        <NixOps deployer=page.deployer.clone() now=page.now />
         <Deployments deployments=page.deployer.deployments may_adopt adopt />
         {may_deploy.then(|| view! {
             <section class=format!("{PANEL} mt-4") aria-label="Deploy the deployer">
@@ -112,7 +112,7 @@ fn HostCard(host: HostView) -> impl IntoView {
 
 /// NixOps' version, the state's volume and last commit, and the agent.
 #[component]
-fn NixOps(deployer: DeployerView) -> impl IntoView {
+fn NixOps(deployer: DeployerView, now: i64) -> impl IntoView {
     let unknown = || "unknown".to_owned();
     let agent = deployer.agent.clone().map_or_else(unknown, |agent| {
         let state = if agent.running {
@@ -136,9 +136,10 @@ fn NixOps(deployer: DeployerView) -> impl IntoView {
         ),
         (
             "state committed",
-            deployer
-                .state_committed_at
-                .map_or_else(|| "never (or unknown)".to_owned(), format_utc),
+            deployer.state_committed_at.map_or_else(
+                || "never (or unknown)".to_owned(),
+                |at| format!("{} ({})", format_age(at, now), format_utc(at)),
+            ),
         ),
         ("Buildkite agent", agent),
     ];
@@ -168,6 +169,9 @@ fn Deployments(
             <p class="mb-3 text-sm text-slate-600 dark:text-slate-400">
                 "Adopting a deployment reads its arguments and dependency versions from nixops export and records it as a cluster, running nothing."
             </p>
+            {deployments.is_empty().then(|| view! {
+                <p class="text-sm text-slate-600 dark:text-slate-400">"None known."</p>
+            })}
             <Table label="Deployments" headers=vec!["Deployment", "In nixdeck", ""]>
                 {deployments.into_iter().map(|deployment| {
                     let name = deployment.name.clone();

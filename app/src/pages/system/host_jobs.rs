@@ -1,13 +1,10 @@
 //! The jobs of the builder or the deployer, newest first: what ran, how it ended, who
 //! asked, when and for how long. Each links to its page and live log.
 
-use engine::model::{
-    job::JobView,
-    time::{format_duration, format_utc},
-};
+use engine::model::job::JobView;
 use leptos::prelude::*;
 
-use crate::components::common::{JobStateBadge, Table, CELL};
+use crate::{components::common::Table, pages::jobs::JobCells};
 
 #[component]
 pub fn HostJobs(jobs: Vec<JobView>, empty: &'static str) -> impl IntoView {
@@ -29,18 +26,9 @@ pub fn HostJobs(jobs: Vec<JobView>, empty: &'static str) -> impl IntoView {
 
 #[component]
 fn JobRow(job: JobView) -> impl IntoView {
-    let duration = match (job.started_at, job.finished_at) {
-        (Some(start), Some(end)) => format_duration(end - start),
-        (Some(_), None) => "running".to_owned(),
-        _ => "—".to_owned(),
-    };
     view! {
         <tr data-testid="history-row">
-            <td class=CELL><a href=format!("/jobs/{}", job.id) class="text-indigo-700 hover:underline dark:text-indigo-300">{job.kind.as_str()}</a></td>
-            <td class=CELL><JobStateBadge state=job.state /></td>
-            <td class=CELL>{job.requested_by.clone()}</td>
-            <td class=CELL>{format_utc(job.created_at)}</td>
-            <td class=CELL>{duration}</td>
+            <JobCells job />
         </tr>
     }
 }

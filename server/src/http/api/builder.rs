@@ -2,17 +2,12 @@
 //! maintenance as jobs.
 
 use app::state::AppState;
-use axum::{
-    extract::State,
-    http::StatusCode,
-    response::{IntoResponse, Response},
-    Json,
-};
+use axum::{extract::State, response::Response, Json};
 use engine::{commands::BuilderJobRequest, model::builder::BuilderView};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{body::quiet_body, caller::RequestCaller, resources::QueuedJob, ApiError};
+use super::{body::quiet_body, caller::RequestCaller, clusters::queued_job, ApiError};
 
 pub async fn get_builder(
     State(state): State<AppState>,
@@ -54,14 +49,7 @@ pub async fn start_builder_job(
             other => Some(other.to_string()),
         }),
     });
-    let job = state.engine.start_builder_job(&caller, request).await?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(QueuedJob {
-            job_id: job.id,
-            kind: job.kind,
-            changes: Vec::new(),
-        }),
-    )
-        .into_response())
+    Ok(queued_job(
+        state.engine.start_builder_job(&caller, request).await?,
+    ))
 }

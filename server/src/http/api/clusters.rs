@@ -12,7 +12,11 @@ use axum::{
 };
 use engine::{
     commands::{ClusterRemoval, ClusterUpdate, Requested},
-    model::{cluster::ClusterInput, failure::Failure, job::JobKind},
+    model::{
+        cluster::ClusterInput,
+        failure::Failure,
+        job::{JobKind, JobView},
+    },
 };
 use serde::Deserialize;
 
@@ -202,4 +206,12 @@ pub fn queued(requested: Requested) -> Response {
         }),
     )
         .into_response()
+}
+
+/// 202 with a queued job that changes no cluster's arguments (maintenance).
+pub fn queued_job(job: JobView) -> Response {
+    queued(Requested {
+        job,
+        changes: Vec::new(),
+    })
 }

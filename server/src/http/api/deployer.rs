@@ -12,9 +12,7 @@ use engine::model::deployer::DeployerView;
 use serde::Deserialize;
 
 use super::{
-    body::quiet_body,
-    caller::RequestCaller,
-    resources::{ClusterResource, QueuedJob},
+    body::quiet_body, caller::RequestCaller, clusters::queued_job, resources::ClusterResource,
     ApiError,
 };
 
@@ -48,14 +46,5 @@ pub async fn deploy_deployer(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
 ) -> Result<Response, ApiError> {
-    let job = state.engine.deploy_deployer(&caller).await?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(QueuedJob {
-            job_id: job.id,
-            kind: job.kind,
-            changes: Vec::new(),
-        }),
-    )
-        .into_response())
+    Ok(queued_job(state.engine.deploy_deployer(&caller).await?))
 }
