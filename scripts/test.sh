@@ -35,6 +35,8 @@ step "release build"
 cargo leptos build --release --precompress
 step "the release binary carries exactly the site just built"
 bash scripts/check-release-site.sh
+step "the systemd unit (contrib/nixdeck.service)"
+bash scripts/check-service-unit.sh
 
 step "end-to-end tests in Chromium"
 mkdir -p target/tmp

@@ -8,5 +8,6 @@ pub mod commands;
 pub mod config;
 pub mod http;
 pub mod login;
+pub mod service_manager;
 pub mod shutdown;
 pub mod telemetry;

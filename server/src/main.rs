@@ -3,11 +3,10 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use nixdeck_server::{cli::Cli, commands, telemetry};
+use nixdeck_server::{cli::Cli, commands};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    telemetry::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -76,6 +76,8 @@ impl From<engine::model::failure::Failure> for CommandError {
 /// Runs the command the person asked for (`serve` when none was named).
 pub async fn run(cli: Cli) -> Result<(), CommandError> {
     let config = Config::load(cli.config.as_deref())?;
+    // Nothing logs before the configuration is read: a bad one is reported as one line.
+    crate::telemetry::init(config.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve::run(config).await,
         Command::Migrate => migrate::run(config).await,

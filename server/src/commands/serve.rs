@@ -1,13 +1,13 @@
-//! `nixdeck serve`: migrates, then serves the dashboard until asked to stop. On SIGTERM or
-//! Ctrl-C it stops taking requests, ends live log streams (telling viewers to reconnect),
-//! lets go of running jobs without stopping their commands (the next start re-attaches),
-//! and exits.
+//! `nixdeck serve`: migrates, then serves the dashboard until asked to stop, telling the
+//! service manager when it is ready and when it stops. On SIGTERM or Ctrl-C it stops taking
+//! requests, ends live log streams (telling viewers to reconnect), lets go of running jobs
+//! without stopping their commands (the next start re-attaches), and exits.
 
 use axum::serve::ListenerExt;
 use engine::{commands::DEPLOYER_PROGRAMS, nixops::DEPLOYER_HOST};
 use tokio_util::sync::CancellationToken;
 
-use crate::{application::Application, config::Config, shutdown};
+use crate::{application::Application, config::Config, service_manager::ServiceManager, shutdown};
 
 use super::{open_store, CommandError};
 
@@ -42,6 +42,15 @@ pub async fn run(config: Config) -> Result<(), CommandError> {
     warn_about_the_deployer(&application);
     shutdown::cancel_on_signal(stopping.clone());
     let background = application.start();
+    let service = ServiceManager::new(config.notify_socket.clone());
+    service.ready(&format!("listening on http://{address}"));
+    tokio::spawn({
+        let stopping = stopping.clone();
+        async move {
+            stopping.cancelled().await;
+            service.stopping("finishing open requests and letting go of running jobs");
+        }
+    });
 
     tracing::info!(
         %address,

@@ -12,6 +12,7 @@ mod file;
 mod network;
 mod parse;
 mod providers;
+mod service;
 pub mod settings;
 
 use std::{
@@ -29,6 +30,7 @@ use file::FileConfig;
 pub use network::AllowedHosts;
 pub use parse::{Report, Shown};
 pub use providers::{GitHubSettings, OidcSettings};
+pub use service::LogFormat;
 use url::Url;
 
 /// Where a setting's value came from, shown by `nixdeck check-config`.
@@ -75,6 +77,10 @@ pub struct Config {
     pub builder: Option<BuilderSettings>,
     /// How AWS is reached (`NIXDECK_AWS_*`, and the standard AWS chain).
     pub aws: ::aws::Settings,
+    /// How log lines are written (`NIXDECK_LOG_FORMAT`).
+    pub log_format: LogFormat,
+    /// systemd's notification socket (`NOTIFY_SOCKET`), when it waits for readiness.
+    pub notify_socket: Option<String>,
     /// The configuration file that was read, if any.
     pub file: Option<PathBuf>,
     /// Every effective value (secrets redacted) and where it came from.
@@ -117,6 +123,7 @@ impl Config {
         let data_dir = layers.data_dir(&mut report)?;
         let database_url = layers.database_url(&data_dir, &mut report)?;
         let audit_anchor = layers.audit_anchor(&data_dir, &mut report)?;
+        let log_format = layers.log_format(&mut report)?;
         let github = layers.github(&mut report)?;
         let oidc = layers.oidc(&mut report)?;
         let deployer = layers.deployer(&mut report)?;
@@ -153,6 +160,8 @@ impl Config {
             deployer,
             builder,
             aws,
+            log_format,
+            notify_socket: layers.notify_socket(),
             file: file.map(Path::to_path_buf),
             report,
         })

@@ -68,6 +68,7 @@ pub const DATA_DIR: Setting = plain("NIXDECK_DATA_DIR", Section::Server);
 /// Not secret as such, but a URL that may carry a password: shown redacted.
 pub const DATABASE_URL: Setting = plain("NIXDECK_DATABASE_URL", Section::Server);
 pub const AUDIT_ANCHOR: Setting = plain("NIXDECK_AUDIT_ANCHOR", Section::Server);
+pub const LOG_FORMAT: Setting = plain("NIXDECK_LOG_FORMAT", Section::Server);
 
 pub const GITHUB_CLIENT_ID: Setting = plain("NIXDECK_GITHUB_CLIENT_ID", Section::GitHub);
 pub const GITHUB_CLIENT_SECRET: Setting = secret("NIXDECK_GITHUB_CLIENT_SECRET", Section::GitHub);
@@ -108,13 +109,14 @@ pub const AWS_TIMEOUT: Setting = plain("NIXDECK_AWS_TIMEOUT", Section::Aws);
 pub const AWS_ENDPOINT_URL: Setting = plain("AWS_ENDPOINT_URL", Section::Aws);
 
 /// Every setting, in the order `check-config` shows them.
-pub const SETTINGS: [&Setting; 36] = [
+pub const SETTINGS: [&Setting; 37] = [
     &LISTEN,
     &PUBLIC_URL,
     &ALLOWED_HOSTS,
     &DATA_DIR,
     &DATABASE_URL,
     &AUDIT_ANCHOR,
+    &LOG_FORMAT,
     &GITHUB_CLIENT_ID,
     &GITHUB_CLIENT_SECRET,
     &GITHUB_ORG,

@@ -27,3 +27,4 @@ mod jobs_over_ssh;
 mod oidc_sign_in;
 mod permissions;
 mod provider_helpers;
+mod service;
