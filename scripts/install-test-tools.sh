@@ -3,7 +3,8 @@
 # end-to-end tests drive; no browser is downloaded), the PostgreSQL server (a throwaway
 # instance is started per test run), the OpenSSH server (a throwaway sshd on 127.0.0.1 is
 # started per test run by testkit/counterparts/sshd-fixture.sh), systemd's tools (to check
-# the service unit; no service is started), plus the unprivileged user
+# the service unit; no service is started), Nix's parser (Debian's nix-bin: `nix-instantiate
+# --parse` checks the Nix packaging; nothing is built with Nix), plus the unprivileged user
 # `nixdeck-test` those sshd instances log in, and moto (the AWS the tests talk to) in the
 # project's virtual environment. Idempotent: returns at once when all are present.
 # The system's own sshd is never left running: the package's service is kept from starting
@@ -18,6 +19,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+command -v nix-instantiate >/dev/null 2>&1 || missing+=(nix-bin)
 
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test nixdeck has, installing whatever they need first:
-#   1. formatting and lints (cargo fmt, cargo clippy -D warnings);
+#   1. formatting and lints (cargo fmt, cargo clippy -D warnings), and a parse check of every
+#      .nix file (scripts/check-nix.sh);
 #   2. the Rust tests, against SQLite and a throwaway PostgreSQL server on 127.0.0.1;
 #   3. a release build, whose binary is started from an empty directory and checked to serve
 #      every file of the site just built, then driven in Debian's Chromium by the
@@ -19,6 +20,9 @@ step "lints"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 # The browser half of the app (feature hydrate) is only compiled for WebAssembly.
 cargo clippy -p app --lib --features hydrate --target wasm32-unknown-unknown --locked -- -D warnings
+
+step "the Nix packaging parses (flake.nix, nix/)"
+bash scripts/check-nix.sh
 
 step "starting a throwaway PostgreSQL server"
 pg_dir_file=$(mktemp)

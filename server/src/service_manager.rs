@@ -41,11 +41,7 @@ impl ServiceManager {
 fn send(socket: &str, message: &str) -> io::Result<()> {
     let sender = UnixDatagram::unbound()?;
     match socket.strip_prefix('@') {
-        Some(name) => {
-            use std::os::linux::net::SocketAddrExt;
-            let address = std::os::unix::net::SocketAddr::from_abstract_name(name.as_bytes())?;
-            sender.send_to_addr(message.as_bytes(), &address)?;
-        }
+        Some(name) => send_abstract(&sender, name, message)?,
         None => {
             sender.send_to(message.as_bytes(), socket)?;
         }
@@ -53,10 +49,28 @@ fn send(socket: &str, message: &str) -> io::Result<()> {
     Ok(())
 }
 
+/// Abstract socket names are Linux's (systemd's own platform).
+#[cfg(target_os = "linux")]
+fn send_abstract(sender: &UnixDatagram, name: &str, message: &str) -> io::Result<()> {
+    use std::os::linux::net::SocketAddrExt;
+    let address = std::os::unix::net::SocketAddr::from_abstract_name(name.as_bytes())?;
+    sender.send_to_addr(message.as_bytes(), &address)?;
+    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn send_abstract(_: &UnixDatagram, _: &str, _: &str) -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "abstract sockets exist only on Linux",
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[cfg(target_os = "linux")]
     #[test]
     fn notifications_reach_a_path_or_an_abstract_socket() {
         let dir = tempfile::tempdir().expect("dir");

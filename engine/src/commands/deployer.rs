@@ -33,16 +33,18 @@ section committed; git -c safe.directory='*' -C "$root/.nixops" log -1 --format=
 exit 0
 "#;
 
-/// Lists the deployments and, if `$1` is one of them, exports it and says whether its
-/// clone is in the NixOps root (`$2`). The export holds the deployment's secrets: it is
-/// read into memory, never logged.
+/// Lists the deployments and, if `$1` is one of them and its clone is in the NixOps root
+/// (`$2`), exports it. The export holds the deployment's secrets: it is read into memory,
+/// never logged, and not read at all when the adoption would be refused anyway.
 const EXPORT_SCRIPT: &str = r#"section() { printf '\n@@ %s\n' "$1"; }
 list=$(nixops list 2>/dev/null)
 section list; printf '%s\n' "$list"
 printf '%s\n' "$list" |
   awk -F'|' -v name="$1" '{ gsub(/^ +| +$/, "", $3) } $3 == name { found = 1 } END { exit !found }' ||
   exit 0
-section checkout; [ -d "$2/$1/disciplina-nixops" ] && echo present
+section checkout
+[ -d "$2/$1/disciplina-nixops" ] || exit 0
+echo present
 section export; nixops export -d "$1" 2>/dev/null
 status=$?
 section status; echo "$status"
@@ -128,6 +130,17 @@ impl Engine {
                 format!("NixOps on the deployer knows no deployment named {deployment:?}"),
             ));
         }
+        // Its deploys run in its clone, which the runbook's first step made.
+        if sections.first("checkout") != Some("present") {
+            return Err(Failure::conflict_on(
+                "deployment",
+                format!(
+                    "{root}/{deployment}/disciplina-nixops does not exist on the deployer, and \
+                     nixdeck deploys {deployment} from there: clone disciplina-nixops there \
+                     first (the runbook's step 1)"
+                ),
+            ));
+        }
         if sections.first("status") != Some("0") {
             return Err(Failure::new(
                 crate::model::failure::FailureKind::Upstream,
@@ -143,17 +156,6 @@ impl Engine {
             &sections.lines("export").collect::<Vec<_>>().join("\n"),
         )?;
         let args = adoption.input.validate()?;
-        // Its deploys run in its clone, which the runbook's first step made.
-        if sections.first("checkout") != Some("present") {
-            return Err(Failure::conflict_on(
-                "deployment",
-                format!(
-                    "{root}/{deployment}/disciplina-nixops does not exist on the deployer, and \
-                     nixdeck deploys {deployment} from there: clone disciplina-nixops there \
-                     first (the runbook's step 1)"
-                ),
-            ));
-        }
         self.record_cluster(
             caller,
             &args.to_input(),

@@ -75,6 +75,16 @@ fn process(words: &[String]) -> Result<Process, HostErrorKind> {
         .ok_or_else(|| HostErrorKind::Spawn("no program".to_owned()))?;
     let mut process = Process::new(program);
     process.args(args).stdin(Stdio::null());
+    // nixdeck's own settings (OAuth client secrets among them) and systemd's notification
+    // socket are nixdeck's, not the commands' it runs.
+    for (name, _) in std::env::vars_os() {
+        let ours = name
+            .to_str()
+            .is_some_and(|name| name.starts_with("NIXDECK_") || name == "NOTIFY_SOCKET");
+        if ours {
+            process.env_remove(name);
+        }
+    }
     Ok(process)
 }
 

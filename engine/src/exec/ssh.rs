@@ -191,6 +191,8 @@ impl SshSession {
             match channel.wait().await {
                 Some(ChannelMsg::Data { data }) => {
                     if stdout.len() + data.len() > limit {
+                        // Closed, so the command does not wait on a window never opened.
+                        let _ = channel.close().await;
                         return Err(HostErrorKind::Protocol(format!(
                             "the answer is larger than {limit} bytes"
                         )));

@@ -43,9 +43,10 @@ follow_until_ended() {
       fi
     fi
     # Read after deciding: everything the command wrote before it ended is in the file.
-    size=$(wc -c <"$file" | tr -d ' ')
-    if [ "$size" -gt "$offset" ]; then
-      tail -c "+$((offset + 1))" "$file" | head -c "$((size - offset))"
+    size=$(wc -c <"$file" 2>/dev/null | tr -d ' ')
+    if [ -n "$size" ] && [ "$size" -gt "$offset" ]; then
+      # Whoever read the output is gone (the connection closed): stop following.
+      tail -c "+$((offset + 1))" "$file" | head -c "$((size - offset))" || return 0
       offset=$size
     fi
     if [ "$ended" = 1 ]; then

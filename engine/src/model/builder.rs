@@ -316,9 +316,13 @@ fn tags_from_arguments(arguments: &[&str]) -> Vec<String> {
     value.map(|value| split_tags(&value)).unwrap_or_default()
 }
 
-/// A `tags="a=b,c=d"` line of `buildkite-agent.cfg`.
+/// A `tags="a=b,c=d"` line of `buildkite-agent.cfg` (`meta-data=` in older agents, as
+/// nix-darwin's single-agent module writes it).
 pub fn config_tags(line: &str) -> Option<Vec<String>> {
-    let value = line.trim().strip_prefix("tags=")?;
+    let line = line.trim();
+    let value = line
+        .strip_prefix("tags=")
+        .or_else(|| line.strip_prefix("meta-data="))?;
     Some(split_tags(value.trim().trim_matches('"')))
 }
 
@@ -466,6 +470,10 @@ exec /nix/store/def-buildkite-agent-3.59.0/bin/buildkite-agent start --config \"
             vec!["a=b", "c=d"]
         );
         assert_eq!(tags_from_arguments(&["--tags=a=b"]), vec!["a=b"]);
+        assert_eq!(
+            config_tags(r#"meta-data="system=x86_64-darwin""#),
+            Some(vec!["system=x86_64-darwin".to_owned()])
+        );
     }
 
     #[test]

@@ -32,20 +32,24 @@ section macos; sw_vers -productVersion 2>/dev/null
 section nix; nix --version 2>/dev/null
 section config
 { nix --extra-experimental-features nix-command config show 2>/dev/null ||
-  nix --extra-experimental-features nix-command show-config 2>/dev/null; } |
+  nix --extra-experimental-features nix-command show-config 2>/dev/null ||
+  nix show-config 2>/dev/null; } |
   grep -E '^(cores|max-jobs) = '
 section generation
 link=$(readlink /nix/var/nix/profiles/system 2>/dev/null) &&
-  printf '%s %s\n' "$link" "$(stat -f %m "/nix/var/nix/profiles/$link" 2>/dev/null)"
+  printf '%s %s\n' "$link" "$(/usr/bin/stat -f %m "/nix/var/nix/profiles/$link" 2>/dev/null ||
+    stat -f %m "/nix/var/nix/profiles/$link" 2>/dev/null)"
 section channels; nix-channel --list 2>/dev/null
 agent=$(launchctl print "system/$1" 2>/dev/null) || agent='state = not loaded'
 section agent; printf '%s\n' "$agent" | grep -E '^[[:space:]]*(state|pid) = '
 arguments=$(printf '%s\n' "$agent" | sed -n '/^[[:space:]]*arguments = {/,/^[[:space:]]*}/p' | sed '1d;$d')
 section agent-arguments; printf '%s\n' "$arguments"
 section agent-script
+set -f
 for word in $arguments; do
-  [ -f "$word" ] && grep -I -h -E 'tags=|/bin/buildkite-agent' "$word" 2>/dev/null
+  [ -f "$word" ] && grep -I -h -E 'tags=|meta-data=|/bin/buildkite-agent' "$word" 2>/dev/null
 done
+set +f
 section agent-version; buildkite-agent --version 2>/dev/null
 section store; df -Pk /nix 2>/dev/null | tail -n 1
 section load; sysctl -n vm.loadavg 2>/dev/null
@@ -86,15 +90,16 @@ impl Engine {
         };
         let asked = now_millis();
         let _one_at_a_time = self.probe_lock().lock().await;
-        // A probe that ended while this one waited answers for it: requests that come
-        // together (several people asking at once) make one probe, not a queue of them.
+        // A probe that started after this one was asked for answers for it: requests that
+        // come together (several people asking at once) make one probe, not a queue of them.
         if let (Some(newest), _) = builder_probes::latest(self.store()).await? {
             if newest.checked_at > asked {
                 return Ok(());
             }
         }
-        let report = run_script(host, SCRIPT, &[&self.builder_options().agent_label]).await;
+        // A probe is as old as its start: what it read was read after that.
         let checked_at = now_millis();
+        let report = run_script(host, SCRIPT, &[&self.builder_options().agent_label]).await;
         let row = match report {
             Ok(report) => ProbeRow {
                 id: uuid::Uuid::now_v7().to_string(),

@@ -44,13 +44,6 @@ pub async fn run(config: Config) -> Result<(), CommandError> {
     let background = application.start();
     let service = ServiceManager::new(config.notify_socket.clone());
     service.ready(&format!("listening on http://{address}"));
-    tokio::spawn({
-        let stopping = stopping.clone();
-        async move {
-            stopping.cancelled().await;
-            service.stopping("finishing open requests and letting go of running jobs");
-        }
-    });
 
     tracing::info!(
         %address,
@@ -70,7 +63,13 @@ pub async fn run(config: Config) -> Result<(), CommandError> {
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(stopping.clone().cancelled_owned())
+    .with_graceful_shutdown({
+        let stopping = stopping.clone();
+        async move {
+            stopping.cancelled().await;
+            service.stopping("finishing open requests and letting go of running jobs");
+        }
+    })
     .await;
     stopping.cancel();
     for task in background {
