@@ -16,7 +16,7 @@ use crate::{
         failure::Failure,
         job::{JobKind, JobView},
     },
-    store::{clusters, jobs as stored_jobs, now_millis, StoreError, Tx},
+    store::{clusters, jobs as stored_jobs, now_millis, StoreError},
 };
 
 /// Where a new cluster comes from.
@@ -119,9 +119,18 @@ impl Engine {
             created_at: now,
             updated_at: now,
         };
-        let mut tx = self.store().begin().await?;
-        self.insert_cluster(&mut tx, &view).await?;
+        let row = row_of(&view)?;
         let name = view.name();
+        let mut tx = self.store().begin().await?;
+        if clusters::find_in(&mut tx, name).await?.is_some() {
+            return Err(Failure::conflict_on(
+                "name",
+                format!("a cluster named {name:?} exists already"),
+            ));
+        }
+        clusters::insert(&mut tx, &row)
+            .await
+            .map_err(index_conflict)?;
         let (action, detail) = match origin {
             NewCluster::Created => (
                 "cluster.created",
@@ -139,20 +148,6 @@ impl Engine {
         .await?;
         tx.commit().await?;
         Ok(view)
-    }
-
-    /// Stores a new cluster in `tx`; its name and index must be free.
-    async fn insert_cluster(&self, tx: &mut Tx, view: &ClusterView) -> Result<(), Failure> {
-        let row = row_of(view)?;
-        let name = view.name();
-        if clusters::find_in(tx, name).await?.is_some() {
-            return Err(Failure::conflict_on(
-                "name",
-                format!("a cluster named {name:?} exists already"),
-            ));
-        }
-        clusters::insert(tx, &row).await.map_err(index_conflict)?;
-        Ok(())
     }
 
     /// Changes some of a cluster's arguments; the others keep their values.

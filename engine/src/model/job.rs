@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     access::{Action, Door, Environment},
+    builder::BUILDER_JOB_KINDS,
     cluster::ClusterArgs,
     text_enum::text_enum,
 };
@@ -78,21 +79,13 @@ impl JobKind {
         )
     }
 
-    /// The host the job's commands run on.
+    /// The host the job's commands run on: the builder's maintenance there, every NixOps
+    /// command (the deployer's own deploy included) on the deployer.
     pub fn host(self) -> &'static str {
-        match self {
-            JobKind::UpdateChannels
-            | JobKind::Rebuild
-            | JobKind::RestartAgent
-            | JobKind::CollectGarbage => BUILDER_HOST,
-            JobKind::Create
-            | JobKind::Deploy
-            | JobKind::Preview
-            | JobKind::Info
-            | JobKind::Stop
-            | JobKind::Start
-            | JobKind::Destroy
-            | JobKind::DeployDeployer => DEPLOYER_HOST,
+        if BUILDER_JOB_KINDS.contains(&self) {
+            BUILDER_HOST
+        } else {
+            DEPLOYER_HOST
         }
     }
 }

@@ -16,7 +16,7 @@ use app::api::{
     },
     jobs::{CancelJob, GetJob, GetJobLog, RedeployJob},
     secrets::{EditSecret, GenerateSecret, ListSecrets, RevealSecret, RollBackSecret},
-    system::{GetHealth, GetHost, GetSession},
+    system::{GetHealth, GetSession},
 };
 use axum::{
     body::Body,
@@ -195,7 +195,6 @@ fn endpoints_with(jobs: &WalkJobs) -> Vec<Endpoint> {
         server_fn(<RemoveCluster as ServerFn>::PATH, "name=walk-new", Needs::Permission(Action::ManageClusters)),
         server_fn(<GetJob as ServerFn>::PATH, &format!("id={staging}"), Needs::Permission(Action::Read)),
         server_fn(<GetJobLog as ServerFn>::PATH, &format!("id={staging}&before=5"), Needs::Permission(Action::Read)),
-        server_fn(<GetHost as ServerFn>::PATH, "name=deployer", Needs::Permission(Action::Read)),
         server_fn(<ListSecrets as ServerFn>::PATH, "", Needs::Permission(Action::Read)),
         server_fn(<EditSecret as ServerFn>::PATH, "env=staging&kind=cluster&text[FaucetKey]=walked", Needs::Permission(Action::WriteSecrets)),
         server_fn(<RevealSecret as ServerFn>::PATH, "env=staging&kind=cluster&key=FaucetKey", Needs::Permission(Action::ReadSecretValues)),
