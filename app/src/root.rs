@@ -10,9 +10,9 @@ use leptos_router::{
 use crate::{
     components::layout::Layout,
     pages::{
-        AuditPage, BuilderPage, ClusterDetailPage, ClustersPage, DeployerPage, HomePage,
-        JobDetailPage, NewClusterPage, NotFoundPage, PeoplePage, SecretsPage, SignInPage,
-        TokensPage,
+        AccountPage, AuditPage, BuilderPage, ClusterDetailPage, ClustersPage, DeployerPage,
+        HomePage, JobDetailPage, NewClusterPage, NotFoundPage, NotificationsPage, PeoplePage,
+        SecretsPage, SignInPage, TokensPage,
     },
     session::provide_session,
     theme::provide_theme,
@@ -83,6 +83,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("audit") view=AuditPage ssr=SsrMode::InOrder />
                     <Route path=StaticSegment("people") view=PeoplePage ssr=SsrMode::InOrder />
                     <Route path=StaticSegment("tokens") view=TokensPage ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("notifications") view=NotificationsPage ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::InOrder />
                 </Routes>
             </Layout>
         </Router>

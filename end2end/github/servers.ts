@@ -2,6 +2,7 @@
 // configured to use it (beside the local-mode nixdeck the other tests use).
 import path from "node:path";
 import { awsEnv } from "../aws/servers";
+import { localDeployer } from "../deployer/local";
 
 export const githubPort = Number(process.env.NIXDECK_E2E_GITHUB_PORT ?? 3458);
 export const standInPort = Number(process.env.NIXDECK_E2E_STANDIN_PORT ?? 3459);
@@ -41,6 +42,8 @@ export function githubServers(binary: string, workdir: string) {
         NIXDECK_GITHUB_API_URL: `${standInURL}/api/v3`,
         RUST_LOG: "warn",
         ...awsEnv(),
+        // Its own deployer (state, clones, recorded calls), apart from the other nixdeck's.
+        ...localDeployer(path.join(workdir, "github-deployer")),
       },
     },
   ];

@@ -60,7 +60,7 @@ test("a finished job's page reads without JavaScript; the API drives the same jo
   // Same-origin requests, as the dashboard's own pages make them.
   const origin = new URL(test.info().project.use.baseURL ?? "").origin;
   const created = await page.request.post("/api/v1/clusters", {
-    data: { name: "e2e-beta", cluster_index: 12, env: "production" },
+    data: { name: "e2e-beta", cluster_index: 12, env: "staging", domain: "e2e-beta.disciplina.io", dns_zone: "disciplina.io." },
     headers: { origin },
   });
   expect(created.status()).toBe(201);

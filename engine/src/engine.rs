@@ -10,9 +10,13 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     cloud::{Cached, Cloud},
+    delivery::job_events::DeliverySettings,
     exec::Host,
     jobs::{feeds::LogFeeds, viewers::ViewerLimits},
-    model::cloud::{MachinesView, ZoneRecord},
+    model::{
+        approval::ApprovalPolicy,
+        cloud::{MachinesView, ZoneRecord},
+    },
     nixops::DeploySettings,
     probes::builder::BuilderOptions,
     store::Store,
@@ -35,6 +39,10 @@ pub struct EngineConfig {
     pub cloud: Option<Cloud>,
     /// How the builder (the host named `builder`, if any) is probed and maintained.
     pub builder: BuilderOptions,
+    /// The two-person rule for production.
+    pub approvals: ApprovalPolicy,
+    /// Links in what other systems are told, and which of them are told.
+    pub delivery: DeliverySettings,
 }
 
 /// A handle to the engine; cheap to clone.
@@ -56,6 +64,8 @@ struct Inner {
     cloud: Option<Cloud>,
     cloud_caches: CloudCaches,
     builder: BuilderOptions,
+    approvals: ApprovalPolicy,
+    delivery: DeliverySettings,
     /// Held while the builder is probed, so probes never overlap.
     probe_lock: Mutex<()>,
     /// Asks the prober for a probe now.
@@ -87,6 +97,11 @@ impl Engine {
                 builder: BuilderOptions {
                     probe_interval: config.builder.probe_interval.max(Duration::from_secs(1)),
                     ..config.builder
+                },
+                approvals: config.approvals,
+                delivery: DeliverySettings {
+                    public_url: config.delivery.public_url.trim_end_matches('/').to_owned(),
+                    ..config.delivery
                 },
                 probe_lock: Mutex::new(()),
                 probe_nudge: Notify::new(),
@@ -131,6 +146,16 @@ impl Engine {
 
     pub fn builder_options(&self) -> &BuilderOptions {
         &self.inner.builder
+    }
+
+    /// Links in what other systems are told, and which of them are told.
+    pub fn delivery(&self) -> &DeliverySettings {
+        &self.inner.delivery
+    }
+
+    /// Whether production jobs wait for a second admin, and how long.
+    pub fn approvals(&self) -> ApprovalPolicy {
+        self.inner.approvals
     }
 
     pub(crate) fn probe_lock(&self) -> &Mutex<()> {

@@ -17,6 +17,8 @@ pub mod clusters;
 #[cfg(feature = "server")]
 pub mod commands;
 #[cfg(feature = "server")]
+pub mod delivery;
+#[cfg(feature = "server")]
 mod engine;
 #[cfg(feature = "server")]
 pub mod exec;

@@ -18,8 +18,8 @@ use leptos::config::{Env, LeptosOptions};
 use tokio_util::sync::CancellationToken;
 
 use crate::{
-    config::{Config, DeployerTarget},
-    http::{router, RefusalLog, RouterParts, SignInLimiter},
+    config::{Config, DeployerTarget, GithubDelivery},
+    http::{router, HookSecrets, RefusalLog, RouterParts, SignInLimiter},
     login::{membership_recheck, Providers},
 };
 
@@ -35,6 +35,9 @@ pub struct Application {
     pub router: Router,
     pub providers: Arc<Providers>,
     pub refusals: RefusalLog,
+    /// Where the outbox sends GitHub's deployment statuses, and with what client.
+    pub github: GithubDelivery,
+    outbox_client: reqwest::Client,
     /// Cancelled when nixdeck stops.
     pub stopping: CancellationToken,
 }
@@ -72,6 +75,11 @@ impl Application {
                         agent_label: builder.agent_label.clone(),
                     })
                     .unwrap_or_default(),
+                approvals: config.approvals,
+                delivery: engine::delivery::job_events::DeliverySettings {
+                    public_url: config.public_url_str(),
+                    github_statuses: config.github_delivery.deploy_token.is_some(),
+                },
             },
             stopping.clone(),
         );
@@ -89,9 +97,15 @@ impl Application {
                 allowed_hosts: Arc::new(config.allowed_hosts.clone()),
                 refusals: refusals.clone(),
                 sign_in_limiter: SignInLimiter::default(),
+                hook_secrets: HookSecrets {
+                    github: config.github_delivery.webhook_secret.clone(),
+                    slack: config.slack_signing_secret.clone(),
+                },
             },
         );
         Ok(Application {
+            github: config.github_delivery.clone(),
+            outbox_client: crate::login::http_client::provider_http_client()?,
             engine,
             router,
             providers,
@@ -101,12 +115,21 @@ impl Application {
     }
 
     /// Starts what runs beside the requests: the job worker, the builder's prober, the
-    /// membership re-check and the writer of repeated refusals. Each ends when nixdeck stops; await the handles
-    /// then.
+    /// expiry of waits for approval, the scheduler, the outbox's sender, the membership
+    /// re-check and the writer of repeated refusals. Each ends when nixdeck stops; await
+    /// the handles then.
     pub fn start(&self) -> Vec<tokio::task::JoinHandle<()>> {
         vec![
             self.engine.spawn_worker(),
             self.engine.spawn_builder_prober(),
+            self.engine.spawn_approval_expiry(),
+            self.engine.spawn_scheduler(),
+            crate::outbox::spawn_sender(
+                self.engine.store().clone(),
+                self.outbox_client.clone(),
+                self.github.clone(),
+                self.stopping.clone(),
+            ),
             membership_recheck::spawn(
                 self.engine.store().clone(),
                 self.providers.clone(),

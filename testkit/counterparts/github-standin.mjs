@@ -57,6 +57,8 @@ function loadConfig(file) {
     clientSecret: raw.client_secret,
     redirectPrefix: raw.redirect_prefix ?? null,
     users: normaliseUsers(raw.users ?? []),
+    // A personal access token that may post deployment statuses (nixdeck's deploy token).
+    deployToken: typeof raw.deploy_token === 'string' ? raw.deploy_token : null,
   };
 }
 
@@ -98,6 +100,10 @@ const state = {
   codes: new Map(), // code -> { clientId, redirectUri, login, codeChallenge, expiresAt, used }
   tokens: new Map(), // token -> login
   requests: [],
+  // Deployment statuses posted, in the order they arrived.
+  statuses: [],
+  // How many of the next status posts fail with 502 (PUT /_standin/failures).
+  failStatuses: 0,
 };
 
 // GitHub treats logins, organisation names and team slugs case-insensitively.
@@ -176,6 +182,7 @@ function recordRequest(req, url, body) {
       authorization: req.headers.authorization ?? null,
       'user-agent': req.headers['user-agent'] ?? null,
       'content-type': req.headers['content-type'] ?? null,
+      'x-github-api-version': req.headers['x-github-api-version'] ?? null,
     },
     body,
   });
@@ -522,6 +529,16 @@ function checkTeamMembership(requester, org, slug, username, base) {
 // Matches a path to its endpoint. `needsAuth` is false only where GitHub answers anonymous
 // callers too.
 function routeApi(method, segments) {
+  const [repos, owner, repo, deployments, id, statuses] = segments;
+  if (
+    method === 'POST' &&
+    segments.length === 6 &&
+    repos === 'repos' &&
+    deployments === 'deployments' &&
+    statuses === 'statuses'
+  ) {
+    return { needsAuth: true, answer: (ctx) => postDeploymentStatus(ctx, `${owner}/${repo}`, id) };
+  }
   if (method !== 'GET') return null;
   const [first, org, kind, a, b, c] = segments;
   if (segments.length === 1 && first === 'user') {
@@ -540,7 +557,35 @@ function routeApi(method, segments) {
   return null;
 }
 
-function answerApi(req, url) {
+// POST /repos/{owner}/{repo}/deployments/{id}/statuses, as GitHub answers it: 201 with the
+// status for the deploy token; recorded, with the headers GitHub's API version needs.
+function postDeploymentStatus(ctx, repository, id) {
+  if (!ctx.deployToken) return [403, { message: 'Resource not accessible by integration', documentation_url: REST_DOCS }];
+  if (state.failStatuses > 0) {
+    state.failStatuses -= 1;
+    return [502, { message: 'Server Error' }];
+  }
+  const body = ctx.body ?? {};
+  const known = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
+  if (!known.includes(body.state)) return [422, { message: 'Validation Failed', documentation_url: REST_DOCS }];
+  if (typeof body.description === 'string' && body.description.length > 140) {
+    return [422, { message: 'Validation Failed: description is too long (maximum is 140 characters)' }];
+  }
+  const status = {
+    repository,
+    deployment_id: Number(id),
+    state: body.state,
+    description: body.description ?? '',
+    log_url: body.log_url ?? null,
+    environment_url: body.environment_url ?? null,
+    accept: ctx.headers.accept ?? null,
+    api_version: ctx.headers['x-github-api-version'] ?? null,
+  };
+  state.statuses.push(status);
+  return [201, { id: state.statuses.length, ...status }];
+}
+
+function answerApi(req, url, body) {
   if (!req.headers['user-agent']) {
     return [
       403,
@@ -557,7 +602,8 @@ function answerApi(req, url) {
   // A token that is present but unknown is refused everywhere, as on GitHub.
   const hasAuthorization = Boolean(req.headers.authorization);
   const token = bearerToken(req.headers.authorization);
-  if (hasAuthorization && !(token && state.tokens.has(token))) {
+  const deployToken = Boolean(token) && token === state.config.deployToken;
+  if (hasAuthorization && !(token && (state.tokens.has(token) || deployToken))) {
     return [401, { message: 'Bad credentials', documentation_url: REST_DOCS, status: '401' }];
   }
   const route = segments && routeApi(req.method, segments);
@@ -566,12 +612,12 @@ function answerApi(req, url) {
     return [401, { message: 'Requires authentication', documentation_url: REST_DOCS, status: '401' }];
   }
   // Looked up afresh on every request so that tests may rewrite users between calls.
-  const requester = token ? findUser(state.tokens.get(token)) : null;
-  return route.answer({ requester, base: apiBase(req, prefix) });
+  const requester = token && state.tokens.has(token) ? findUser(state.tokens.get(token)) : null;
+  return route.answer({ requester, base: apiBase(req, prefix), deployToken, body, headers: req.headers });
 }
 
-function handleApi(req, res, url) {
-  const [status, body, headers = {}] = answerApi(req, url);
+function handleApi(req, res, url, requestBody) {
+  const [status, body, headers = {}] = answerApi(req, url, requestBody);
   if (body === null) sendEmpty(res, status, headers);
   else sendJson(res, status, body, headers);
 }
@@ -597,6 +643,11 @@ function handleControl(req, res, url, body) {
     return sendEmpty(res, 204);
   }
   if (route === 'GET /_standin/requests') return sendJson(res, 200, state.requests);
+  if (route === 'GET /_standin/statuses') return sendJson(res, 200, state.statuses);
+  if (route === 'PUT /_standin/failures') {
+    state.failStatuses = Number(body?.statuses ?? 0);
+    return sendEmpty(res, 204);
+  }
   if (route === 'DELETE /_standin/requests') {
     state.requests = [];
     return sendEmpty(res, 204);
@@ -623,7 +674,7 @@ async function handleRequest(req, res) {
   const body = parseBody(text, req.headers['content-type']);
   recordRequest(req, url, body);
   if (url.pathname.startsWith('/login/oauth/')) return handleOAuth(req, res, url, body);
-  return handleApi(req, res, url);
+  return handleApi(req, res, url, body);
 }
 
 function serve(port) {

@@ -9,6 +9,7 @@ pub mod door;
 pub mod error;
 pub mod hosts;
 pub mod jobs;
+pub mod notifications;
 pub mod secrets;
 pub mod system;
 

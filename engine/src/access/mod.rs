@@ -9,6 +9,7 @@ mod tokens;
 
 pub use attempts::{begin_attempt, take_attempt, Attempt, AttemptProblem, ATTEMPT_LIFETIME_MS};
 
+pub(crate) use credential::hash_credential;
 pub use credential::Credential;
 pub(crate) use sessions::end_sessions_of;
 pub use sessions::{

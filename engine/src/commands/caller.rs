@@ -5,7 +5,10 @@ use serde_json::{Map, Value};
 
 use crate::{
     audit::NewAuditEvent,
-    model::access::{Action, Door, Principal, Role, Via},
+    model::{
+        access::{Action, Door, Principal, Role, Via},
+        job::Trigger,
+    },
 };
 
 /// The actor nixdeck records for what it does itself.
@@ -18,10 +21,15 @@ pub struct Caller {
     pub principal: Principal,
     pub door: Door,
     pub source_addr: Option<String>,
+    /// What the jobs this caller asks for record as where they came from, and what it
+    /// names (a GitHub deployment, a Slack user).
+    pub trigger: Trigger,
+    pub trigger_ref: Option<String>,
 }
 
 impl Caller {
-    /// A signed-in person or a token, as the HTTP layer established it.
+    /// A signed-in person or a token, as the HTTP layer established it; their jobs come
+    /// from the dashboard unless the adapter says otherwise (`with_trigger`).
     pub fn from_request(principal: Principal, source_addr: Option<String>) -> Caller {
         let door = match principal.via {
             Via::Session => Door::Session,
@@ -31,20 +39,38 @@ impl Caller {
             principal,
             door,
             source_addr,
+            trigger: Trigger::Ui,
+            trigger_ref: None,
+        }
+    }
+
+    /// The same caller, its jobs recorded as coming from `trigger` (naming `reference`).
+    pub fn with_trigger(self, trigger: Trigger, reference: Option<String>) -> Caller {
+        Caller {
+            trigger,
+            trigger_ref: reference,
+            ..self
         }
     }
 
     /// Whoever runs `nixdeck` on the server with its configuration: trusted as an admin.
     pub fn cli() -> Caller {
-        Caller::built_in(CLI_ACTOR, Door::Cli)
+        Caller::built_in(CLI_ACTOR, Door::Cli, Trigger::Cli)
     }
 
-    /// nixdeck itself (the worker finishing a job, a re-check ending a session).
+    /// nixdeck itself (the worker finishing a job, a re-check ending a session, a job
+    /// expiring).
     pub fn system() -> Caller {
-        Caller::built_in(SYSTEM_ACTOR, Door::Worker)
+        Caller::built_in(SYSTEM_ACTOR, Door::Worker, Trigger::Schedule)
     }
 
-    fn built_in(actor: &str, door: Door) -> Caller {
+    /// Whether this caller is a person acting themselves (signed in), rather than a token,
+    /// the command line or nixdeck: only a person may approve.
+    pub fn is_person(&self) -> bool {
+        self.principal.via == Via::Session && self.principal.user_id.is_some()
+    }
+
+    fn built_in(actor: &str, door: Door, trigger: Trigger) -> Caller {
         Caller {
             principal: Principal {
                 user_id: None,
@@ -56,6 +82,8 @@ impl Caller {
             },
             door,
             source_addr: None,
+            trigger,
+            trigger_ref: None,
         }
     }
 

@@ -192,6 +192,9 @@ impl Engine {
                 last_info,
             )
         };
+        if let Err(failure) = self.note_health(cluster, &health).await {
+            tracing::warn!(cluster = %cluster.name(), message = %failure.message, "cannot record the cluster's health");
+        }
         Ok(OnAws {
             machines,
             dns,

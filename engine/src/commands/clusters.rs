@@ -38,6 +38,8 @@ pub struct ClusterUpdate {
     pub env: Option<String>,
     pub domain: Option<String>,
     pub dns_zone: Option<String>,
+    /// Whether GitHub deployment events may deploy the cluster.
+    pub github_deployments: Option<bool>,
 }
 
 impl ClusterUpdate {
@@ -49,6 +51,7 @@ impl ClusterUpdate {
             env: Some(input.env),
             domain: Some(input.domain),
             dns_zone: Some(input.dns_zone),
+            github_deployments: None,
         }
     }
 }
@@ -114,6 +117,7 @@ impl Engine {
                 ClusterState::New
             },
             on_deployer: adopted,
+            github_deployments: false,
             last_error: None,
             created_by: caller.actor().to_owned(),
             created_at: now,
@@ -171,18 +175,23 @@ impl Engine {
         };
         let changed = ClusterView {
             args: input.validate()?,
+            github_deployments: update
+                .github_deployments
+                .unwrap_or(before.github_deployments),
             updated_at: now_millis(),
             ..before.clone()
         };
         clusters::update(&mut tx, &row_of(&changed)?)
             .await
             .map_err(index_conflict)?;
+        self.expire_changed(&mut tx, &changed).await?;
         audit::record(
             &mut tx,
             caller.event(
                 "cluster.updated",
                 format!("cluster:{name}"),
-                json!({ "from": &before.args, "to": &changed.args }),
+                json!({ "from": &before.args, "to": &changed.args,
+                        "github_deployments": changed.github_deployments }),
             ),
         )
         .await?;
@@ -208,6 +217,7 @@ impl Engine {
             ..before.clone()
         };
         clusters::update(&mut tx, &row_of(&changed)?).await?;
+        self.expire_changed(&mut tx, &changed).await?;
         let differences: BTreeMap<&String, String> = changed
             .versions
             .iter()
@@ -243,7 +253,7 @@ impl Engine {
         let view = current(&mut tx, name).await?;
         if stored_jobs::has_open_job(&mut tx, name).await? {
             return Err(Failure::conflict(format!(
-                "cluster {name:?} has a job queued or running; wait for it or cancel it first"
+                "cluster {name:?} has a job waiting for approval, queued or running; wait for it or cancel it first"
             )));
         }
         if view.on_deployer {

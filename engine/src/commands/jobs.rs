@@ -15,7 +15,7 @@ use crate::{
         access::{Action, Environment},
         cluster::{ClusterView, DEPLOYER_DEPLOYMENT},
         failure::Failure,
-        job::{JobKind, JobParams, JobState, JobView, MaintenanceParams, BUILDER_HOST},
+        job::{JobKind, JobParams, JobState, JobView, MaintenanceParams, Trigger, BUILDER_HOST},
     },
     nixops::plan_for,
     store::{clusters, jobs as stored, jobs::JobRow, now_millis, Tx},
@@ -156,7 +156,8 @@ impl Engine {
         Ok(Requested { job, changes })
     }
 
-    /// Asks for a job to stop: a queued one is cancelled at once; a running one when its
+    /// Asks for a job to stop: a queued one (or one waiting for approval) is cancelled at
+    /// once; a running one when its
     /// worker sees the request (it sends TERM, then KILL, to the command and waits for it
     /// to be gone). The cluster's current environment decides who may.
     pub async fn cancel(&self, caller: &Caller, job_id: &str) -> Result<JobView, Failure> {
@@ -178,16 +179,19 @@ impl Engine {
         }
         let now = now_millis();
         stored::request_cancel(&mut tx, job_id, now).await?;
-        if job.state == JobState::Queued {
+        if matches!(job.state, JobState::Queued | JobState::AwaitingApproval) {
+            let reason = "cancelled before it started";
             stored::finish(
                 &mut tx,
                 job_id,
                 None,
                 JobState::Cancelled,
-                Some("cancelled before it started"),
+                Some(reason),
                 now,
             )
             .await?;
+            self.job_reached(&mut tx, &job, JobState::Cancelled, Some(reason))
+                .await?;
         }
         audit::record(
             &mut tx,
@@ -256,12 +260,27 @@ impl Engine {
         params: Option<JobParams>,
         redeploy_of: Option<String>,
     ) -> Result<JobView, Failure> {
+        let (row, steps, detail) = self.cluster_job(caller, cluster, kind, params, redeploy_of)?;
+        let subject = format!("cluster:{}", cluster.name());
+        self.enqueue(tx, caller, row, &steps, subject, detail).await
+    }
+
+    /// A job for `cluster` as `caller` asks for it now (not stored yet): its row, its
+    /// steps and its audit details. A production job that needs a second admin waits.
+    pub(crate) fn cluster_job(
+        &self,
+        caller: &Caller,
+        cluster: &ClusterView,
+        kind: JobKind,
+        params: Option<JobParams>,
+        redeploy_of: Option<String>,
+    ) -> Result<(JobRow, Vec<String>, serde_json::Value), Failure> {
         let params = params.unwrap_or_else(|| cluster.params());
         let settings = self.deploys();
         let plan = plan_for(kind, &params, &settings.nixops_root, &settings.repo_url);
         let steps: Vec<String> = plan.steps.iter().map(|step| step.name.clone()).collect();
         let name = cluster.name();
-        let row = JobRow {
+        let mut row = JobRow {
             cluster: name.to_owned(),
             cluster_id: cluster.id.clone(),
             redeploy_of: redeploy_of.clone(),
@@ -269,15 +288,23 @@ impl Engine {
             exclusive: name == DEPLOYER_DEPLOYMENT,
             ..JobRow::queued(kind, caller, json_of(&params)?)
         };
+        if redeploy_of.is_some() {
+            row.trigger_kind = Trigger::Redeploy;
+        }
+        let approvals = self.approvals();
+        if approvals.requires(kind, cluster.args.env) {
+            row.state = JobState::AwaitingApproval;
+            row.approval_expires_at = Some(row.created_at.saturating_add(approvals.ttl_ms));
+            row.approval_basis = Some(json_of(&cluster.params())?);
+        }
         let detail = json!({ "job_id": row.id, "redeploy_of": redeploy_of });
-        self.enqueue(tx, caller, row, &steps, format!("cluster:{name}"), detail)
-            .await
+        Ok((row, steps, detail))
     }
 
     /// Inserts `row` with its steps and its audit event (on `subject`, with `detail`),
     /// commits `tx` (which holds what the decision was made on), wakes the worker and
     /// answers with the job.
-    async fn enqueue(
+    pub(crate) async fn enqueue(
         &self,
         mut tx: Tx,
         caller: &Caller,
@@ -287,11 +314,29 @@ impl Engine {
         detail: serde_json::Value,
     ) -> Result<JobView, Failure> {
         stored::insert(&mut tx, &row, steps).await?;
+        let waits = row.state == JobState::AwaitingApproval;
         audit::record(
             &mut tx,
-            caller.event(&format!("job.{}_requested", row.kind), subject, detail),
+            caller.event(
+                &format!("job.{}_requested", row.kind),
+                subject.clone(),
+                detail,
+            ),
         )
         .await?;
+        if waits {
+            audit::record(
+                &mut tx,
+                caller.event(
+                    "job.approval_requested",
+                    format!("job:{}", row.id),
+                    json!({ "cluster": row.cluster, "kind": row.kind,
+                            "expires_at": row.approval_expires_at }),
+                ),
+            )
+            .await?;
+        }
+        self.job_reached(&mut tx, &row, row.state, None).await?;
         tx.commit().await?;
         self.wake_worker();
         self.job_view(row).await
@@ -357,6 +402,13 @@ impl JobRow {
             lease_owner: None,
             lease_expires_at: None,
             cancel_requested_at: None,
+            trigger_kind: caller.trigger,
+            trigger_ref: caller.trigger_ref.clone(),
+            approval_expires_at: None,
+            approval_basis: None,
+            decided_by: None,
+            decided_at: None,
+            decision_comment: None,
         }
     }
 }

@@ -5,26 +5,35 @@
 //! way in (server functions, the REST API, the command line, webhooks, the scheduler) is a
 //! thin adapter that parses, calls one command and maps its `Failure`.
 
+mod approvals;
 mod audit;
 mod builder;
 mod caller;
 mod cloud;
 mod clusters;
 mod deployer;
+mod github;
 mod jobs;
 mod logs;
+mod notifications;
 mod people;
+mod schedules;
 mod secrets;
+mod slack;
 mod system;
 mod tokens;
 
 pub use builder::BuilderJobRequest;
 pub use caller::{Caller, SYSTEM_ACTOR};
 pub use clusters::{ClusterRemoval, ClusterUpdate};
+pub use github::GithubOutcome;
 pub(crate) use jobs::job_target;
 pub use jobs::{JobDetails, Requested};
 pub use logs::{LogStream, LOG_PAGE};
+pub use notifications::ChannelPatch;
+pub use schedules::{ScheduleInput, SCHEDULE_ACTOR};
 pub use secrets::SecretRef;
+pub use slack::{SlackRequest, SLACK_RESPONSE};
 pub use system::DEPLOYER_PROGRAMS;
 
 use crate::{

@@ -444,6 +444,8 @@ impl Engine {
         let mut tx = self.store().begin().await?;
         if secret_writes::delete(&mut tx, &claim.secret_id, &claim.version_id).await? {
             audit::record(&mut tx, event_of(claim, None)?).await?;
+            self.notify_secret_changed(&mut tx, &claim.secret_id)
+                .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -492,6 +494,7 @@ impl Engine {
         if secret_writes::delete(&mut tx, &held.secret_id, &held.version_id).await? && happened {
             let late_since = late.then_some(held.started_at);
             audit::record(&mut tx, event_of(held, late_since)?).await?;
+            self.notify_secret_changed(&mut tx, &held.secret_id).await?;
         }
         tx.commit().await?;
         Ok(())

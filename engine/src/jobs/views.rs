@@ -5,7 +5,10 @@ use crate::{
     engine::Engine,
     model::{
         failure::Failure,
-        job::{JobKind, JobParams, JobState, JobView, LogLine, MaintenanceParams, StepView},
+        job::{
+            ApprovalView, JobKind, JobParams, JobState, JobView, LogLine, MaintenanceParams,
+            StepView,
+        },
     },
     store::jobs::{self as stored, JobRow, LogRow},
 };
@@ -42,9 +45,18 @@ impl Engine {
         } else {
             (None, Some(row.maintenance_params()?))
         };
+        let approval = row.approval_expires_at.map(|expires_at| ApprovalView {
+            expires_at,
+            decided_by: row.decided_by.clone(),
+            decided_at: row.decided_at,
+            comment: row.decision_comment.clone(),
+        });
         Ok(JobView {
             params,
             maintenance,
+            approval,
+            trigger: row.trigger_kind,
+            trigger_ref: row.trigger_ref.clone(),
             id: row.id,
             kind: row.kind,
             target: if cluster_job {

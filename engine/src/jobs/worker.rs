@@ -106,7 +106,23 @@ impl Engine {
         {
             return Ok(Some(job));
         }
-        stored::claim(self.store(), self.worker_id(), now, now + LEASE_MS).await
+        let claimed = stored::claim(self.store(), self.worker_id(), now, now + LEASE_MS).await?;
+        if let Some(job) = &claimed {
+            if let Err(failure) = self.job_started(job).await {
+                tracing::warn!(message = %failure.message, job = %job.id, "cannot record that the job started for those who follow it");
+            }
+        }
+        Ok(claimed)
+    }
+
+    /// Tells those who follow the job that it started (a job taken over from a lapsed
+    /// worker had, already).
+    async fn job_started(&self, job: &JobRow) -> Result<(), Failure> {
+        let mut tx = self.store().begin().await?;
+        self.job_reached(&mut tx, job, JobState::Running, None)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn run_job(&self, job: JobRow) {
@@ -240,6 +256,7 @@ impl Engine {
             return Ok(());
         }
         let change = handler.finish(&mut tx, job, state, ran, error).await?;
+        self.job_reached(&mut tx, job, state, error).await?;
         audit::record(
             &mut tx,
             Caller::system().event(

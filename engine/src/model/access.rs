@@ -126,11 +126,15 @@ pub enum Action {
     /// Run the builder's maintenance (channels, rebuild, agent, garbage) and deploy the
     /// deployer itself, and cancel those jobs.
     MaintainHosts,
+    /// Approve or reject another person's production deploy, stop or destroy.
+    ApproveJobs,
+    /// Create, change, remove and test notification channels, and see their deliveries.
+    ManageNotifications,
 }
 
 impl Action {
     /// Every action, for tests and documentation that walk the whole table.
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 15] = [
         Action::Read,
         Action::Deploy(Environment::Staging),
         Action::Deploy(Environment::Production),
@@ -144,6 +148,8 @@ impl Action {
         Action::ManageTokens,
         Action::ManageSessions,
         Action::MaintainHosts,
+        Action::ApproveJobs,
+        Action::ManageNotifications,
     ];
 
     /// What cancelling a job takes: the cancel of its cluster's current environment, or,
@@ -169,7 +175,9 @@ pub fn minimum_role(action: Action) -> Role {
         | Action::WriteSecrets
         | Action::ManageTokens
         | Action::ManageSessions
-        | Action::MaintainHosts => Role::Admin,
+        | Action::MaintainHosts
+        | Action::ApproveJobs
+        | Action::ManageNotifications => Role::Admin,
     }
 }
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::approval::ApprovalView;
 use super::{
     access::{Action, Door, Environment},
     builder::BUILDER_JOB_KINDS,
@@ -91,8 +92,11 @@ impl JobKind {
 }
 
 text_enum! {
-    /// Where a job is in its life. The last four are final.
+    /// Where a job is in its life. All but the first three are final.
     pub enum JobState("a job state") {
+        /// A production deploy, stop or destroy that another admin must approve before it
+        /// is queued (the two-person rule). It holds no lock while it waits.
+        AwaitingApproval = "awaiting_approval",
         Queued = "queued",
         Running = "running",
         Succeeded = "succeeded",
@@ -100,22 +104,53 @@ text_enum! {
         Cancelled = "cancelled",
         /// The job could not be continued after nixdeck stopped.
         Interrupted = "interrupted",
+        /// Another admin refused it.
+        Rejected = "rejected",
+        /// Nobody approved it in time, or what it was asked on changed while it waited.
+        Expired = "expired",
     }
 }
 
 impl JobState {
     pub fn is_final(self) -> bool {
-        !matches!(self, JobState::Queued | JobState::Running)
+        !matches!(
+            self,
+            JobState::AwaitingApproval | JobState::Queued | JobState::Running
+        )
     }
 
-    /// Whether a job in this state may move to `next`: queued jobs start or are cancelled;
-    /// running ones end; an ended job never changes again.
+    /// Whether a job in this state may move to `next`: a waiting job is approved (queued),
+    /// rejected, expires or is cancelled; queued jobs start or are cancelled; running ones
+    /// end; an ended job never changes again.
     pub fn may_become(self, next: JobState) -> bool {
         use JobState::*;
         matches!(
             (self, next),
-            (Queued, Running | Cancelled) | (Running, Succeeded | Failed | Cancelled | Interrupted)
+            (AwaitingApproval, Queued | Rejected | Expired | Cancelled)
+                | (Queued, Running | Cancelled)
+                | (Running, Succeeded | Failed | Cancelled | Interrupted)
         )
+    }
+}
+
+text_enum! {
+    /// Where a job came from: the door its request used, or, for a repeat of an earlier
+    /// deploy, `redeploy`.
+    pub enum Trigger("a trigger") {
+        /// A person's click in the dashboard.
+        Ui = "ui",
+        /// The REST API (a token, or a session's script).
+        Api = "api",
+        /// A GitHub deployment event.
+        Github = "github",
+        /// Slack's `/deploy`.
+        Slack = "slack",
+        /// nixdeck's own schedule.
+        Schedule = "schedule",
+        /// A repeat of an earlier deploy.
+        Redeploy = "redeploy",
+        /// The command line on the server.
+        Cli = "cli",
     }
 }
 
@@ -244,6 +279,10 @@ pub struct JobView {
     pub requested_by: String,
     /// How it was asked for (a person's session, a token, a webhook, ...).
     pub requested_via: Door,
+    /// Where it came from (the dashboard, the API, GitHub, Slack, a schedule, a redeploy).
+    pub trigger: Trigger,
+    /// What the trigger names: the GitHub deployment (`owner/repo#id`) or the Slack user.
+    pub trigger_ref: Option<String>,
     pub created_at: i64,
     pub started_at: Option<i64>,
     pub finished_at: Option<i64>,
@@ -255,6 +294,8 @@ pub struct JobView {
     pub params: Option<JobParams>,
     /// What a maintenance job runs with.
     pub maintenance: Option<MaintenanceParams>,
+    /// The approval it needed (the two-person rule), if it needed one.
+    pub approval: Option<ApprovalView>,
 }
 
 text_enum! {
@@ -353,12 +394,20 @@ mod tests {
         let error = JobState::parse("done").expect_err("unknown");
         assert!(error.contains("queued, running"), "{error}");
         assert!(JobState::Interrupted.is_final() && !JobState::Running.is_final());
+        assert!(!JobState::AwaitingApproval.is_final() && JobState::Expired.is_final());
+        for trigger in Trigger::ALL {
+            assert_eq!(Trigger::parse(trigger.as_str()), Ok(*trigger));
+        }
     }
 
     #[test]
     fn job_states_move_only_forward() {
         use JobState::*;
         let allowed = [
+            (AwaitingApproval, Queued),
+            (AwaitingApproval, Rejected),
+            (AwaitingApproval, Expired),
+            (AwaitingApproval, Cancelled),
             (Queued, Running),
             (Queued, Cancelled),
             (Running, Succeeded),

@@ -16,6 +16,8 @@ pub struct ClusterRow {
     pub versions: String,
     pub state: ClusterState,
     pub on_deployer: bool,
+    /// Whether GitHub deployment events may deploy it.
+    pub github_deployments: bool,
     pub last_error: Option<String>,
     pub created_by: String,
     pub created_at: i64,
@@ -24,11 +26,12 @@ pub struct ClusterRow {
 
 from_row!(ClusterRow, "clusters", "name", {
     id, name, region, cluster_index, env, domain, dns_zone, versions, state, on_deployer,
-    last_error, created_by, created_at, updated_at,
+    github_deployments, last_error, created_by, created_at, updated_at,
 });
 
 const COLUMNS: &str = "id, name, region, cluster_index, env, domain, dns_zone, versions, state, \
-                       on_deployer, last_error, created_by, created_at, updated_at";
+                       on_deployer, github_deployments, last_error, created_by, created_at, \
+                       updated_at";
 
 /// Stores a new cluster; a taken name or index is a `Conflict` saying which.
 pub async fn insert(tx: &mut Tx, row: &ClusterRow) -> Result<(), StoreError> {
@@ -36,8 +39,8 @@ pub async fn insert(tx: &mut Tx, row: &ClusterRow) -> Result<(), StoreError> {
         sqlx::query(
             r#"insert into clusters (id, name, region, cluster_index, env, domain, dns_zone,
                                      versions, state, on_deployer, last_error, created_by,
-                                     created_at, updated_at)
-               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"#,
+                                     created_at, updated_at, github_deployments)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"#,
         )
         .bind(&row.id)
         .bind(&row.name)
@@ -53,6 +56,7 @@ pub async fn insert(tx: &mut Tx, row: &ClusterRow) -> Result<(), StoreError> {
         .bind(&row.created_by)
         .bind(row.created_at)
         .bind(row.updated_at)
+        .bind(row.github_deployments)
         .execute(conn)
         .await
         .map_err(|e| {
@@ -85,7 +89,8 @@ pub async fn update(tx: &mut Tx, row: &ClusterRow) -> Result<(), StoreError> {
     let changed = on_conn!(tx tx, conn => {
         sqlx::query(
             r#"update clusters set region = $2, cluster_index = $3, env = $4, domain = $5,
-                                   dns_zone = $6, versions = $7, updated_at = $8
+                                   dns_zone = $6, versions = $7, updated_at = $8,
+                                   github_deployments = $9
                where id = $1"#,
         )
         .bind(&row.id)
@@ -96,6 +101,7 @@ pub async fn update(tx: &mut Tx, row: &ClusterRow) -> Result<(), StoreError> {
         .bind(&row.dns_zone)
         .bind(&row.versions)
         .bind(row.updated_at)
+        .bind(row.github_deployments)
         .execute(conn)
         .await
         .map_err(|e| StoreError::conflict_on_unique(e, "another cluster has this index"))?

@@ -7,7 +7,7 @@
 use super::{on_conn, rows::from_row, Store, StoreError, Tx};
 use crate::model::{
     access::Door,
-    job::{CommandEnding, JobKind, JobState, StepState, Stream},
+    job::{CommandEnding, JobKind, JobState, StepState, Stream, Trigger},
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,12 +37,25 @@ pub struct JobRow {
     pub lease_owner: Option<String>,
     pub lease_expires_at: Option<i64>,
     pub cancel_requested_at: Option<i64>,
+    /// Where the job came from, and what that names (a GitHub deployment, a Slack user).
+    pub trigger_kind: Trigger,
+    pub trigger_ref: Option<String>,
+    /// Set when the job waits (or waited) for a second admin: when the wait ends.
+    pub approval_expires_at: Option<i64>,
+    /// JSON: the cluster's `JobParams` when the job was asked for; should the cluster
+    /// change while the job waits, it can no longer be approved.
+    pub approval_basis: Option<String>,
+    /// Who approved or rejected it, when, and what they said.
+    pub decided_by: Option<String>,
+    pub decided_at: Option<i64>,
+    pub decision_comment: Option<String>,
 }
 
 from_row!(JobRow, "jobs", "id", {
     id, kind, cluster, cluster_id, state, params, requested_by, requested_via, redeploy_of,
     host, concurrency_key, exclusive, created_at, started_at, finished_at, error, lease_owner,
-    lease_expires_at, cancel_requested_at,
+    lease_expires_at, cancel_requested_at, trigger_kind, trigger_ref, approval_expires_at,
+    approval_basis, decided_by, decided_at, decision_comment,
 });
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,9 +132,10 @@ pub enum Lease {
     Lost,
 }
 
-const JOB_COLUMNS: &str = "id, kind, cluster, cluster_id, state, params, requested_by, \
+pub(super) const JOB_COLUMNS: &str = "id, kind, cluster, cluster_id, state, params, requested_by, \
     requested_via, redeploy_of, host, concurrency_key, exclusive, created_at, started_at, \
-    finished_at, error, lease_owner, lease_expires_at, cancel_requested_at";
+    finished_at, error, lease_owner, lease_expires_at, cancel_requested_at, trigger_kind, \
+    trigger_ref, approval_expires_at, approval_basis, decided_by, decided_at, decision_comment";
 
 const COMMAND_COLUMNS: &str = "job_id, step, ordinal, host, run_dir, stdout_offset, \
     stderr_offset, ending, exit_status, started_at, finished_at";
@@ -131,8 +145,10 @@ pub async fn insert(tx: &mut Tx, job: &JobRow, steps: &[String]) -> Result<(), S
         sqlx::query(
             r#"insert into jobs (id, kind, cluster, cluster_id, state, params, requested_by,
                                  requested_via, redeploy_of, host, concurrency_key, exclusive,
-                                 created_at)
-               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"#,
+                                 created_at, trigger_kind, trigger_ref, approval_expires_at,
+                                 approval_basis)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                       $17)"#,
         )
         .bind(&job.id)
         .bind(job.kind)
@@ -147,6 +163,10 @@ pub async fn insert(tx: &mut Tx, job: &JobRow, steps: &[String]) -> Result<(), S
         .bind(&job.concurrency_key)
         .bind(job.exclusive)
         .bind(job.created_at)
+        .bind(job.trigger_kind)
+        .bind(&job.trigger_ref)
+        .bind(job.approval_expires_at)
+        .bind(&job.approval_basis)
         .execute(&mut *conn)
         .await?;
         for (position, name) in steps.iter().enumerate() {
@@ -248,13 +268,14 @@ pub async fn steps(store: &Store, job_id: &str) -> Result<Vec<StepRow>, StoreErr
     Ok(rows)
 }
 
-/// Whether the cluster has a job queued or running.
+/// Whether the cluster has a job waiting for approval, queued or running.
 pub async fn has_open_job(tx: &mut Tx, cluster: &str) -> Result<bool, StoreError> {
     let count: i64 = on_conn!(tx tx, conn => {
         sqlx::query_scalar(
-            r#"select count(*) from jobs where cluster = $1 and state in ($2, $3)"#,
+            r#"select count(*) from jobs where cluster = $1 and state in ($2, $3, $4)"#,
         )
         .bind(cluster)
+        .bind(JobState::AwaitingApproval)
         .bind(JobState::Queued)
         .bind(JobState::Running)
         .fetch_one(conn)
@@ -418,7 +439,8 @@ pub async fn set_step(
 
 /// Gives a job its final state (if it has not one yet, and, with `owner`, only while that
 /// worker holds it); steps still pending or running become `cancelled`. Returns whether it
-/// was this call that ended the job.
+/// was this call that ended the job. A job waiting for approval ends here when cancelled,
+/// rejected or expired.
 pub async fn finish(
     tx: &mut Tx,
     id: &str,
@@ -431,7 +453,7 @@ pub async fn finish(
         let changed = sqlx::query(
             r#"update jobs set state = $2, error = $3, finished_at = $4, lease_owner = null,
                               lease_expires_at = null
-               where id = $1 and state in ('queued', 'running')
+               where id = $1 and state in ('awaiting_approval', 'queued', 'running')
                  and ($5 is null or lease_owner = $5)"#,
         )
         .bind(id)

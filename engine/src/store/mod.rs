@@ -11,11 +11,18 @@ pub mod api_tokens;
 pub mod audit_events;
 pub mod builder_probes;
 pub mod clusters;
+pub mod github_deployments;
+pub mod job_approvals;
 pub mod jobs;
+pub mod notification_channels;
+pub mod outbox;
+pub mod schedules;
 pub mod secret_writes;
 pub mod sessions;
 pub mod sign_in_attempts;
+pub mod slack;
 pub mod users;
+pub mod webhook_deliveries;
 
 pub use connect::DatabaseEngine;
 pub use error::StoreError;

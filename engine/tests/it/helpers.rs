@@ -29,6 +29,8 @@ pub fn engine(store: &Store) -> Engine {
             streams_per_person: 2,
             cloud: None,
             builder: Default::default(),
+            approvals: Default::default(),
+            delivery: Default::default(),
         },
         CancellationToken::new(),
     )

@@ -62,10 +62,10 @@ async fn nothing_runs_beside_an_exclusive_job_on_its_host(store: Store) {
     testkit::execute(
         &store,
         "insert into jobs (id, kind, cluster, cluster_id, state, params, requested_by, \
-         requested_via, host, concurrency_key, exclusive, created_at) \
+         requested_via, host, concurrency_key, exclusive, created_at, trigger_kind) \
          select '00000000-0000-7000-8000-000000000000', 'info', 'deployer', '', 'queued', \
-         params, 'github:alice', 'session', 'deployer', 'deployment:deployer', exclusive, 0 \
-         from jobs limit 1",
+         params, 'github:alice', 'session', 'deployer', 'deployment:deployer', exclusive, 0, \
+         'ui' from jobs limit 1",
     )
     .await;
     testkit::execute(

@@ -3,6 +3,7 @@
 //! script starts a throwaway one). Every test runs on both.
 
 mod access;
+mod approvals;
 mod audit_log;
 mod builder_probes;
 mod commands;
@@ -10,6 +11,7 @@ mod helpers;
 mod jobs_queue;
 mod log_storage;
 mod prepare;
+mod schedules;
 mod schema;
 mod sign_in_attempts;
 mod store_basics;

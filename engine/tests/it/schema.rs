@@ -30,6 +30,12 @@ async fn enum_columns_refuse_unknown_values(store: Store) {
         format!("update jobs set state = 'done' where id = '{id}'"),
         format!("update jobs set kind = 'reboot' where id = '{id}'"),
         format!("update jobs set requested_via = 'email' where id = '{id}'"),
+        format!("update jobs set trigger_kind = 'email' where id = '{id}'"),
+        format!("update jobs set state = 'approved' where id = '{id}'"),
+        "insert into outbox (id, stream, kind, payload, created_at, next_attempt_at) \
+         values ('o', 's', 'carrier-pigeon', '{}', 0, 0)".to_owned(),
+        "insert into webhook_deliveries (source, delivery_id, received_at) \
+         values ('gitlab', 'd', 0)".to_owned(),
         format!("update job_steps set state = 'maybe' where job_id = '{id}'"),
         format!("insert into job_log (job_id, seq, stream, at, text) values ('{id}', 1, 'stdin', 0, 'x')"),
         "insert into users (id, provider, subject, login, name, role, created_at, last_seen_at) \

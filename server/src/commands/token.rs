@@ -37,6 +37,8 @@ fn cli_engine(config: &Config, store: Store) -> Engine {
             streams_per_person: 1,
             cloud: None,
             builder: Default::default(),
+            approvals: config.approvals,
+            delivery: Default::default(),
         },
         CancellationToken::new(),
     )

@@ -6,6 +6,7 @@
 mod aws_settings;
 mod builder;
 mod database_url;
+mod delivery;
 mod deployer;
 mod error;
 mod file;
@@ -24,6 +25,7 @@ use std::{
 
 pub use builder::BuilderSettings;
 pub use database_url::DatabaseUrl;
+pub use delivery::GithubDelivery;
 pub use deployer::{DeployerSettings, DeployerTarget};
 pub use error::ConfigError;
 use file::FileConfig;
@@ -77,6 +79,14 @@ pub struct Config {
     pub builder: Option<BuilderSettings>,
     /// How AWS is reached (`NIXDECK_AWS_*`, and the standard AWS chain).
     pub aws: ::aws::Settings,
+    /// The two-person rule for production (`NIXDECK_PRODUCTION_APPROVALS`,
+    /// `NIXDECK_APPROVAL_TTL`).
+    pub approvals: engine::model::approval::ApprovalPolicy,
+    /// GitHub deployments as a trigger, and their statuses (`NIXDECK_GITHUB_WEBHOOK_SECRET`,
+    /// `NIXDECK_GITHUB_DEPLOY_TOKEN`, `NIXDECK_GITHUB_API_URL`).
+    pub github_delivery: GithubDelivery,
+    /// Slack's `/deploy` (`NIXDECK_SLACK_SIGNING_SECRET`).
+    pub slack_signing_secret: Option<secrecy::SecretString>,
     /// How log lines are written (`NIXDECK_LOG_FORMAT`).
     pub log_format: LogFormat,
     /// systemd's notification socket (`NOTIFY_SOCKET`), when it waits for readiness.
@@ -129,6 +139,9 @@ impl Config {
         let deployer = layers.deployer(&mut report)?;
         let builder = layers.builder(&mut report)?;
         let aws = layers.aws(&mut report)?;
+        let approvals = layers.approvals(&mut report)?;
+        let github_delivery = layers.github_delivery(&mut report, github.is_some())?;
+        let slack_signing_secret = delivery::slack_secret_of(&layers, &mut report);
         let local_mode = github.is_none() && oidc.is_none();
         if local_mode && !listen.ip().is_loopback() {
             return Err(ConfigError::Invalid {
@@ -160,6 +173,9 @@ impl Config {
             deployer,
             builder,
             aws,
+            approvals,
+            github_delivery,
+            slack_signing_secret,
             log_format,
             notify_socket: layers.notify_socket(),
             file: file.map(Path::to_path_buf),

@@ -13,7 +13,7 @@ use super::{
 
 /// GitHub's public web and API addresses; GitHub Enterprise Server users set their own.
 const GITHUB_URL: &str = "https://github.com";
-const GITHUB_API_URL: &str = "https://api.github.com";
+pub(super) const GITHUB_API_URL: &str = "https://api.github.com";
 /// The ID token claim holding the person's groups, unless configured otherwise.
 const DEFAULT_GROUPS_CLAIM: &str = "groups";
 
@@ -59,7 +59,15 @@ impl Layers<'_> {
         let api_url = self.given(&settings::GITHUB_API_URL);
         let required = [&client_id, &client_secret, &org];
         if required.iter().all(|s| s.is_none()) {
-            let optional = [&admin_team, &operator_team, &web_url_setting, &api_url];
+            // The API address also serves deployment statuses, sign-in or not.
+            let statuses = self.given(&settings::GITHUB_DEPLOY_TOKEN).is_some();
+            let api_url = api_url.as_ref().filter(|_| !statuses);
+            let optional = [
+                admin_team.as_ref(),
+                operator_team.as_ref(),
+                web_url_setting.as_ref(),
+                api_url,
+            ];
             if let Some(stray) = optional.into_iter().flatten().next() {
                 return Err(stray.invalid(
                     "GitHub sign-in also needs NIXDECK_GITHUB_CLIENT_ID, NIXDECK_GITHUB_CLIENT_SECRET and NIXDECK_GITHUB_ORG".to_owned(),
@@ -195,7 +203,7 @@ fn check_github_name(setting: &Raw, max_len: usize) -> Result<(), ConfigError> {
 
 /// A provider's base URL: https, or http only on a loopback host (a provider stand-in on the
 /// same machine), since codes and tokens travel over it.
-fn provider_url(setting: &Raw) -> Result<Url, ConfigError> {
+pub(super) fn provider_url(setting: &Raw) -> Result<Url, ConfigError> {
     let value = setting.text();
     let url =
         Url::parse(&value).map_err(|e| setting.invalid(format!("{value:?} is not a URL: {e}")))?;

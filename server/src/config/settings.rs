@@ -30,6 +30,7 @@ pub enum Section {
     Deployer,
     Builder,
     Aws,
+    Delivery,
 }
 
 impl Section {
@@ -41,6 +42,7 @@ impl Section {
             Section::Deployer => "the deployer",
             Section::Builder => "the macOS builder",
             Section::Aws => "AWS (credentials come from the standard AWS chain)",
+            Section::Delivery => "delivery (approvals, GitHub deployments, Slack)",
         }
     }
 }
@@ -108,8 +110,15 @@ pub const AWS_TIMEOUT: Setting = plain("NIXDECK_AWS_TIMEOUT", Section::Aws);
 /// rest (tests point it at a local AWS).
 pub const AWS_ENDPOINT_URL: Setting = plain("AWS_ENDPOINT_URL", Section::Aws);
 
+pub const PRODUCTION_APPROVALS: Setting = plain("NIXDECK_PRODUCTION_APPROVALS", Section::Delivery);
+pub const APPROVAL_TTL: Setting = plain("NIXDECK_APPROVAL_TTL", Section::Delivery);
+pub const GITHUB_WEBHOOK_SECRET: Setting =
+    secret("NIXDECK_GITHUB_WEBHOOK_SECRET", Section::Delivery);
+pub const GITHUB_DEPLOY_TOKEN: Setting = secret("NIXDECK_GITHUB_DEPLOY_TOKEN", Section::Delivery);
+pub const SLACK_SIGNING_SECRET: Setting = secret("NIXDECK_SLACK_SIGNING_SECRET", Section::Delivery);
+
 /// Every setting, in the order `check-config` shows them.
-pub const SETTINGS: [&Setting; 37] = [
+pub const SETTINGS: [&Setting; 42] = [
     &LISTEN,
     &PUBLIC_URL,
     &ALLOWED_HOSTS,
@@ -146,6 +155,11 @@ pub const SETTINGS: [&Setting; 37] = [
     &AWS_REGION,
     &AWS_TIMEOUT,
     &AWS_ENDPOINT_URL,
+    &PRODUCTION_APPROVALS,
+    &APPROVAL_TTL,
+    &GITHUB_WEBHOOK_SECRET,
+    &GITHUB_DEPLOY_TOKEN,
+    &SLACK_SIGNING_SECRET,
     &RUST_LOG,
 ];
 

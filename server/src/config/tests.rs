@@ -537,3 +537,80 @@ fn key_pair(dir: &std::path::Path) -> (std::path::PathBuf, String) {
     let public = std::fs::read_to_string(key.with_extension("pub")).expect("public key");
     (key, public)
 }
+
+#[test]
+fn the_two_person_rule_is_on_for_a_day_unless_configured() {
+    use engine::model::approval::ApprovalPolicy;
+    let config = Config::from_sources(None, &env(&[])).expect("defaults");
+    assert_eq!(config.approvals, ApprovalPolicy::default());
+    assert!(config.approvals.required);
+    assert_eq!(config.approvals.ttl_ms, 86_400_000);
+    let config = Config::from_sources(
+        None,
+        &env(&[
+            ("NIXDECK_PRODUCTION_APPROVALS", "off"),
+            ("NIXDECK_APPROVAL_TTL", "90m"),
+        ]),
+    )
+    .expect("set");
+    assert!(!config.approvals.required);
+    assert_eq!(config.approvals.ttl_ms, 90 * 60 * 1000);
+    assert!(config.describe().contains("production_approvals = \"off\""));
+    for (variable, value) in [
+        ("NIXDECK_PRODUCTION_APPROVALS", "no"),
+        ("NIXDECK_APPROVAL_TTL", "1h30m"),
+        ("NIXDECK_APPROVAL_TTL", "59"),
+        ("NIXDECK_APPROVAL_TTL", "31d"),
+    ] {
+        let error = error_of(Config::from_sources(None, &env(&[(variable, value)])));
+        assert!(
+            error.starts_with(&format!("invalid {variable}:")),
+            "{value}: {error}"
+        );
+    }
+}
+
+#[test]
+fn github_deployments_are_configured_with_or_without_sign_in() {
+    let config = Config::from_sources(None, &env(&[])).expect("defaults");
+    assert!(config.github_delivery.webhook_secret.is_none());
+    assert!(config.github_delivery.deploy_token.is_none());
+    let config = Config::from_sources(
+        None,
+        &env(&[
+            (
+                "NIXDECK_GITHUB_WEBHOOK_SECRET",
+                "sixteen or more characters",
+            ),
+            ("NIXDECK_GITHUB_DEPLOY_TOKEN", "ghp_secret_token_value"),
+            ("NIXDECK_GITHUB_API_URL", "https://ghe.example.com/api/v3"),
+        ]),
+    )
+    .expect("statuses without sign-in");
+    assert!(config.github.is_none());
+    assert_eq!(
+        config.github_delivery.api_url.as_str(),
+        "https://ghe.example.com/api/v3"
+    );
+    let text = config.describe();
+    assert!(!text.contains("ghp_secret_token_value"), "{text}");
+    assert!(!text.contains("sixteen or more"), "{text}");
+    assert!(text.contains("github_api_url"), "{text}");
+    let error = error_of(Config::from_sources(
+        None,
+        &env(&[("NIXDECK_GITHUB_WEBHOOK_SECRET", "short")]),
+    ));
+    assert!(
+        error.starts_with("invalid NIXDECK_GITHUB_WEBHOOK_SECRET:"),
+        "{error}"
+    );
+    // Without a token or sign-in, the API address alone means nothing.
+    let error = error_of(Config::from_sources(
+        None,
+        &env(&[("NIXDECK_GITHUB_API_URL", "https://ghe.example.com/api/v3")]),
+    ));
+    assert!(
+        error.starts_with("invalid NIXDECK_GITHUB_API_URL:"),
+        "{error}"
+    );
+}

@@ -5,6 +5,7 @@
 mod api;
 mod auth;
 mod health;
+mod hooks;
 mod host_check;
 mod router;
 mod security_headers;
@@ -12,6 +13,7 @@ mod site_assets;
 mod theme_preference;
 
 pub use auth::{RefusalLog, SignInLimiter};
+pub use hooks::HookSecrets;
 pub use router::{router, RouterParts};
 pub use site_assets::{is_site_asset, SiteAssets};
 

@@ -14,8 +14,8 @@ use tower_http::trace::TraceLayer;
 use crate::{config::AllowedHosts, login::Providers};
 
 use super::{
-    api, auth, health, host_check::require_known_host, security_headers::security_headers,
-    site_assets, theme_preference, RefusalLog, SignInLimiter,
+    api, auth, health, hooks, host_check::require_known_host, security_headers::security_headers,
+    site_assets, theme_preference, HookSecrets, RefusalLog, SignInLimiter,
 };
 
 /// The dashboard's routes, collected once per process. Collecting renders the app in a
@@ -30,17 +30,19 @@ pub struct RouterParts {
     pub allowed_hosts: Arc<AllowedHosts>,
     pub refusals: RefusalLog,
     pub sign_in_limiter: SignInLimiter,
+    pub hook_secrets: HookSecrets,
 }
 
 /// The complete router: plain endpoints, sign-in routes and the REST API first, then the
 /// dashboard's pages and server functions, and last the static site (WebAssembly, JS, CSS,
 /// images), whose misses render the dashboard's 404 page. Every request passes, outermost
 /// first: tracing, the host check, security headers, identification, cross-origin
-/// protection and the sign-in gate.
+/// protection and the sign-in gate; webhooks (`/hooks/...`) pass only the first three and
+/// verify their senders themselves.
 pub fn router(state: AppState, parts: RouterParts) -> Router {
     let routes = ROUTES.clone();
     let options = state.leptos_options.clone();
-    Router::new()
+    let people = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/preferences/theme", post(theme_preference::set_theme))
         .route("/auth/local", post(auth::sign_in_locally))
@@ -62,7 +64,10 @@ pub fn router(state: AppState, parts: RouterParts) -> Router {
                 secure_cookies: state.secure_cookies(),
             },
             auth::identify,
-        ))
+        ));
+    Router::new()
+        .merge(people)
+        .merge(hooks::routes(parts.hook_secrets))
         .layer(Extension(parts.providers))
         .layer(Extension(parts.refusals))
         .layer(Extension(parts.sign_in_limiter))

@@ -4,7 +4,7 @@
 //! `LoginFailure` saying why not.
 
 pub mod github;
-mod http_client;
+pub(crate) mod http_client;
 pub mod membership_recheck;
 pub mod oidc;
 mod seal;

@@ -1,6 +1,7 @@
 //! Integration tests of the `nixdeck` server: the router answered in-process (with
 //! `oneshot`) over real databases, and the built binary run as a person would run it.
 
+mod approvals_api;
 mod aws_clusters;
 mod aws_faults;
 mod aws_helpers;
@@ -11,6 +12,7 @@ mod builder_probe;
 mod cli;
 mod cluster_api;
 mod deployer_host;
+mod github_deployments;
 mod github_sign_in;
 mod helpers;
 mod http_access;
@@ -24,7 +26,10 @@ mod job_logs;
 mod job_output;
 mod job_restarts;
 mod jobs_over_ssh;
+mod notifications;
 mod oidc_sign_in;
 mod permissions;
 mod provider_helpers;
+mod schedules_api;
 mod service;
+mod slack_commands;

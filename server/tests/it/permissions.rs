@@ -5,16 +5,21 @@
 use std::collections::BTreeSet;
 
 use app::api::{
-    access::{CreateApiToken, EndSessions, ListApiTokens, ListPeople, RevokeApiToken},
+    access::{
+        CreateApiToken, CreateSlackLink, EndSessions, ListApiTokens, ListPeople, RevokeApiToken,
+    },
     audit::ListAuditEvents,
     clusters::{
         CreateCluster, GetCluster, GetOnAws, ListClusterHealths, ListClusters, RemoveCluster,
-        SetVersions, StartDeploy, StartOperation, UpdateCluster,
+        SetGithubDeployments, SetSchedule, SetVersions, StartDeploy, StartOperation, UpdateCluster,
     },
     hosts::{
         AdoptDeployment, DeployDeployer, GetBuilder, GetDeployer, ProbeBuilder, StartBuilderJob,
     },
-    jobs::{CancelJob, GetJob, GetJobLog, RedeployJob},
+    jobs::{
+        ApproveJob, CancelJob, GetJob, GetJobLog, ListAwaitingApproval, RedeployJob, RejectJob,
+    },
+    notifications::{CreateChannel, DeleteChannel, ListChannels, TestChannel},
     secrets::{EditSecret, GenerateSecret, ListSecrets, RevealSecret, RollBackSecret},
     system::{GetHealth, GetSession},
 };
@@ -32,12 +37,15 @@ use leptos::server_fn::ServerFn;
 
 use crate::{aws_helpers::Aws, helpers::TestApp};
 
-/// What a call needs: a role allowed by an action, or any signed-in principal.
+/// What a call needs: a role allowed by an action, any signed-in principal, or an admin
+/// signed in as themselves (an approval: the walk's tokens never are one; the engine's
+/// tests walk the people).
 #[derive(Debug, Clone, Copy)]
 enum Needs {
     Anyone,
     SignedIn,
     Permission(Action),
+    Person,
 }
 
 struct Endpoint {
@@ -183,6 +191,8 @@ fn endpoints_with(jobs: &WalkJobs) -> Vec<Endpoint> {
             "input[name]=walk-staging&input[region]=eu-west-1&input[cluster_index]=1&input[env]=staging&input[domain]=walk-staging.disciplina.io&input[dns_zone]=disciplina.io.",
             Needs::Permission(Action::ManageClusters),
         ),
+        server_fn(<SetGithubDeployments as ServerFn>::PATH, "name=walk-staging&enabled=true", Needs::Permission(Action::ManageClusters)),
+        server_fn(<SetSchedule as ServerFn>::PATH, "name=walk-staging&check=0+*+*+*+*&redeploy=", Needs::Permission(Action::ManageClusters)),
         server_fn(<SetVersions as ServerFn>::PATH, "name=walk-staging&versions[disciplina]=v2", Needs::Permission(Action::ManageClusters)),
         server_fn(<StartDeploy as ServerFn>::PATH, "name=walk-staging&preview=false", Needs::Permission(Action::Deploy(Staging))),
         server_fn(<StartDeploy as ServerFn>::PATH, "name=walk-prod&preview=false", Needs::Permission(Action::Deploy(Production))),
@@ -206,6 +216,14 @@ fn endpoints_with(jobs: &WalkJobs) -> Vec<Endpoint> {
         server_fn(<RedeployJob as ServerFn>::PATH, &format!("id={production}"), Needs::Permission(Action::Deploy(Production))),
         server_fn(<CancelJob as ServerFn>::PATH, &format!("id={staging}"), Needs::Permission(Action::CancelJob(Staging))),
         server_fn(<CancelJob as ServerFn>::PATH, &format!("id={production}"), Needs::Permission(Action::CancelJob(Production))),
+        server_fn(<ListAwaitingApproval as ServerFn>::PATH, "", Needs::Permission(Action::Read)),
+        server_fn(<CreateSlackLink as ServerFn>::PATH, "", Needs::Person),
+        server_fn(<ListChannels as ServerFn>::PATH, "", Needs::Permission(Action::ManageNotifications)),
+        server_fn(<CreateChannel as ServerFn>::PATH, "name=walked-fn&kind=webhook&url=https%3A%2F%2Fexample.com%2Fh&secret=&events=job.failed&clusters=", Needs::Permission(Action::ManageNotifications)),
+        server_fn(<DeleteChannel as ServerFn>::PATH, "id=none", Needs::Permission(Action::ManageNotifications)),
+        server_fn(<TestChannel as ServerFn>::PATH, "id=none", Needs::Permission(Action::ManageNotifications)),
+        server_fn(<ApproveJob as ServerFn>::PATH, &format!("id={production}"), Needs::Person),
+        server_fn(<RejectJob as ServerFn>::PATH, &format!("id={production}&comment=no"), Needs::Person),
         server_fn(<GetBuilder as ServerFn>::PATH, "", Needs::Permission(Action::Read)),
         server_fn(<ProbeBuilder as ServerFn>::PATH, "", Needs::Permission(Action::Read)),
         server_fn(<StartBuilderJob as ServerFn>::PATH, "kind=rebuild", Needs::Permission(Action::MaintainHosts)),
@@ -221,7 +239,16 @@ fn endpoints_with(jobs: &WalkJobs) -> Vec<Endpoint> {
         call(Method::POST, "/api/v1/deployer/adopt", "not json", Needs::Permission(Action::ManageClusters)),
         call(Method::POST, "/api/v1/deployer/deploys", "", Needs::Permission(Action::MaintainHosts)),
         rest("/api/v1/jobs?host=builder", Needs::Permission(Action::Read)),
+        rest("/api/v1/notifications/channels", Needs::Permission(Action::ManageNotifications)),
+        call(Method::POST, "/api/v1/notifications/channels", r#"{"name":"walked","kind":"webhook","url":"https://example.com/hook","events":["job.failed"]}"#, Needs::Permission(Action::ManageNotifications)),
+        call(Method::POST, "/api/v1/notifications/channels", "not json", Needs::Permission(Action::ManageNotifications)),
+        rest("/api/v1/notifications/channels/none", Needs::Permission(Action::ManageNotifications)),
+        call(Method::PATCH, "/api/v1/notifications/channels/none", r#"{"name":"x"}"#, Needs::Permission(Action::ManageNotifications)),
+        call(Method::DELETE, "/api/v1/notifications/channels/none", "", Needs::Permission(Action::ManageNotifications)),
+        rest("/api/v1/notifications/channels/none/deliveries", Needs::Permission(Action::ManageNotifications)),
+        call(Method::POST, "/api/v1/notifications/channels/none/test", "", Needs::Permission(Action::ManageNotifications)),
         rest("/api/v1/me", Needs::SignedIn),
+        call(Method::POST, "/api/v1/me/slack-link", "", Needs::Person),
         rest("/api/v1/audit", Needs::Permission(Action::Read)),
         rest(
             "/api/v1/audit/export?format=csv",
@@ -244,6 +271,10 @@ fn endpoints_with(jobs: &WalkJobs) -> Vec<Endpoint> {
             r#"{"region":"eu-west-1"}"#,
             Needs::Permission(Action::ManageClusters),
         ),
+        call(Method::PATCH, "/api/v1/clusters/walk-staging", r#"{"github_deployments":true}"#, Needs::Permission(Action::ManageClusters)),
+        rest("/api/v1/clusters/walk-staging/schedule", Needs::Permission(Action::Read)),
+        call(Method::PUT, "/api/v1/clusters/walk-staging/schedule", r#"{"check":"0 * * * *","redeploy":null}"#, Needs::Permission(Action::ManageClusters)),
+        call(Method::PUT, "/api/v1/clusters/walk-staging/schedule", "not json", Needs::Permission(Action::ManageClusters)),
         call(
             Method::PUT,
             "/api/v1/clusters/walk-staging/versions",
@@ -317,6 +348,9 @@ fn endpoints_with(jobs: &WalkJobs) -> Vec<Endpoint> {
             "",
             Needs::Permission(Action::Deploy(Production)),
         ),
+        call(Method::POST, &format!("/api/v1/jobs/{production}/approve"), "", Needs::Person),
+        call(Method::POST, &format!("/api/v1/jobs/{production}/approve"), "not json", Needs::Person),
+        call(Method::POST, &format!("/api/v1/jobs/{production}/reject"), r#"{"comment":"no"}"#, Needs::Person),
         call(
             Method::POST,
             &format!("/api/v1/jobs/{staging}/cancel"),
@@ -338,6 +372,8 @@ fn expected_allowed(needs: Needs, role: Option<Role>) -> bool {
         (_, None) => false,
         (Needs::SignedIn, Some(_)) => true,
         (Needs::Permission(action), Some(role)) => is_allowed(role, action),
+        // The walk calls with tokens: an approval is refused to every one of them.
+        (Needs::Person, Some(_)) => false,
     }
 }
 

@@ -37,6 +37,9 @@ pub struct GitHub {
     _config: tempfile::NamedTempFile,
 }
 
+/// The personal access token the stand-in lets post deployment statuses.
+pub const GITHUB_DEPLOY_TOKEN: &str = "ghp_nixdeck_deploy_token_for_tests";
+
 impl GitHub {
     pub async fn start() -> GitHub {
         let mut config = tempfile::NamedTempFile::new().expect("config file");
@@ -45,6 +48,7 @@ impl GitHub {
             "client_secret": GITHUB_CLIENT_SECRET,
             "redirect_prefix": format!("{PUBLIC_URL}/auth/github/callback"),
             "users": acme_people(),
+            "deploy_token": GITHUB_DEPLOY_TOKEN,
         });
         config
             .write_all(contents.to_string().as_bytes())

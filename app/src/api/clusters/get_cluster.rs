@@ -1,7 +1,9 @@
 //! One cluster, its job history, and who is looking (the page asks the same permission
 //! table what they may do).
 
-use engine::model::{access::Principal, cluster::ClusterView, job::JobView};
+use engine::model::{
+    access::Principal, cluster::ClusterView, job::JobView, schedule::ScheduleView,
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +14,7 @@ pub struct ClusterPage {
     pub cluster: ClusterView,
     /// Newest first.
     pub jobs: Vec<JobView>,
+    pub schedule: ScheduleView,
     pub principal: Principal,
 }
 
@@ -22,9 +25,11 @@ pub async fn get_cluster(name: String) -> Result<ClusterPage, ApiError> {
     let (engine, caller) = crate::api::door::caller().await?;
     let cluster = answer(engine.cluster(&caller, &name).await)?;
     let jobs = answer(engine.jobs(&caller, Some(&name), None, 50).await)?;
+    let schedule = answer(engine.schedule(&caller, &name).await)?;
     Ok(ClusterPage {
         cluster,
         jobs,
+        schedule,
         principal: caller.principal,
     })
 }

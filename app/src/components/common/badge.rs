@@ -9,6 +9,8 @@ pub enum Tone {
     Good,
     Bad,
     Busy,
+    /// Waiting on a person.
+    Waiting,
     Plain,
 }
 
@@ -18,6 +20,7 @@ impl Tone {
             Tone::Good => "inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200",
             Tone::Bad => "inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200",
             Tone::Busy => "inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium bg-sky-100 text-sky-800 dark:bg-sky-950 dark:text-sky-200",
+            Tone::Waiting => "inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200",
             Tone::Plain => "inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
         }
     }
@@ -35,7 +38,8 @@ pub fn JobStateBadge(state: JobState) -> impl IntoView {
         JobState::Succeeded => Tone::Good,
         JobState::Failed | JobState::Interrupted => Tone::Bad,
         JobState::Running | JobState::Queued => Tone::Busy,
-        JobState::Cancelled => Tone::Plain,
+        JobState::AwaitingApproval => Tone::Waiting,
+        JobState::Cancelled | JobState::Rejected | JobState::Expired => Tone::Plain,
     };
     view! { <Badge tone text=state.as_str() testid="job-state" /> }
 }

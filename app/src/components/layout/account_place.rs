@@ -29,7 +29,7 @@ pub fn AccountPlace() -> impl IntoView {
 fn SignedIn(principal: Principal) -> impl IntoView {
     view! {
         <div class="flex items-center gap-2 text-sm" data-testid="account">
-            <span class="hidden sm:inline">{principal.name}</span>
+            <a href="/account" class="hidden hover:underline sm:inline" title="Your account">{principal.name}</a>
             <span class="rounded bg-slate-100 px-2 py-0.5 text-xs font-medium uppercase tracking-wide text-slate-700 dark:bg-slate-800 dark:text-slate-300">
                 {principal.role.as_str()}
             </span>

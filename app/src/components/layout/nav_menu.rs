@@ -19,9 +19,14 @@ const SECTIONS: [(&str, &str); 6] = [
 ];
 
 /// Sections shown only to roles that may use them.
-const ADMIN_SECTIONS: [(&str, &str, Action); 2] = [
+const ADMIN_SECTIONS: [(&str, &str, Action); 3] = [
     ("/people", "People", Action::ManageSessions),
     ("/tokens", "API tokens", Action::ManageTokens),
+    (
+        "/notifications",
+        "Notifications",
+        Action::ManageNotifications,
+    ),
 ];
 
 const LINK: &str = "block rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-indigo-50 aria-[current=page]:text-indigo-700 dark:text-slate-300 dark:hover:bg-slate-800 dark:aria-[current=page]:bg-indigo-950 dark:aria-[current=page]:text-indigo-300";

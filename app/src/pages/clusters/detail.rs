@@ -12,12 +12,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::{form::ClusterFields, history::History, on_aws::OnAws, versions::Versions};
+use super::{
+    form::ClusterFields, history::History, on_aws::OnAws, schedule::Schedules, versions::Versions,
+};
 use crate::{
     api::{
         clusters::{
-            get_cluster, ClusterPage, RemoveCluster, SetVersions, StartDeploy, StartOperation,
-            UpdateCluster,
+            get_cluster, ClusterPage, RemoveCluster, SetGithubDeployments, SetSchedule,
+            SetVersions, StartDeploy, StartOperation, UpdateCluster,
         },
         jobs::RedeployJob,
     },
@@ -35,6 +37,8 @@ struct Actions {
     remove: ServerAction<RemoveCluster>,
     update: ServerAction<UpdateCluster>,
     set_versions: ServerAction<SetVersions>,
+    github: ServerAction<SetGithubDeployments>,
+    schedule: ServerAction<SetSchedule>,
 }
 
 #[component]
@@ -48,6 +52,8 @@ pub fn ClusterDetailPage() -> impl IntoView {
         remove: ServerAction::new(),
         update: ServerAction::new(),
         set_versions: ServerAction::new(),
+        github: ServerAction::new(),
+        schedule: ServerAction::new(),
     };
     let page = Resource::new(
         move || {
@@ -55,9 +61,11 @@ pub fn ClusterDetailPage() -> impl IntoView {
                 name(),
                 actions.update.version().get(),
                 actions.set_versions.version().get(),
+                actions.github.version().get(),
+                actions.schedule.version().get(),
             )
         },
-        |(name, _, _)| get_cluster(name),
+        |(name, _, _, _, _)| get_cluster(name),
     );
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -82,6 +90,7 @@ pub fn ClusterDetailPage() -> impl IntoView {
             actions.operate.value().get().and_then(Result::err),
             actions.remove.value().get().and_then(Result::err),
             actions.update.value().get().and_then(Result::err),
+            actions.github.value().get().and_then(Result::err),
         ]
         .into_iter()
         .flatten()
@@ -134,8 +143,12 @@ fn ClusterBody(page: ClusterPage, actions: Actions) -> impl IntoView {
             <EditArguments cluster=edited.clone() update=actions.update />
         </Show>
         <div class="grid gap-4 lg:grid-cols-2">
-            <Arguments cluster=cluster.clone() />
+            <div>
+                <Arguments cluster=cluster.clone() />
+                <GithubDeployments cluster=cluster.clone() may_manage set=actions.github />
+            </div>
             <Versions name=name.clone() versions=cluster.versions.clone() may_edit=may_manage set=actions.set_versions />
+            <Schedules name=name.clone() schedule=page.schedule.clone() may_edit=may_manage set=actions.schedule />
         </div>
         <OnAws name=name.clone() />
         <History jobs=page.jobs may_redeploy=may_deploy redeploy=actions.redeploy />
@@ -200,6 +213,33 @@ fn EditArguments(cluster: ClusterView, update: ServerAction<UpdateCluster>) -> i
             <ClusterFields initial editing=true />
             <div class="mt-4"><Button>"Save arguments"</Button></div>
         </ActionForm>
+    }
+}
+
+/// Whether GitHub deployment events may deploy the cluster, and, for admins, the switch.
+#[component]
+fn GithubDeployments(
+    cluster: ClusterView,
+    may_manage: bool,
+    set: ServerAction<SetGithubDeployments>,
+) -> impl IntoView {
+    let on = cluster.github_deployments;
+    let text = if on {
+        "GitHub deployments of this cluster (a deployment whose environment is its name) deploy it."
+    } else {
+        "GitHub deployments are off: a deployment naming this cluster gets an error status."
+    };
+    view! {
+        <p class="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-600 dark:text-slate-400" data-testid="github-deployments">
+            {text}
+            {may_manage.then(|| view! {
+                <ActionForm action=set>
+                    <input type="hidden" name="name" value=cluster.args.name.clone() />
+                    <input type="hidden" name="enabled" value=(!on).to_string() />
+                    <Button tone=ButtonTone::Quiet small=true>{if on { "Turn off" } else { "Turn on" }}</Button>
+                </ActionForm>
+            })}
+        </p>
     }
 }
 

@@ -6,6 +6,7 @@ mod history;
 mod list;
 mod new;
 mod on_aws;
+mod schedule;
 mod versions;
 
 pub use detail::ClusterDetailPage;

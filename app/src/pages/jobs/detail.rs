@@ -5,16 +5,16 @@
 
 use engine::model::{
     access::Action as Permission,
-    job::{JobView, LogLine, LogPage, StepState, StepView, Stream},
+    job::{JobState, JobView, LogLine, LogPage, StepState, StepView, Stream},
     time::{format_duration, format_utc},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::{live_log, log_view::LogView};
+use super::{approval::ApprovalPanel, live_log, log_view::LogView};
 use crate::{
-    api::jobs::{get_job, get_job_log, CancelJob, JobPage},
+    api::jobs::{get_job, get_job_log, ApproveJob, CancelJob, JobPage, RejectJob},
     components::common::{Button, ButtonTone, ErrorNotice, JobStateBadge, Loaded},
 };
 
@@ -23,12 +23,15 @@ pub fn JobDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let cancel = ServerAction::<CancelJob>::new();
+    let approve = ServerAction::<ApproveJob>::new();
+    let reject = ServerAction::<RejectJob>::new();
     // Bumped when a step starts or the job ends, so the steps and state stay current; the
     // log is not reloaded for that (it grows by itself).
     let refresh = RwSignal::new(0u32);
+    let decided = move || (approve.version().get(), reject.version().get());
     let page = Resource::new(
-        move || (id(), cancel.version().get(), refresh.get()),
-        |(id, _, _)| get_job(id),
+        move || (id(), cancel.version().get(), refresh.get(), decided()),
+        |(id, _, _, _)| get_job(id),
     );
     let log = Resource::new(id, |id| get_job_log(id, None));
     let page_final = Signal::derive(move || {
@@ -39,7 +42,12 @@ pub fn JobDetailPage() -> impl IntoView {
     view! {
         <Title text="Job" />
         {move || cancel.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice message=error.to_string() /> })}
-        <Loaded resource=page view={move |page: JobPage| view! { <JobSummary page cancel /> }} />
+        {move || approve.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice message=error.to_string() /> })}
+        {move || reject.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice message=error.to_string() /> })}
+        <Loaded resource=page view={move |page: JobPage| view! {
+            <JobSummary page=page.clone() cancel />
+            <ApprovalPanel job=page.job principal=page.principal approve reject />
+        }} />
         <Loaded resource=log view={move |first: LogPage| view! { <JobLog id=id() first refresh page_final /> }} />
     }
 }
@@ -176,12 +184,14 @@ fn Summary(job: JobView, changes: Vec<String>) -> impl IntoView {
     let timing = match (job.started_at, job.finished_at) {
         (Some(start), Some(end)) => format!("ran {}", format_duration(end - start)),
         (Some(start), None) => format!("running since {}", format_utc(start)),
+        _ if job.state == JobState::AwaitingApproval => "waiting for approval".to_owned(),
+        _ if job.state.is_final() => "never ran".to_owned(),
         _ if job.cluster.is_some() => "waiting for the deployment's previous job".to_owned(),
         _ => format!("waiting for the {}'s previous job", job.host),
     };
     view! {
         <p class="mb-2 text-sm text-slate-600 dark:text-slate-400">
-            {format!("Requested by {} ({}) on {} · {timing}", job.requested_by, job.requested_via.as_str(), format_utc(job.created_at))}
+            {format!("Requested by {} from {} on {} · {timing}", job.requested_by, trigger_text(&job), format_utc(job.created_at))}
             {job.redeploy_of.clone().map(|of| view! {
                 " · repeats "
                 <a href=format!("/jobs/{of}") class="hover:underline">"an earlier deploy"</a>
@@ -198,6 +208,14 @@ fn Summary(job: JobView, changes: Vec<String>) -> impl IntoView {
                 </ul>
             </div>
         })}
+    }
+}
+
+/// Where the job came from, as the summary line says it: the trigger, and what it names.
+fn trigger_text(job: &JobView) -> String {
+    match &job.trigger_ref {
+        Some(reference) => format!("{} ({reference})", job.trigger.as_str()),
+        None => job.trigger.as_str().to_owned(),
     }
 }
 

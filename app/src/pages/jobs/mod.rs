@@ -1,5 +1,6 @@
 //! A job: its steps, what it changes, and its log, live while it runs.
 
+mod approval;
 mod cells;
 mod detail;
 mod live_log;

@@ -1,9 +1,11 @@
-//! The overview: where to go next, and whether nixdeck itself is healthy.
+//! The overview: where to go next, whether nixdeck itself is healthy, and what waits for
+//! a second admin.
 
 use engine::model::health::{HealthReport, HealthStatus};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::awaiting_approval::AwaitingApprovalSection;
 use crate::{
     api::system::get_health,
     components::common::{ErrorNotice, PageHeader},
@@ -56,6 +58,7 @@ pub fn HomePage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+        <AwaitingApprovalSection />
         <section aria-labelledby="sections-heading">
             <h2 id="sections-heading" class="mb-3 text-lg font-semibold">"Sections"</h2>
             <ul class="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">

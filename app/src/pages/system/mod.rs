@@ -1,6 +1,7 @@
 //! nixdeck itself and the machines around it: the overview, the deployer, the builder,
 //! and the page for an unknown address.
 
+mod awaiting_approval;
 mod builder;
 mod deployer;
 mod home;

@@ -76,6 +76,9 @@ pub struct ClusterView {
     /// Whether its NixOps deployment exists on the deployer (`nixops create` succeeded):
     /// then removing it takes a destroy job.
     pub on_deployer: bool,
+    /// Whether GitHub deployment events may deploy it (off until an admin turns it on).
+    #[serde(default)]
+    pub github_deployments: bool,
     /// What the last create or deploy that failed said.
     pub last_error: Option<String>,
     pub created_by: String,

@@ -39,6 +39,7 @@ pub struct ClusterBody {
     domain: Option<String>,
     dns_zone: Option<String>,
     versions: Option<BTreeMap<String, String>>,
+    github_deployments: Option<bool>,
 }
 
 pub async fn list_clusters(
@@ -57,6 +58,12 @@ pub async fn create_cluster(
     raw: String,
 ) -> Result<Response, ApiError> {
     let body: ClusterBody = body(&raw)?;
+    if body.github_deployments.is_some() {
+        return Err(ApiError(Failure::invalid(
+            "github_deployments",
+            "a new cluster never takes GitHub deployments: turn them on with PATCH once it exists",
+        )));
+    }
     let input = ClusterInput {
         name: body.name.unwrap_or_default(),
         region: body.region.unwrap_or_default(),
@@ -107,6 +114,7 @@ pub async fn update_cluster(
         env: body.env,
         domain: body.domain,
         dns_zone: body.dns_zone,
+        github_deployments: body.github_deployments,
     };
     Ok(Json(
         state

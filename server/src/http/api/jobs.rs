@@ -1,4 +1,5 @@
-//! `/api/v1/jobs`: list and read jobs, read or follow their logs, cancel and redeploy.
+//! `/api/v1/jobs`: list and read jobs, read or follow their logs, cancel and redeploy, and
+//! approve or reject a production job waiting for a second admin.
 
 use app::state::AppState;
 use axum::{
@@ -14,8 +15,8 @@ use serde::Deserialize;
 use tokio_stream::{wrappers::ReceiverStream, StreamExt};
 
 use super::{
-    caller::RequestCaller, clusters::queued, event_stream::EventFrames, resources::JobResource,
-    ApiError,
+    body::quiet_body, caller::RequestCaller, clusters::queued, event_stream::EventFrames,
+    resources::JobResource, ApiError,
 };
 
 #[derive(Debug, Deserialize)]
@@ -134,4 +135,34 @@ pub async fn redeploy_job(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     Ok(queued(state.engine.redeploy(&caller, &id).await?))
+}
+
+/// The optional body of an approval or a rejection.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DecisionBody {
+    comment: Option<String>,
+}
+
+/// Approves a job waiting for a second admin (`{"comment"}` optional): the job as it is
+/// now, queued. Its requester, a token, or anyone but an admin is refused (403, saying why).
+pub async fn approve_job(
+    State(state): State<AppState>,
+    RequestCaller(caller): RequestCaller,
+    Path(id): Path<String>,
+    raw: String,
+) -> Result<Json<JobView>, ApiError> {
+    let comment = quiet_body::<DecisionBody>(&raw).map(|body| body.comment);
+    Ok(Json(state.engine.approve(&caller, &id, comment).await?))
+}
+
+/// Rejects a job waiting for a second admin (`{"comment"}` optional): it ends, never run.
+pub async fn reject_job(
+    State(state): State<AppState>,
+    RequestCaller(caller): RequestCaller,
+    Path(id): Path<String>,
+    raw: String,
+) -> Result<Json<JobView>, ApiError> {
+    let comment = quiet_body::<DecisionBody>(&raw).map(|body| body.comment);
+    Ok(Json(state.engine.reject(&caller, &id, comment).await?))
 }

@@ -27,6 +27,8 @@ pub struct ClusterResource {
     pub state: ClusterState,
     /// Whether its NixOps deployment exists on the deployer.
     pub on_deployer: bool,
+    /// Whether GitHub deployment events may deploy it.
+    pub github_deployments: bool,
     pub last_error: Option<String>,
     pub created_by: String,
     pub created_at: i64,
@@ -51,6 +53,7 @@ impl From<ClusterView> for ClusterResource {
             versions: view.versions,
             state: view.state,
             on_deployer: view.on_deployer,
+            github_deployments: view.github_deployments,
             last_error: view.last_error,
             created_by: view.created_by,
             created_at: view.created_at,
