@@ -1,6 +1,7 @@
 //! What every server function does around its one engine command: find the caller of the
 //! request being handled, and answer a refusal with its kind's HTTP status (never a bare
 //! 500), so the browser, scripts and proxies see the same status the REST API gives.
+//! (Pages rendered on the server show a refusal in place and answer 200.)
 
 use engine::{commands::Caller, model::failure::Failure, Engine};
 use leptos::prelude::*;
@@ -28,8 +29,16 @@ pub fn answer<T>(result: Result<T, Failure>) -> Result<T, ApiError> {
     result.map_err(refused)
 }
 
-/// The failure, with the response's status set to its kind's.
+/// The failure, with the response's status set to its kind's when the request is the
+/// server function's own call. A page rendered on the server calls server functions too;
+/// it answers 200 with the failure shown in place, whenever the failure arrives (before or
+/// after the page's first bytes were sent), so its status never depends on timing.
 pub fn refused(failure: Failure) -> ApiError {
+    let own_call = use_context::<http::request::Parts>()
+        .is_some_and(|parts| parts.method != http::Method::GET);
+    if !own_call {
+        return ApiError::Refused(failure);
+    }
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         if let Ok(status) = http::StatusCode::from_u16(failure.kind.http_status()) {
             response.set_status(status);

@@ -15,7 +15,7 @@ use crate::{
         approval::validate_comment,
         cluster::ClusterView,
         failure::{Failure, FailureKind},
-        job::{JobParams, JobState, JobView},
+        job::{JobParams, JobState, JobView, Trigger},
         time::format_utc,
     },
     store::{clusters, job_approvals, jobs as stored, jobs::JobRow, now_millis, Tx},
@@ -189,8 +189,14 @@ fn changed_since_asked(job: &JobRow, cluster: &ClusterView) -> Result<Option<Str
     }))
 }
 
-/// The job, locked, if it is waiting for approval and `caller` did not ask for it.
+/// The job, locked, if it is waiting for approval and `caller` did not ask for it. Its
+/// cluster is locked first, in the order a change of the cluster locks them (cluster, then
+/// its waiting jobs), so an approval and a change never wait on each other.
 async fn waiting_job(tx: &mut Tx, caller: &Caller, job_id: &str) -> Result<JobRow, Failure> {
+    let cluster_id = job_approvals::cluster_id_of(tx, job_id)
+        .await?
+        .ok_or_else(|| no_job(job_id))?;
+    clusters::find_by_id_in(tx, &cluster_id).await?;
     let job = stored::find_in(tx, job_id)
         .await?
         .ok_or_else(|| no_job(job_id))?;
@@ -200,7 +206,7 @@ async fn waiting_job(tx: &mut Tx, caller: &Caller, job_id: &str) -> Result<JobRo
             job.state
         )));
     }
-    if job.requested_by == caller.actor() {
+    if asked_by(&job, caller) {
         return Err(Failure::new(
             FailureKind::Forbidden,
             format!(
@@ -210,6 +216,23 @@ async fn waiting_job(tx: &mut Tx, caller: &Caller, job_id: &str) -> Result<JobRo
         ));
     }
     Ok(job)
+}
+
+/// Whether `caller` is who asked for `job`, whatever door they used: its requester; for a
+/// scheduled job, the person who set the schedule; for a GitHub deployment, the person of
+/// that GitHub login however they sign in here (GitHub logins ignore case).
+fn asked_by(job: &JobRow, caller: &Caller) -> bool {
+    if job.requested_by == caller.actor() {
+        return true;
+    }
+    match job.trigger_kind {
+        Trigger::Schedule => job.trigger_ref.as_deref() == Some(caller.actor()),
+        Trigger::Github => job
+            .requested_by
+            .strip_prefix("github:")
+            .is_some_and(|login| login.eq_ignore_ascii_case(&caller.principal.login)),
+        _ => false,
+    }
 }
 
 impl Engine {

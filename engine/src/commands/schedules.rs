@@ -139,7 +139,10 @@ impl Engine {
                 if cron.next_after(last).is_none_or(|next| next > now) {
                     continue;
                 }
-                match self.run_schedule(&cluster, which, last, now).await {
+                match self
+                    .run_schedule(&cluster, which, last, now, &schedule.updated_by)
+                    .await
+                {
                     Ok(Some(job)) => queued.push(job),
                     Ok(None) => {}
                     Err(failure) => {
@@ -159,6 +162,7 @@ impl Engine {
         which: Which,
         seen: i64,
         now: i64,
+        set_by: &str,
     ) -> Result<Option<String>, Failure> {
         let mut tx = self.store().begin().await?;
         if !schedules::claim(&mut tx, &cluster.id, which, seen, now).await? {
@@ -169,7 +173,8 @@ impl Engine {
             Which::Check => JobKind::Info,
             Which::Redeploy => JobKind::Deploy,
         };
-        let caller = Caller::schedule();
+        // Whoever set the schedule asked for its runs: they may not approve one.
+        let caller = Caller::schedule().with_trigger(Trigger::Schedule, Some(set_by.to_owned()));
         require(&caller, kind.action(view.args.env))?;
         let job = self.queue(tx, &caller, &view, kind, None, None).await?;
         if which == Which::Check && self.cloud_config().is_some() {

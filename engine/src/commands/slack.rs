@@ -98,14 +98,27 @@ impl Engine {
         if let SlackCommand::Link { code } = &command {
             return self.link_slack_user(&request, code).await;
         }
-        let Some(caller) = self.slack_caller(&request).await? else {
-            self.refuse_slack_command(&request, "the Slack user is not linked")
-                .await?;
-            return Ok(format!(
-                "Your Slack user is not linked to a nixdeck person yet, so nothing ran. In \
+        let caller = match self.slack_person_of(&request).await? {
+            SlackPerson::Acting(caller) => caller,
+            SlackPerson::SignedOut(_) => {
+                self.refuse_slack_command(&request, "the linked person has no live session")
+                    .await?;
+                return Ok(
+                    "Sign in to nixdeck first, so nothing ran: /deploy acts as you only \
+                           while you are signed in there (which ends if you leave the \
+                           organisation)."
+                        .to_owned(),
+                );
+            }
+            SlackPerson::Unlinked => {
+                self.refuse_slack_command(&request, "the Slack user is not linked")
+                    .await?;
+                return Ok(format!(
+                    "Your Slack user is not linked to a nixdeck person yet, so nothing ran. In \
                  nixdeck, make a link code on your page (or `POST /api/v1/me/slack-link`), \
                  then send `/deploy link <code>` here.\n{USAGE}"
-            ));
+                ));
+            }
         };
         let outcome = match command {
             SlackCommand::Status { cluster } => self.slack_status(&caller, &cluster).await,
@@ -128,9 +141,9 @@ impl Engine {
         request: &SlackRequest,
         reason: &str,
     ) -> Result<(), Failure> {
-        let caller = match self.slack_caller(request).await? {
-            Some(person) => person,
-            None => slack_stranger(request),
+        let caller = match self.slack_person_of(request).await? {
+            SlackPerson::Acting(person) | SlackPerson::SignedOut(person) => person,
+            SlackPerson::Unlinked => slack_stranger(request),
         };
         let mut tx = self.store().begin().await?;
         audit::record(
@@ -158,7 +171,7 @@ impl Engine {
             );
         };
         slack::link(&mut tx, &request.team_id, &request.user_id, &user_id, now).await?;
-        let user = users::find(self.store(), &user_id).await?;
+        let user = users::find_in(&mut tx, &user_id).await?;
         let caller = slack_person(&user, request);
         audit::record(
             &mut tx,
@@ -178,15 +191,22 @@ impl Engine {
         ))
     }
 
-    /// The person a Slack user acts as, with their role as it is now.
-    async fn slack_caller(&self, request: &SlackRequest) -> Result<Option<Caller>, Failure> {
+    /// Who a Slack user is here. They act as the person they linked, with that person's
+    /// role, only while the person has a live session: a session is what the provider's
+    /// membership is re-checked through, and it ends when they leave the organisation.
+    async fn slack_person_of(&self, request: &SlackRequest) -> Result<SlackPerson, Failure> {
         let Some(user_id) =
             slack::person_of(self.store(), &request.team_id, &request.user_id).await?
         else {
-            return Ok(None);
+            return Ok(SlackPerson::Unlinked);
         };
         let user = users::find(self.store(), &user_id).await?;
-        Ok(Some(slack_person(&user, request)))
+        let caller = slack_person(&user, request);
+        if users::has_live_session(self.store(), &user_id, now_millis()).await? {
+            Ok(SlackPerson::Acting(caller))
+        } else {
+            Ok(SlackPerson::SignedOut(caller))
+        }
     }
 
     async fn slack_status(&self, caller: &Caller, cluster: &str) -> Result<String, Failure> {
@@ -284,6 +304,14 @@ impl Engine {
         outbox::insert(tx, &outbox::message(stream, SLACK_RESPONSE, payload, now)).await?;
         Ok(())
     }
+}
+
+/// Who sent a command, as far as nixdeck knows.
+enum SlackPerson {
+    Unlinked,
+    /// Linked, but without a live session: they may not act now.
+    SignedOut(Caller),
+    Acting(Caller),
 }
 
 /// A person acting from Slack: who they are and their role now; their jobs say Slack, and

@@ -141,7 +141,7 @@ impl Engine {
         let status = health.status.as_str();
         let before =
             notification_channels::swap_health(&mut tx, &cluster.id, status, now_millis()).await?;
-        if before.as_deref().is_some_and(|before| before != status) {
+        if before.is_some() {
             let name = cluster.name();
             let subject = json!({ "cluster": {
                 "name": name, "health": status, "was": before, "reasons": health.reasons,

@@ -148,8 +148,10 @@ fn plausible_repository(full_name: &str) -> bool {
     part(owner) && part(name)
 }
 
-/// A GitHub login: 1 to 39 letters, digits and single hyphens, not at either end.
+/// A GitHub login: 1 to 39 letters, digits and single hyphens, not at either end; an app's
+/// bot adds `[bot]` (`github-actions[bot]`).
 pub fn valid_login(login: &str) -> bool {
+    let login = login.strip_suffix("[bot]").unwrap_or(login);
     !login.is_empty()
         && login.len() <= 39
         && !login.starts_with('-')
@@ -235,6 +237,8 @@ mod tests {
         assert_eq!(request.git_ref, "3f2a9c1");
         assert_eq!(request.creator, "alice");
         assert_eq!(request.reference(), "DisciplinaOU/disciplina#42");
+        assert!(valid_login("github-actions[bot]"));
+        assert!(!valid_login("[bot]") && !valid_login("a[bot]b"));
     }
 
     #[test]

@@ -59,8 +59,9 @@ impl Cron {
             days,
             months,
             weekdays,
-            any_day: fields[2] == "*",
-            any_weekday: fields[4] == "*",
+            // As cron decides it: a field starting with `*` (`*`, `*/2`) restricts nothing.
+            any_day: fields[2].starts_with('*'),
+            any_weekday: fields[4].starts_with('*'),
         })
     }
 
@@ -231,6 +232,13 @@ mod tests {
         assert_eq!(
             Cron::parse("0 0 30 2 *").expect("never").next_after(0),
             None
+        );
+        // `*/2` counts as `*` for cron's rule on the two day fields: odd days that are
+        // Mondays, not odd days or Mondays.
+        let odd_mondays = Cron::parse("0 0 */2 * mon").expect("both");
+        assert_eq!(
+            odd_mondays.next_after(at("2026-11-30", 0, 0)),
+            Some(at("2026-12-07", 0, 0))
         );
     }
 

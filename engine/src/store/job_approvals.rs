@@ -56,6 +56,17 @@ pub async fn overdue(tx: &mut Tx, now: i64) -> Result<Vec<JobRow>, StoreError> {
     Ok(rows)
 }
 
+/// The cluster a job belongs to, read without locking the job.
+pub async fn cluster_id_of(tx: &mut Tx, job_id: &str) -> Result<Option<String>, StoreError> {
+    let cluster = on_conn!(tx tx, conn => {
+        sqlx::query_scalar("select cluster_id from jobs where id = $1")
+            .bind(job_id)
+            .fetch_optional(conn)
+            .await?
+    });
+    Ok(cluster)
+}
+
 /// Approves a waiting job: it joins the queue. Returns whether it was waiting.
 pub async fn approve(
     tx: &mut Tx,

@@ -131,7 +131,9 @@ pub async fn list_in(tx: &mut Tx) -> Result<Vec<ChannelRow>, StoreError> {
     Ok(rows)
 }
 
-/// Records a cluster's health; the one it had before, if it was known.
+/// Records a cluster's health. Returns the health it had before when this call changed it
+/// (`None` when it is the first known, or unchanged, or another caller changed it first:
+/// the conditional upsert waits for that caller and then finds nothing to change).
 pub async fn swap_health(
     tx: &mut Tx,
     cluster_id: &str,
@@ -144,7 +146,7 @@ pub async fn swap_health(
                 .bind(cluster_id)
                 .fetch_optional(&mut *conn)
                 .await?;
-        sqlx::query(
+        let changed = sqlx::query(
             r#"insert into cluster_healths (cluster_id, status, changed_at) values ($1, $2, $3)
                on conflict (cluster_id) do update set status = excluded.status,
                    changed_at = excluded.changed_at
@@ -154,8 +156,9 @@ pub async fn swap_health(
         .bind(status)
         .bind(now)
         .execute(&mut *conn)
-        .await?;
-        before
+        .await?
+        .rows_affected();
+        before.filter(|before| changed > 0 && before != status)
     });
     Ok(before)
 }

@@ -72,12 +72,18 @@ pub async fn insert(tx: &mut Tx, row: &OutboxRow) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The messages that may be sent now: the oldest unsent of each stream, if it is due and
-/// nobody holds it.
+/// How old a message must be before it is sent. Ids are given before their transaction
+/// commits, so a message may become visible after a later one of its stream; waiting this
+/// long (far longer than the transactions that write them) keeps a stream in order.
+pub const SETTLE_MS: i64 = 1_000;
+
+/// The messages that may be sent now: the oldest unsent of each stream, if it is due,
+/// settled, and nobody holds it.
 pub async fn due(store: &Store, now: i64, limit: i64) -> Result<Vec<OutboxRow>, StoreError> {
     let query = format!(
         "select {COLUMNS} from outbox o
          where o.sent_at is null and o.given_up_at is null and o.next_attempt_at <= $1
+           and o.created_at <= $1 - {SETTLE_MS}
            and (o.lease_until is null or o.lease_until < $1)
            and not exists (select 1 from outbox p
                            where p.stream = o.stream and p.sent_at is null
@@ -112,15 +118,25 @@ pub async fn lease(store: &Store, id: &str, now: i64, until: i64) -> Result<bool
     Ok(taken > 0)
 }
 
-/// Records an attempt: sent (never tried again), to be tried again at `retry_at`, or given
-/// up on (`retry_at` is `None`).
+/// How one attempt to send a message went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptRecord<'a> {
+    /// The receiver took it: it is never sent again.
+    pub sent: bool,
+    /// The HTTP status, if there was an answer.
+    pub status: Option<i64>,
+    pub error: Option<&'a str>,
+    /// When to try again; `None` for a message not sent is one given up on.
+    pub retry_at: Option<i64>,
+}
+
+/// Records an attempt made under the lease that ends at `leased_until`. Nothing changes if
+/// that lease was lost meanwhile (another sender has the message now), or if it was sent.
 pub async fn record_attempt(
     store: &Store,
     id: &str,
-    sent: bool,
-    status: Option<i64>,
-    error: Option<&str>,
-    retry_at: Option<i64>,
+    leased_until: i64,
+    attempt: AttemptRecord<'_>,
     now: i64,
 ) -> Result<(), StoreError> {
     on_conn!(pool store, conn => {
@@ -130,14 +146,15 @@ pub async fn record_attempt(
                                  sent_at = case when $2 then $6 else null end,
                                  next_attempt_at = coalesce($5, next_attempt_at),
                                  given_up_at = case when $2 or $5 is not null then null else $6 end
-               where id = $1"#,
+               where id = $1 and sent_at is null and lease_until = $7"#,
         )
         .bind(id)
-        .bind(sent)
-        .bind(status)
-        .bind(error)
-        .bind(retry_at)
+        .bind(attempt.sent)
+        .bind(attempt.status)
+        .bind(attempt.error)
+        .bind(attempt.retry_at)
         .bind(now)
+        .bind(leased_until)
         .execute(conn)
         .await?;
     });

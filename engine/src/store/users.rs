@@ -58,18 +58,44 @@ pub async fn list(store: &Store) -> Result<Vec<UserRow>, StoreError> {
     Ok(rows)
 }
 
+const USER_BY_ID: &str = "select id, provider, subject, login, name, role, created_at, \
+    last_seen_at from users where id = $1";
+
 /// One person, by id.
 pub async fn find(store: &Store, id: &str) -> Result<UserRow, StoreError> {
     let row = on_conn!(pool store, conn => {
-        sqlx::query_as::<_, UserRow>(
-            r#"select id, provider, subject, login, name, role, created_at, last_seen_at
-               from users where id = $1"#,
-        )
-        .bind(id)
-        .fetch_optional(conn)
-        .await?
+        sqlx::query_as::<_, UserRow>(USER_BY_ID)
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
     });
     row.ok_or(StoreError::NotFound)
+}
+
+/// The same inside a transaction.
+pub async fn find_in(tx: &mut Tx, id: &str) -> Result<UserRow, StoreError> {
+    let row = on_conn!(tx tx, conn => {
+        sqlx::query_as::<_, UserRow>(USER_BY_ID)
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+    });
+    row.ok_or(StoreError::NotFound)
+}
+
+/// Whether the person has a live (not ended, not expired) session.
+pub async fn has_live_session(store: &Store, id: &str, now: i64) -> Result<bool, StoreError> {
+    let count: i64 = on_conn!(pool store, conn => {
+        sqlx::query_scalar(
+            r#"select count(*) from sessions
+               where user_id = $1 and ended_at is null and expires_at > $2"#,
+        )
+        .bind(id)
+        .bind(now)
+        .fetch_one(conn)
+        .await?
+    });
+    Ok(count > 0)
 }
 
 /// How many live (not ended, not expired) sessions each person has, by user id.

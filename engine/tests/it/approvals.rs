@@ -383,7 +383,49 @@ async fn with_the_rule_off_production_runs_at_once(store: Store) {
     assert_eq!(job.state, JobState::Queued);
 }
 
+async fn a_github_deployments_creator_may_not_approve_it_however_they_sign_in(store: Store) {
+    let engine = engine(&store);
+    create_production(&engine).await;
+    engine
+        .update_cluster(
+            &admin(),
+            "prod",
+            ClusterUpdate {
+                github_deployments: Some(true),
+                ..ClusterUpdate::default()
+            },
+        )
+        .await
+        .expect("allow GitHub");
+    let body = serde_json::json!({
+        "deployment": { "id": 7, "sha": "3f2a9c1", "environment": "prod",
+                        "creator": { "login": "Alice" } },
+        "repository": { "name": "disciplina", "full_name": "DisciplinaOU/disciplina" }
+    })
+    .to_string();
+    let outcome = engine
+        .github_deployment("delivery-1", None, body.as_bytes())
+        .await
+        .expect("queued");
+    let engine::commands::GithubOutcome::Queued(job) = outcome else {
+        panic!("expected a job, got {outcome:?}");
+    };
+    assert_eq!(job.state, JobState::AwaitingApproval);
+    assert_eq!(job.requested_by, "github:Alice");
+    // Alice signed in with OIDC is still Alice.
+    let refused = engine
+        .approve(&caller("oidc:alice", Role::Admin), &job.id, Ok(None))
+        .await
+        .expect_err("the creator");
+    assert_eq!(refused.kind, FailureKind::Forbidden);
+    engine
+        .approve(&second_admin(), &job.id, Ok(None))
+        .await
+        .expect("another admin");
+}
+
 on_both_databases!(
+    a_github_deployments_creator_may_not_approve_it_however_they_sign_in,
     a_production_deploy_waits_for_another_admin,
     a_rejected_job_never_runs,
     a_wait_expires_when_its_time_is_over,

@@ -60,44 +60,66 @@ pub fn spawn_sender(
     })
 }
 
+/// Sends every message that is due, each stream's at the same time (a slow receiver holds
+/// up only its own stream), each under a lease taken just before it is sent.
 async fn send_due(
     store: &Store,
     client: &reqwest::Client,
     github: &GithubDelivery,
 ) -> Result<(), engine::store::StoreError> {
-    let now = now_millis();
-    for message in outbox::due(store, now, 50).await? {
-        if !outbox::lease(store, &message.id, now, now + LEASE_MS).await? {
-            continue;
-        }
-        let attempt = match message.kind.as_str() {
-            GITHUB_STATUS => github_status::send(client, github, &message.payload).await,
-            SLACK_RESPONSE => slack_response::send(client, &message.payload).await,
-            NOTIFICATION => notification::send(client, store, &message.id, &message.payload).await,
-            other => Attempt {
-                delivered: false,
-                permanent: true,
-                status: None,
-                error: Some(format!("nixdeck cannot send a {other:?} message")),
-            },
-        };
-        let sent_at = now_millis();
-        let retry_at = (!attempt.delivered && !attempt.permanent)
-            .then(|| next_attempt(message.attempts + 1, message.created_at, sent_at))
-            .flatten();
-        if !attempt.delivered && retry_at.is_none() {
-            tracing::warn!(stream = %message.stream, error = ?attempt.error, "a message is given up on");
-        }
-        outbox::record_attempt(
-            store,
-            &message.id,
-            attempt.delivered,
-            attempt.status.map(i64::from),
-            attempt.error.as_deref(),
-            retry_at,
-            sent_at,
-        )
-        .await?;
+    let mut sending = tokio::task::JoinSet::new();
+    for message in outbox::due(store, now_millis(), 50).await? {
+        let (store, client, github) = (store.clone(), client.clone(), github.clone());
+        sending.spawn(async move {
+            if let Err(error) = send_one(&store, &client, &github, message).await {
+                tracing::warn!(%error, "cannot record an outbox attempt");
+            }
+        });
     }
+    while sending.join_next().await.is_some() {}
     Ok(())
+}
+
+async fn send_one(
+    store: &Store,
+    client: &reqwest::Client,
+    github: &GithubDelivery,
+    message: outbox::OutboxRow,
+) -> Result<(), engine::store::StoreError> {
+    let now = now_millis();
+    let leased_until = now + LEASE_MS;
+    if !outbox::lease(store, &message.id, now, leased_until).await? {
+        return Ok(());
+    }
+    let attempt = match message.kind.as_str() {
+        GITHUB_STATUS => github_status::send(client, github, &message.payload).await,
+        SLACK_RESPONSE => slack_response::send(client, &message.payload).await,
+        NOTIFICATION => notification::send(client, store, &message.id, &message.payload).await,
+        other => Attempt {
+            delivered: false,
+            permanent: true,
+            status: None,
+            error: Some(format!("nixdeck cannot send a {other:?} message")),
+        },
+    };
+    let sent_at = now_millis();
+    let retry_at = (!attempt.delivered && !attempt.permanent)
+        .then(|| next_attempt(message.attempts + 1, message.created_at, sent_at))
+        .flatten();
+    if !attempt.delivered && retry_at.is_none() {
+        tracing::warn!(stream = %message.stream, error = ?attempt.error, "a message is given up on");
+    }
+    outbox::record_attempt(
+        store,
+        &message.id,
+        leased_until,
+        outbox::AttemptRecord {
+            sent: attempt.delivered,
+            status: attempt.status.map(i64::from),
+            error: attempt.error.as_deref(),
+            retry_at,
+        },
+        sent_at,
+    )
+    .await
 }

@@ -207,6 +207,13 @@ fn a_linked_slack_user_deploys_and_hears_how_it_went() {
             3,
             "{refused}"
         );
+
+        // Signed out of nixdeck (as leaving the organisation ends every session), the
+        // Slack user acts as nobody.
+        let (status, _) = call(&app, &cookie, Method::POST, "/auth/logout", None).await;
+        assert!(status.is_redirection() || status.is_success(), "{status}");
+        let answer = slack.command("alpha").await;
+        assert!(answer.starts_with("Sign in to nixdeck first"), "{answer}");
         app.stop().await;
     })
 }

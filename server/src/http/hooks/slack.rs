@@ -26,7 +26,7 @@ use super::{delivered, Delivered, HookSecrets};
 use crate::http::{api::ApiError, RefusalLog};
 
 /// How far a request's timestamp may be from now (Slack's advice against replays).
-const MAX_SKEW_SECONDS: i64 = 5 * 60;
+const MAX_SKEW_SECONDS: u64 = 5 * 60;
 
 pub async fn receive(
     State(state): State<AppState>,
@@ -113,7 +113,7 @@ fn verify(headers: &HeaderMap, body: &[u8], secret: &[u8]) -> Result<(), &'stati
     let Ok(seconds) = timestamp.parse::<i64>() else {
         return Err("a malformed timestamp");
     };
-    if (now_millis() / 1000 - seconds).abs() > MAX_SKEW_SECONDS {
+    if (now_millis() / 1000).abs_diff(seconds) > MAX_SKEW_SECONDS {
         return Err("a stale timestamp");
     }
     let Some(hex) = signature.strip_prefix("v0=") else {
