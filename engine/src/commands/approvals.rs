@@ -163,7 +163,8 @@ impl Engine {
         changed_since_asked(job, &view_of(row)?)
     }
 
-    async fn job_view_of(&self, job_id: &str) -> Result<JobView, Failure> {
+    /// A job as shown, read afresh.
+    pub(crate) async fn job_view_of(&self, job_id: &str) -> Result<JobView, Failure> {
         self.job_view(
             stored::find(self.store(), job_id)
                 .await?

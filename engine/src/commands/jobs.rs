@@ -204,12 +204,7 @@ impl Engine {
         .await?;
         tx.commit().await?;
         self.wake_worker();
-        self.job_view(
-            stored::find(self.store(), job_id)
-                .await?
-                .ok_or_else(|| no_job(job_id))?,
-        )
-        .await
+        self.job_view_of(job_id).await
     }
 
     /// One job, what it changed, and its cluster's current environment.

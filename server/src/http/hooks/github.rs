@@ -17,7 +17,7 @@ use engine::{commands::GithubOutcome, delivery::signature::verify_hex, model::fa
 use secrecy::ExposeSecret;
 use serde_json::json;
 
-use super::{delivered, Delivered, HookSecrets};
+use super::{delivered, refuse_unsigned, Delivered, HookSecrets};
 use crate::http::{api::ApiError, RefusalLog};
 
 pub async fn receive(
@@ -51,22 +51,14 @@ pub async fn receive(
         } else {
             "no signature"
         };
-        let recorded = refusals
-            .record(
-                "webhook:github",
-                "webhook.refused",
-                json!({ "hook": "github", "reason": reason }),
-                source,
-            )
-            .await;
-        if let Err(error) = recorded {
-            return ApiError::internal("recording a refused webhook failed", error);
-        }
-        return ApiError(Failure::new(
-            engine::model::failure::FailureKind::Unauthenticated,
-            format!("{reason}: X-Hub-Signature-256 must be the body's HMAC-SHA256 under the webhook's secret"),
-        ))
-        .into_response();
+        return refuse_unsigned(
+            &refusals,
+            "github",
+            reason,
+            source,
+            "X-Hub-Signature-256 must be the body's HMAC-SHA256 under the webhook's secret",
+        )
+        .await;
     }
     match header(headers, "x-github-event") {
         Some("ping") => (StatusCode::OK, Json(json!({ "ok": true }))).into_response(),

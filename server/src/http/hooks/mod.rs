@@ -65,3 +65,31 @@ async fn delivered(request: Request<Body>) -> Result<Delivered, Response> {
         source,
     })
 }
+
+/// Refuses a webhook whose signature does not verify: 401 saying `why` and what `must`
+/// hold, recorded through the refusal log (one event per source and reason a minute, so a
+/// stranger cannot fill the audit log).
+async fn refuse_unsigned(
+    refusals: &crate::http::RefusalLog,
+    hook: &str,
+    why: &str,
+    source: Option<String>,
+    must: &str,
+) -> Response {
+    let recorded = refusals
+        .record(
+            &format!("webhook:{hook}"),
+            "webhook.refused",
+            serde_json::json!({ "hook": hook, "reason": why }),
+            source,
+        )
+        .await;
+    if let Err(error) = recorded {
+        return crate::http::api::ApiError::internal("recording a refused webhook failed", error);
+    }
+    crate::http::api::ApiError(engine::model::failure::Failure::new(
+        engine::model::failure::FailureKind::Unauthenticated,
+        format!("{why}: {must}"),
+    ))
+    .into_response()
+}

@@ -14,15 +14,13 @@ use axum::{
     Extension, Json,
 };
 use engine::{
-    commands::SlackRequest,
-    delivery::signature::verify_hex,
-    model::failure::{Failure, FailureKind},
+    commands::SlackRequest, delivery::signature::verify_hex, model::failure::Failure,
     store::now_millis,
 };
 use secrecy::ExposeSecret;
 use serde_json::json;
 
-use super::{delivered, Delivered, HookSecrets};
+use super::{delivered, refuse_unsigned, Delivered, HookSecrets};
 use crate::http::{api::ApiError, RefusalLog};
 
 /// How far a request's timestamp may be from now (Slack's advice against replays).
@@ -49,22 +47,14 @@ pub async fn receive(
         Err(refused) => return refused,
     };
     if let Err(reason) = verify(&parts.headers, &body, secret.expose_secret().as_bytes()) {
-        let recorded = refusals
-            .record(
-                "webhook:slack",
-                "webhook.refused",
-                json!({ "hook": "slack", "reason": reason }),
-                source,
-            )
-            .await;
-        if let Err(error) = recorded {
-            return ApiError::internal("recording a refused webhook failed", error);
-        }
-        return ApiError(Failure::new(
-            FailureKind::Unauthenticated,
-            format!("{reason}: X-Slack-Signature must sign the request with the signing secret"),
-        ))
-        .into_response();
+        return refuse_unsigned(
+            &refusals,
+            "slack",
+            reason,
+            source,
+            "X-Slack-Signature must sign the request with the signing secret",
+        )
+        .await;
     }
     let fields: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
     let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
