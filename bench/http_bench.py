@@ -5,79 +5,14 @@ Reports requests per second and p50/p99 latency, each as a ratio to the baseline
 size of the WebAssembly bundle (raw, gzip, brotli). Usage: bench/http.sh (builds first)."""
 
 import os
-import re
 import shutil
 import subprocess
-import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DURATION = os.environ.get("BENCH_DURATION", "10s")
-CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "32")
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+from benchlib import CONNECTIONS, DURATION, NIXDECK, ROOT, ROUNDS, best_of, sign_in, wait_until_up
+
 NIXDECK_PORT, BASELINE_PORT = 3910, 3911
-
-
-def wait_until_up(url: str) -> None:
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(url, timeout=1).read()
-            return
-        except OSError:
-            time.sleep(0.05)
-    sys.exit(f"server at {url} did not come up")
-
-
-def to_ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def sign_in(base: str) -> str:
-    """Signs in as local mode's admin and returns the session cookie to send."""
-    opener = urllib.request.build_opener(NoRedirect)
-    request = urllib.request.Request(base + "/auth/local", data=b"next=%2F", method="POST")
-    try:
-        opener.open(request, timeout=5)
-    except urllib.error.HTTPError as redirect:
-        cookie = redirect.headers["Set-Cookie"]
-        return cookie.split(";", 1)[0]
-    sys.exit("signing in did not answer with a redirect")
-
-
-def wrk(url: str, cookie: str = "") -> dict:
-    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
-    out = subprocess.run(
-        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", *headers, url],
-        check=True, capture_output=True, text=True,
-    ).stdout
-    if "Non-2xx" in out or "Socket errors" in out:
-        sys.exit(f"errors while loading {url}:\n{out}")
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50": to_ms(latency["50"]),
-        "p99": to_ms(latency["99"]),
-    }
-
-
-def best_of(url: str, cookie: str = "") -> dict:
-    """Several rounds, keeping each metric's best: the least disturbed by other work."""
-    runs = [wrk(url, cookie) for _ in range(ROUNDS)]
-    return {
-        "rps": max(r["rps"] for r in runs),
-        "p50": min(r["p50"] for r in runs),
-        "p99": min(r["p99"] for r in runs),
-    }
 
 
 def built(extension: str) -> Path:
@@ -99,7 +34,7 @@ def main() -> None:
     env = dict(os.environ, NIXDECK_LISTEN=f"127.0.0.1:{NIXDECK_PORT}",
                NIXDECK_DATA_DIR=str(workdir / "data"), RUST_LOG="warn")
     servers = [
-        subprocess.Popen([ROOT / "target/release/nixdeck", "serve"], cwd=workdir, env=env),
+        subprocess.Popen([NIXDECK, "serve"], cwd=workdir, env=env),
         subprocess.Popen([ROOT / "target/release/baseline", f"127.0.0.1:{BASELINE_PORT}"]),
     ]
     try:

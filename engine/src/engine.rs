@@ -13,6 +13,7 @@ use crate::{
     delivery::job_events::DeliverySettings,
     exec::Host,
     jobs::{feeds::LogFeeds, viewers::ViewerLimits},
+    metrics::Metrics,
     model::{
         approval::ApprovalPolicy,
         cloud::{MachinesView, ZoneRecord},
@@ -66,6 +67,7 @@ struct Inner {
     builder: BuilderOptions,
     approvals: ApprovalPolicy,
     delivery: DeliverySettings,
+    metrics: Metrics,
     /// Held while the builder is probed, so probes never overlap.
     probe_lock: Mutex<()>,
     /// Asks the prober for a probe now.
@@ -78,6 +80,7 @@ impl Engine {
     /// An engine that stops (ends its streams, lets go of its jobs) when `stopping` fires.
     pub fn new(config: EngineConfig, stopping: CancellationToken) -> Engine {
         let feeds = LogFeeds::new(config.store.clone(), stopping.clone());
+        let metrics = Metrics::default();
         Engine {
             inner: Arc::new(Inner {
                 hosts: config
@@ -92,7 +95,7 @@ impl Engine {
                 wake: Notify::new(),
                 feeds,
                 viewers: ViewerLimits::new(config.streams_per_person.max(1)),
-                cloud: config.cloud,
+                cloud: config.cloud.map(|cloud| cloud.metered(&metrics)),
                 cloud_caches: CloudCaches::default(),
                 builder: BuilderOptions {
                     probe_interval: config.builder.probe_interval.max(Duration::from_secs(1)),
@@ -103,6 +106,7 @@ impl Engine {
                     public_url: config.delivery.public_url.trim_end_matches('/').to_owned(),
                     ..config.delivery
                 },
+                metrics,
                 probe_lock: Mutex::new(()),
                 probe_nudge: Notify::new(),
                 stopping,
@@ -156,6 +160,25 @@ impl Engine {
     /// Whether production jobs wait for a second admin, and how long.
     pub fn approvals(&self) -> ApprovalPolicy {
         self.inner.approvals
+    }
+
+    /// What this engine measures, for Prometheus.
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    /// The metrics with what the database knows and this process's open log streams read
+    /// in afresh: what a scrape encodes.
+    pub async fn refresh_metrics(&self) -> Result<&Metrics, crate::store::StoreError> {
+        self.inner
+            .metrics
+            .refresh(
+                &self.inner.store,
+                self.inner.viewers.open(),
+                self.host(crate::model::job::BUILDER_HOST).is_some(),
+            )
+            .await?;
+        Ok(&self.inner.metrics)
     }
 
     pub(crate) fn probe_lock(&self) -> &Mutex<()> {

@@ -29,6 +29,8 @@ pub mod jobs;
 #[cfg(feature = "server")]
 pub mod maintenance;
 #[cfg(feature = "server")]
+pub mod metrics;
+#[cfg(feature = "server")]
 pub mod nixops;
 #[cfg(feature = "server")]
 pub mod probes;

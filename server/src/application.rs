@@ -21,6 +21,7 @@ use crate::{
     config::{Config, DeployerTarget, GithubDelivery},
     http::{router, HookSecrets, RefusalLog, RouterParts, SignInLimiter},
     login::{membership_recheck, Providers},
+    metrics::{HttpMetrics, Scrape},
 };
 
 /// The base name of the built WebAssembly, JS and CSS files (`output-name` in Cargo.toml).
@@ -35,9 +36,13 @@ pub struct Application {
     pub router: Router,
     pub providers: Arc<Providers>,
     pub refusals: RefusalLog,
+    /// What `/metrics` encodes (served only where `NIXDECK_METRICS_LISTEN` says).
+    pub scrape: Arc<Scrape>,
     /// Where the outbox sends GitHub's deployment statuses, and with what client.
     pub github: GithubDelivery,
     outbox_client: reqwest::Client,
+    /// How many days finished jobs' logs are kept (`None`: for ever).
+    log_retention_days: Option<u32>,
     /// Cancelled when nixdeck stops.
     pub stopping: CancellationToken,
 }
@@ -90,6 +95,8 @@ impl Application {
             sign_in_methods: providers.sign_in_methods(),
         };
         let refusals = RefusalLog::new(store);
+        let http_metrics = HttpMetrics::default();
+        let scrape = Scrape::new(&engine, &http_metrics);
         let router = router(
             state,
             RouterParts {
@@ -101,6 +108,7 @@ impl Application {
                     github: config.github_delivery.webhook_secret.clone(),
                     slack: config.slack_signing_secret.clone(),
                 },
+                http_metrics,
             },
         );
         Ok(Application {
@@ -110,12 +118,14 @@ impl Application {
             router,
             providers,
             refusals,
+            scrape,
+            log_retention_days: config.log_retention_days,
             stopping,
         })
     }
 
     /// Starts what runs beside the requests: the job worker, the builder's prober, the
-    /// expiry of waits for approval, the scheduler, the outbox's sender, the membership
+    /// expiry of waits for approval, the scheduler, the log retention, the outbox's sender, the membership
     /// re-check and the writer of repeated refusals. Each ends when nixdeck stops; await
     /// the handles then.
     pub fn start(&self) -> Vec<tokio::task::JoinHandle<()>> {
@@ -124,6 +134,7 @@ impl Application {
             self.engine.spawn_builder_prober(),
             self.engine.spawn_approval_expiry(),
             self.engine.spawn_scheduler(),
+            self.engine.spawn_log_retention(self.log_retention_days),
             crate::outbox::spawn_sender(
                 self.engine.store().clone(),
                 self.outbox_client.clone(),

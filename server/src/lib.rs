@@ -8,6 +8,7 @@ pub mod commands;
 pub mod config;
 pub mod http;
 pub mod login;
+pub mod metrics;
 pub mod outbox;
 pub mod service_manager;
 pub mod shutdown;

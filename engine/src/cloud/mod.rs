@@ -4,6 +4,7 @@
 //! compiles the AWS SDK.
 
 mod cache;
+mod metered;
 mod secret_text;
 
 pub use cache::Cached;
@@ -153,4 +154,25 @@ pub struct Cloud {
     /// How long a change to a secret may hold its claim before another may settle it, in
     /// milliseconds: longer than any AWS call can take (its timeout, retries included).
     pub claim_millis: i64,
+}
+
+impl Cloud {
+    /// The same AWS side, each call timed and its failures counted in `metrics`.
+    pub fn metered(self, metrics: &crate::metrics::Metrics) -> Cloud {
+        Cloud {
+            secrets: Arc::new(metered::MeteredSecrets {
+                inner: self.secrets,
+                metrics: metrics.clone(),
+            }),
+            inventory: Arc::new(metered::MeteredInventory {
+                inner: self.inventory,
+                metrics: metrics.clone(),
+            }),
+            dns: Arc::new(metered::MeteredDns {
+                inner: self.dns,
+                metrics: metrics.clone(),
+            }),
+            ..self
+        }
+    }
 }

@@ -15,7 +15,10 @@ use crate::{
         access::{Action, Environment},
         cluster::{ClusterView, DEPLOYER_DEPLOYMENT},
         failure::Failure,
-        job::{JobKind, JobParams, JobState, JobView, MaintenanceParams, Trigger, BUILDER_HOST},
+        job::{
+            JobKind, JobParams, JobState, JobView, LogRemoval, MaintenanceParams, Trigger,
+            BUILDER_HOST,
+        },
     },
     nixops::plan_for,
     store::{clusters, jobs as stored, jobs::JobRow, now_millis, Tx},
@@ -38,6 +41,8 @@ pub struct JobDetails {
     /// The environment of the job's cluster as it is now (who may cancel or redeploy
     /// depends on it); `None` once the cluster is gone or was replaced.
     pub cluster_env: Option<Environment>,
+    /// Set once the retention rule removed the job's log.
+    pub log_removed: Option<LogRemoval>,
 }
 
 impl Engine {
@@ -221,12 +226,16 @@ impl Engine {
         } else {
             None
         };
+        let log_removed = crate::store::log_retention::removal_of(self.store(), &row.id)
+            .await?
+            .map(|(removed_at, lines)| LogRemoval { removed_at, lines });
         let job = self.job_view(row).await?;
         let changes = self.changes_since_previous(&job).await?;
         Ok(JobDetails {
             job,
             changes,
             cluster_env,
+            log_removed,
         })
     }
 

@@ -5,6 +5,7 @@
 //! way in (server functions, the REST API, the command line, webhooks, the scheduler) is a
 //! thin adapter that parses, calls one command and maps its `Failure`.
 
+mod activity;
 mod approvals;
 mod audit;
 mod builder;

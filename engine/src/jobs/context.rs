@@ -3,6 +3,8 @@
 //! to it when the job is being continued) and journals it, so that no command is started
 //! twice and no line of its output is stored twice.
 
+use std::collections::HashMap;
+
 use serde::de::DeserializeOwned;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -38,6 +40,8 @@ pub struct JobContext {
     /// This worker lets go of the job (nixdeck stops, or its lease is lost): commands are
     /// left running for whoever continues the job.
     detach: CancellationToken,
+    /// When each step this worker began was begun, for its duration.
+    step_began: std::sync::Mutex<HashMap<i64, i64>>,
 }
 
 impl JobContext {
@@ -56,6 +60,7 @@ impl JobContext {
             log,
             cancel,
             detach,
+            step_began: std::sync::Mutex::default(),
         }
     }
 
@@ -110,12 +115,34 @@ impl JobContext {
                 .await;
             return;
         }
+        self.step_began
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(position, now_millis());
         self.mark_step(position, StepState::Running).await;
         self.log.system(Stream::Step, name).await;
     }
 
     pub async fn end_step(&self, position: i64, state: StepState) {
         self.mark_step(position, state).await;
+        // A step begun before a restart is timed from when it was first begun.
+        let began = self
+            .step_began
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&position)
+            .or_else(|| {
+                self.steps
+                    .iter()
+                    .find(|step| step.position == position)
+                    .and_then(|step| step.started_at)
+            });
+        if let Some(began) = began {
+            let seconds = (now_millis() - began).max(0) as f64 / 1000.0;
+            self.engine
+                .metrics()
+                .step_ended(self.job.kind, state, seconds);
+        }
     }
 
     async fn mark_step(&self, position: i64, state: StepState) {

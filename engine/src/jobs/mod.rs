@@ -6,6 +6,7 @@ pub mod context;
 pub mod feeds;
 mod follow;
 pub mod handler;
+pub mod retention;
 pub mod steps;
 pub(crate) mod viewers;
 pub(crate) mod views;

@@ -31,6 +31,15 @@ impl ViewerLimits {
         self.per_person
     }
 
+    /// How many streams are open, everyone's together.
+    pub fn open(&self) -> usize {
+        self.open
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .values()
+            .sum()
+    }
+
     /// A place for one more stream of `actor`, if they have fewer than the limit open.
     pub fn try_open(&self, actor: &str) -> Option<ViewerSlot> {
         let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
@@ -69,7 +78,9 @@ mod tests {
         let _second = limits.try_open("github:alice").expect("second");
         assert!(limits.try_open("github:alice").is_none());
         assert!(limits.try_open("github:bob").is_some());
+        assert_eq!(limits.open(), 2);
         drop(first);
+        assert_eq!(limits.open(), 1);
         assert!(limits.try_open("github:alice").is_some());
     }
 }

@@ -1,5 +1,7 @@
 //! Jobs as pages and the API show them, read from their rows.
 
+use std::collections::HashMap;
+
 use crate::{
     commands::unreadable,
     engine::Engine,
@@ -10,7 +12,7 @@ use crate::{
             StepView,
         },
     },
-    store::jobs::{self as stored, JobRow, LogRow},
+    store::jobs::{self as stored, JobRow, LogRow, StepRow},
 };
 
 impl JobRow {
@@ -29,61 +31,23 @@ impl JobRow {
 
 impl Engine {
     pub(crate) async fn job_view(&self, row: JobRow) -> Result<JobView, Failure> {
-        let steps = stored::steps(self.store(), &row.id)
-            .await?
-            .into_iter()
-            .map(|step| StepView {
-                name: step.name,
-                state: step.state,
-                started_at: step.started_at,
-                finished_at: step.finished_at,
-            })
-            .collect();
-        let cluster_job = row.kind.is_cluster_job();
-        let (params, maintenance) = if cluster_job {
-            (Some(row.params()?), None)
-        } else {
-            (None, Some(row.maintenance_params()?))
-        };
-        let approval = row.approval_expires_at.map(|expires_at| ApprovalView {
-            expires_at,
-            decided_by: row.decided_by.clone(),
-            decided_at: row.decided_at,
-            comment: row.decision_comment.clone(),
-        });
-        Ok(JobView {
-            params,
-            maintenance,
-            approval,
-            trigger: row.trigger_kind,
-            trigger_ref: row.trigger_ref.clone(),
-            id: row.id,
-            kind: row.kind,
-            target: if cluster_job {
-                row.cluster.clone()
-            } else {
-                row.kind.host().to_owned()
-            },
-            host: row.host,
-            cluster: cluster_job.then_some(row.cluster),
-            state: row.state,
-            steps,
-            requested_by: row.requested_by,
-            requested_via: row.requested_via,
-            created_at: row.created_at,
-            started_at: row.started_at,
-            finished_at: row.finished_at,
-            error: row.error,
-            redeploy_of: row.redeploy_of,
-        })
+        let steps = stored::steps(self.store(), &row.id).await?;
+        view_of(row, steps)
     }
 
+    /// Views of `rows`, their steps read in one query.
     pub(crate) async fn job_views(&self, rows: Vec<JobRow>) -> Result<Vec<JobView>, Failure> {
-        let mut views = Vec::with_capacity(rows.len());
-        for row in rows {
-            views.push(self.job_view(row).await?);
+        let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
+        let mut steps: HashMap<String, Vec<StepRow>> = HashMap::new();
+        for step in stored::steps_of(self.store(), &ids).await? {
+            steps.entry(step.job_id.clone()).or_default().push(step);
         }
-        Ok(views)
+        rows.into_iter()
+            .map(|row| {
+                let own = steps.remove(&row.id).unwrap_or_default();
+                view_of(row, own)
+            })
+            .collect()
     }
 
     /// What a job changes compared with the previous successful create or deploy of the
@@ -106,6 +70,56 @@ impl Engine {
             None => Ok(Vec::new()),
         }
     }
+}
+
+/// A job as pages and the API show it, from its row and its steps.
+fn view_of(row: JobRow, steps: Vec<StepRow>) -> Result<JobView, Failure> {
+    let steps = steps
+        .into_iter()
+        .map(|step| StepView {
+            name: step.name,
+            state: step.state,
+            started_at: step.started_at,
+            finished_at: step.finished_at,
+        })
+        .collect();
+    let cluster_job = row.kind.is_cluster_job();
+    let (params, maintenance) = if cluster_job {
+        (Some(row.params()?), None)
+    } else {
+        (None, Some(row.maintenance_params()?))
+    };
+    let approval = row.approval_expires_at.map(|expires_at| ApprovalView {
+        expires_at,
+        decided_by: row.decided_by.clone(),
+        decided_at: row.decided_at,
+        comment: row.decision_comment.clone(),
+    });
+    Ok(JobView {
+        params,
+        maintenance,
+        approval,
+        trigger: row.trigger_kind,
+        trigger_ref: row.trigger_ref.clone(),
+        id: row.id,
+        kind: row.kind,
+        target: if cluster_job {
+            row.cluster.clone()
+        } else {
+            row.kind.host().to_owned()
+        },
+        host: row.host,
+        cluster: cluster_job.then_some(row.cluster),
+        state: row.state,
+        steps,
+        requested_by: row.requested_by,
+        requested_via: row.requested_via,
+        created_at: row.created_at,
+        started_at: row.started_at,
+        finished_at: row.finished_at,
+        error: row.error,
+        redeploy_of: row.redeploy_of,
+    })
 }
 
 pub(crate) fn line_of(row: LogRow) -> LogLine {

@@ -142,6 +142,7 @@ impl Engine {
         let (log, writer) = LogWriter::start(
             store.clone(),
             self.feeds().clone(),
+            self.metrics().clone(),
             job.id.clone(),
             self.worker_id().to_owned(),
             alarms.clone(),
@@ -274,6 +275,9 @@ impl Engine {
         )
         .await?;
         tx.commit().await?;
+        let started_at = job.started_at.unwrap_or(job.created_at);
+        let seconds = (now_millis() - started_at).max(0) as f64 / 1000.0;
+        self.metrics().job_finished(job.kind, state, seconds);
         Ok(())
     }
 

@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::feeds::LogFeeds;
 use crate::{
+    metrics::Metrics,
     model::job::{CommandEnding, LogLine, Stream},
     store::{
         jobs::{self as stored, NewLogLine, OffsetUpdate},
@@ -74,6 +75,7 @@ impl LogWriter {
     pub(crate) fn start(
         store: Store,
         feeds: LogFeeds,
+        metrics: Metrics,
         job_id: String,
         owner: String,
         alarms: WriterAlarms,
@@ -83,6 +85,7 @@ impl LogWriter {
         let writer = Writer {
             store,
             feeds,
+            metrics,
             job_id,
             owner,
             alarms,
@@ -117,6 +120,7 @@ impl LogWriter {
 struct Writer {
     store: Store,
     feeds: LogFeeds,
+    metrics: Metrics,
     job_id: String,
     owner: String,
     alarms: WriterAlarms,
@@ -189,6 +193,7 @@ impl Writer {
             match stored::append_log(&self.store, &self.job_id, &self.owner, &lines, &offsets).await
             {
                 Ok(Some(first)) => {
+                    self.metrics.log_lines_stored(lines.len() as u64);
                     let published: Vec<LogLine> = lines
                         .into_iter()
                         .zip(first..)

@@ -44,6 +44,7 @@ impl ApprovalPolicy {
 
 /// The approval a job needed, as shown: until when it may be given, and who decided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApprovalView {
     /// When the job expires if nobody decides.
     pub expires_at: i64,

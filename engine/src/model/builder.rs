@@ -18,6 +18,7 @@ pub const AGENT_LABEL: &str = "org.nixos.buildkite-agent";
 /// The builder's state as the probe found it. Stored as JSON with each probe: a fact an
 /// older nixdeck did not store reads as unknown.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct BuilderFacts {
     pub macos_version: Option<String>,
@@ -38,6 +39,7 @@ pub struct BuilderFacts {
 
 /// nix-darwin's current generation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Generation {
     pub number: u32,
     /// When it was built (milliseconds since the epoch), if the builder said.
@@ -46,6 +48,7 @@ pub struct Generation {
 
 /// A Nix channel the builder follows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Channel {
     pub name: String,
     pub url: String,
@@ -53,6 +56,7 @@ pub struct Channel {
 
 /// A Buildkite agent, on the builder or the deployer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Agent {
     pub running: bool,
     pub version: Option<String>,
@@ -78,6 +82,7 @@ text_enum! {
 
 /// The builder as `GET /api/v1/builder` answers it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BuilderView {
     /// Whether a builder is configured (`NIXDECK_BUILDER_SSH`).
     pub configured: bool,
@@ -114,6 +119,7 @@ text_enum! {
 
 /// One slot of the strip.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReachabilitySlot {
     pub from: i64,
     pub to: i64,

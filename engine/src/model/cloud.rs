@@ -23,6 +23,7 @@ pub const TAG_MACHINE: &str = "CharonMachineName";
 
 /// One EC2 instance of a cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Machine {
     /// The NixOps machine name (`CharonMachineName`).
     pub name: String,
@@ -51,6 +52,7 @@ impl Machine {
 
 /// A cluster's machines, and the expected ones it lacks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MachinesView {
     pub machines: Vec<Machine>,
     pub missing: Vec<String>,
@@ -114,6 +116,7 @@ text_enum! {
 
 /// One expected name and what the zone says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DnsRecordCheck {
     pub name: String,
     #[serde(rename = "type")]
@@ -127,6 +130,7 @@ pub struct DnsRecordCheck {
 
 /// A cluster's DNS, checked against its zone. Off for production.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DnsView {
     pub enabled: bool,
     pub zone: Option<String>,
@@ -264,6 +268,7 @@ text_enum! {
 
 /// A cluster's health, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClusterHealth {
     pub status: HealthState,
     /// Why it is degraded or unknown, one line each.

@@ -11,6 +11,7 @@ use super::{
 
 /// A deployment NixOps knows, and whether nixdeck manages it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KnownDeployment {
     pub name: String,
     /// A cluster of nixdeck's (or the deployer's own deployment, which nixdeck deploys).
@@ -19,6 +20,7 @@ pub struct KnownDeployment {
 
 /// The deployer as `GET /api/v1/deployer` answers it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeployerView {
     /// How nixdeck reaches it: `local processes`, or `user@host:port`.
     pub host: String,

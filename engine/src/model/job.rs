@@ -190,6 +190,7 @@ text_enum! {
 /// Exactly what a job runs with: the cluster's arguments and dependency refs at the time
 /// it was requested. A redeploy repeats these; a deploy's diff compares them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobParams {
     pub args: ClusterArgs,
     /// Dependency name to git ref, all six.
@@ -248,6 +249,7 @@ fn shown(value: &str) -> &str {
 
 /// One step as shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepView {
     pub name: String,
     pub state: StepState,
@@ -257,6 +259,7 @@ pub struct StepView {
 
 /// What a maintenance job of the builder runs with.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MaintenanceParams {
     /// Garbage collection deletes generations older than this many days.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -265,6 +268,7 @@ pub struct MaintenanceParams {
 
 /// A job as shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobView {
     pub id: String,
     pub kind: JobKind,
@@ -296,6 +300,25 @@ pub struct JobView {
     pub maintenance: Option<MaintenanceParams>,
     /// The approval it needed (the two-person rule), if it needed one.
     pub approval: Option<ApprovalView>,
+}
+
+/// A finished job's log removed by the retention rule: when, and how many lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LogRemoval {
+    pub removed_at: i64,
+    pub lines: i64,
+}
+
+/// The jobs that ended on one day (UTC), by how they ended: the home page's activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobsOnDay {
+    /// The day's first millisecond.
+    pub day: i64,
+    pub succeeded: i64,
+    pub failed: i64,
+    /// Cancelled, interrupted, rejected or expired.
+    pub other: i64,
 }
 
 text_enum! {

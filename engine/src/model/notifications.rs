@@ -168,6 +168,7 @@ pub fn masked_url(url: &str) -> String {
 
 /// A channel as shown: the URL masked, whether a secret is set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChannelView {
     pub id: String,
     pub name: String,
@@ -183,6 +184,7 @@ pub struct ChannelView {
 
 /// One delivery to a channel, as its page lists them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryView {
     pub id: String,
     pub event: String,

@@ -164,6 +164,7 @@ fn field(text: &str, name: &str, low: u32, high: u32, names: &[&str]) -> Result<
 
 /// A cluster's schedules, as the API and its page show them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScheduleView {
     /// The check (`info`, and machines and DNS where AWS is configured); `None`: no check.
     pub check: Option<String>,

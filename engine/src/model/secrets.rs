@@ -112,6 +112,7 @@ pub fn secret_id(env: Environment, kind: SecretKind) -> String {
 
 /// A key's value, as the API sends it: a string, or (for private keys) an object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum SecretValue {
     Text(String),
@@ -242,6 +243,7 @@ pub fn validate_edit(kind: SecretKind, edit: &SecretEdit) -> Result<(), FieldErr
 
 /// One key of a stored secret, without its value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SecretKeyState {
     pub name: String,
     /// Whether the current version holds a value for it.
@@ -252,6 +254,7 @@ pub struct SecretKeyState {
 
 /// One version of a secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SecretVersion {
     pub id: String,
     /// Staging labels: `AWSCURRENT`, `AWSPREVIOUS`, ...
@@ -265,6 +268,7 @@ pub const CURRENT_STAGE: &str = "AWSCURRENT";
 
 /// Everything the Secrets page shows about one secret, and never a value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SecretView {
     pub id: String,
     pub env: Environment,

@@ -268,6 +268,30 @@ pub async fn steps(store: &Store, job_id: &str) -> Result<Vec<StepRow>, StoreErr
     Ok(rows)
 }
 
+/// The steps of every job in `job_ids`, in one query (lists of jobs never ask once per
+/// job), ordered by job and position.
+pub async fn steps_of(store: &Store, job_ids: &[String]) -> Result<Vec<StepRow>, StoreError> {
+    if job_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders = (1..=job_ids.len())
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let query = format!(
+        "select job_id, position, name, state, started_at, finished_at from job_steps \
+         where job_id in ({placeholders}) order by job_id, position"
+    );
+    let rows = on_conn!(pool store, conn => {
+        let mut select = sqlx::query_as::<_, StepRow>(sqlx::AssertSqlSafe(query));
+        for id in job_ids {
+            select = select.bind(id);
+        }
+        select.fetch_all(conn).await?
+    });
+    Ok(rows)
+}
+
 /// Whether the cluster has a job waiting for approval, queued or running.
 pub async fn has_open_job(tx: &mut Tx, cluster: &str) -> Result<bool, StoreError> {
     let count: i64 = on_conn!(tx tx, conn => {

@@ -94,3 +94,42 @@ pub async fn cluster_with_a_job(engine: &Engine, name: &str, by: &Caller) -> Job
     create(engine, name, 2).await;
     engine.deploy(by, name, false).await.expect("deploy").job
 }
+
+/// A job of `cluster` created at `created_at` that ended in `state` half a second later
+/// (or is still `running`), with `lines` log lines; its arguments are those of the first
+/// job of cluster zeta, which must exist.
+pub async fn finished_job(
+    store: &Store,
+    id: &str,
+    cluster: &str,
+    created_at: i64,
+    state: &str,
+    lines: i64,
+) {
+    let finished_at = if state == "running" {
+        "null".to_owned()
+    } else {
+        (created_at + 500).to_string()
+    };
+    testkit::execute(
+        store,
+        &format!(
+            "insert into jobs (id, kind, cluster, cluster_id, state, params, requested_by, \
+             requested_via, host, concurrency_key, exclusive, created_at, started_at, \
+             finished_at, trigger_kind) values ('{id}', 'deploy', '{cluster}', 'c-{cluster}', \
+             '{state}', (select min(params) from jobs where cluster = 'zeta'), 'github:alice', \
+             'session', 'deployer', '{cluster}', false, {created_at}, {created_at}, \
+             {finished_at}, 'ui')"
+        ),
+    )
+    .await;
+    testkit::execute(
+        store,
+        &format!(
+            "with recursive n(i) as (select 1 union all select i + 1 from n where i < {lines}) \
+             insert into job_log (job_id, seq, stream, at, text) \
+             select '{id}', i, 'stdout', {created_at}, 'line' from n"
+        ),
+    )
+    .await;
+}

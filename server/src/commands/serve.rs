@@ -40,6 +40,7 @@ pub async fn run(config: Config) -> Result<(), CommandError> {
         );
     }
     warn_about_the_deployer(&application);
+    let metrics = serve_metrics(&config, &application, &stopping).await?;
     shutdown::cancel_on_signal(stopping.clone());
     let background = application.start();
     let service = ServiceManager::new(config.notify_socket.clone());
@@ -72,7 +73,7 @@ pub async fn run(config: Config) -> Result<(), CommandError> {
     })
     .await;
     stopping.cancel();
-    for task in background {
+    for task in background.into_iter().chain(metrics) {
         if task.await.is_err() {
             tracing::error!("a background task panicked");
         }
@@ -81,6 +82,34 @@ pub async fn run(config: Config) -> Result<(), CommandError> {
     served.map_err(CommandError::Serve)?;
     tracing::info!("nixdeck stopped");
     Ok(())
+}
+
+/// Starts `/metrics` on its own listener, if configured; it stops with nixdeck.
+async fn serve_metrics(
+    config: &Config,
+    application: &Application,
+    stopping: &CancellationToken,
+) -> Result<Option<tokio::task::JoinHandle<()>>, CommandError> {
+    let Some(address) = config.metrics_listen else {
+        return Ok(None);
+    };
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|source| CommandError::Listen {
+            address: address.to_string(),
+            source,
+        })?;
+    tracing::info!(%address, "metrics are served on http://{address}/metrics");
+    let router = crate::metrics::router(application.scrape.clone());
+    let stopping = stopping.clone();
+    Ok(Some(tokio::spawn(async move {
+        let served = axum::serve(listener, router)
+            .with_graceful_shutdown(async move { stopping.cancelled().await })
+            .await;
+        if let Err(error) = served {
+            tracing::error!(%error, "the metrics listener failed");
+        }
+    })))
 }
 
 /// Says at start what keeps deploys from running when the deployer is this machine.

@@ -89,6 +89,11 @@ pub struct Config {
     pub slack_signing_secret: Option<secrecy::SecretString>,
     /// How log lines are written (`NIXDECK_LOG_FORMAT`).
     pub log_format: LogFormat,
+    /// Where Prometheus scrapes `/metrics`, if anywhere (`NIXDECK_METRICS_LISTEN`).
+    pub metrics_listen: Option<SocketAddr>,
+    /// How many days finished jobs' log lines are kept, `None` for ever
+    /// (`NIXDECK_LOG_RETENTION_DAYS`).
+    pub log_retention_days: Option<u32>,
     /// systemd's notification socket (`NOTIFY_SOCKET`), when it waits for readiness.
     pub notify_socket: Option<String>,
     /// The configuration file that was read, if any.
@@ -134,6 +139,8 @@ impl Config {
         let database_url = layers.database_url(&data_dir, &mut report)?;
         let audit_anchor = layers.audit_anchor(&data_dir, &mut report)?;
         let log_format = layers.log_format(&mut report)?;
+        let metrics_listen = layers.metrics_listen(listen, &mut report)?;
+        let log_retention_days = layers.log_retention_days(&mut report)?;
         let github = layers.github(&mut report)?;
         let oidc = layers.oidc(&mut report)?;
         let deployer = layers.deployer(&mut report)?;
@@ -177,6 +184,8 @@ impl Config {
             github_delivery,
             slack_signing_secret,
             log_format,
+            metrics_listen,
+            log_retention_days,
             notify_socket: layers.notify_socket(),
             file: file.map(Path::to_path_buf),
             report,

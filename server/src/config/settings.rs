@@ -71,6 +71,8 @@ pub const DATA_DIR: Setting = plain("NIXDECK_DATA_DIR", Section::Server);
 pub const DATABASE_URL: Setting = plain("NIXDECK_DATABASE_URL", Section::Server);
 pub const AUDIT_ANCHOR: Setting = plain("NIXDECK_AUDIT_ANCHOR", Section::Server);
 pub const LOG_FORMAT: Setting = plain("NIXDECK_LOG_FORMAT", Section::Server);
+pub const METRICS_LISTEN: Setting = plain("NIXDECK_METRICS_LISTEN", Section::Server);
+pub const LOG_RETENTION_DAYS: Setting = plain("NIXDECK_LOG_RETENTION_DAYS", Section::Server);
 
 pub const GITHUB_CLIENT_ID: Setting = plain("NIXDECK_GITHUB_CLIENT_ID", Section::GitHub);
 pub const GITHUB_CLIENT_SECRET: Setting = secret("NIXDECK_GITHUB_CLIENT_SECRET", Section::GitHub);
@@ -118,7 +120,7 @@ pub const GITHUB_DEPLOY_TOKEN: Setting = secret("NIXDECK_GITHUB_DEPLOY_TOKEN", S
 pub const SLACK_SIGNING_SECRET: Setting = secret("NIXDECK_SLACK_SIGNING_SECRET", Section::Delivery);
 
 /// Every setting, in the order `check-config` shows them.
-pub const SETTINGS: [&Setting; 42] = [
+pub const SETTINGS: [&Setting; 44] = [
     &LISTEN,
     &PUBLIC_URL,
     &ALLOWED_HOSTS,
@@ -126,6 +128,8 @@ pub const SETTINGS: [&Setting; 42] = [
     &DATABASE_URL,
     &AUDIT_ANCHOR,
     &LOG_FORMAT,
+    &METRICS_LISTEN,
+    &LOG_RETENTION_DAYS,
     &GITHUB_CLIENT_ID,
     &GITHUB_CLIENT_SECRET,
     &GITHUB_ORG,

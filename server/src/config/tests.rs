@@ -614,3 +614,55 @@ fn github_deployments_are_configured_with_or_without_sign_in() {
         "{error}"
     );
 }
+
+#[test]
+fn metrics_are_off_unless_given_an_address_of_their_own() {
+    let config = Config::from_sources(None, &env(&[])).expect("config");
+    assert_eq!(config.metrics_listen, None);
+    assert!(config.describe().contains("metrics_listen = \"off\""));
+    let config = Config::from_sources(None, &env(&[("NIXDECK_METRICS_LISTEN", "127.0.0.1:9464")]))
+        .expect("config");
+    assert_eq!(
+        config.metrics_listen,
+        Some("127.0.0.1:9464".parse().expect("address"))
+    );
+    let message = error_of(Config::from_sources(
+        None,
+        &env(&[("NIXDECK_METRICS_LISTEN", "localhost:9464")]),
+    ));
+    assert!(
+        message
+            .starts_with("invalid NIXDECK_METRICS_LISTEN: \"localhost:9464\" is not an IP address"),
+        "{message}"
+    );
+    let message = error_of(Config::from_sources(
+        None,
+        &env(&[
+            ("NIXDECK_LISTEN", "127.0.0.1:4000"),
+            ("NIXDECK_METRICS_LISTEN", "127.0.0.1:4000"),
+        ]),
+    ));
+    assert!(
+        message.contains("NIXDECK_METRICS_LISTEN") && message.contains("address of their own"),
+        "{message}"
+    );
+}
+
+#[test]
+fn log_retention_is_for_ever_or_a_number_of_days() {
+    let config = Config::from_sources(None, &env(&[])).expect("config");
+    assert_eq!(config.log_retention_days, None);
+    let config =
+        Config::from_sources(None, &env(&[("NIXDECK_LOG_RETENTION_DAYS", "90")])).expect("config");
+    assert_eq!(config.log_retention_days, Some(90));
+    for bad in ["0", "-3", "ninety", "36501", "1.5"] {
+        let message = error_of(Config::from_sources(
+            None,
+            &env(&[("NIXDECK_LOG_RETENTION_DAYS", bad)]),
+        ));
+        assert!(
+            message.starts_with("invalid NIXDECK_LOG_RETENTION_DAYS: "),
+            "{bad}: {message}"
+        );
+    }
+}

@@ -12,6 +12,7 @@ mod security_headers;
 mod site_assets;
 mod theme_preference;
 
+pub use api::document as openapi_document;
 pub use auth::{RefusalLog, SignInLimiter};
 pub use hooks::HookSecrets;
 pub use router::{router, RouterParts};

@@ -11,7 +11,7 @@ use axum::{
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::trace::TraceLayer;
 
-use crate::{config::AllowedHosts, login::Providers};
+use crate::{config::AllowedHosts, login::Providers, metrics::HttpMetrics};
 
 use super::{
     api, auth, health, hooks, host_check::require_known_host, security_headers::security_headers,
@@ -31,12 +31,13 @@ pub struct RouterParts {
     pub refusals: RefusalLog,
     pub sign_in_limiter: SignInLimiter,
     pub hook_secrets: HookSecrets,
+    pub http_metrics: HttpMetrics,
 }
 
 /// The complete router: plain endpoints, sign-in routes and the REST API first, then the
 /// dashboard's pages and server functions, and last the static site (WebAssembly, JS, CSS,
 /// images), whose misses render the dashboard's 404 page. Every request passes, outermost
-/// first: tracing, the host check, security headers, identification, cross-origin
+/// first: tracing, the HTTP metrics, the host check, security headers, identification, cross-origin
 /// protection and the sign-in gate; webhooks (`/hooks/...`) pass only the first three and
 /// verify their senders themselves.
 pub fn router(state: AppState, parts: RouterParts) -> Router {
@@ -73,6 +74,10 @@ pub fn router(state: AppState, parts: RouterParts) -> Router {
         .layer(Extension(parts.sign_in_limiter))
         .layer(from_fn_with_state(state.secure_cookies(), security_headers))
         .layer(from_fn_with_state(parts.allowed_hosts, require_known_host))
+        .layer(from_fn_with_state(
+            parts.http_metrics,
+            crate::metrics::measure,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

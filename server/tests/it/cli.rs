@@ -64,6 +64,8 @@ fn a_malformed_value_gives_one_line_and_a_non_zero_exit_touching_nothing() {
         ("NIXDECK_DATABASE_URL", "mysql://root:pw@db/nixdeck"),
         ("NIXDECK_PUBLIC_URL", "nixdeck.example.com"),
         ("NIXDECK_LOG_FORMAT", "yaml"),
+        ("NIXDECK_METRICS_LISTEN", "everywhere:9464"),
+        ("NIXDECK_LOG_RETENTION_DAYS", "a year"),
     ] {
         for command in ["serve", "migrate", "check-config"] {
             let output = nixdeck(dir.path(), &[command], &[(variable, value)]);

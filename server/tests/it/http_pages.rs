@@ -75,6 +75,16 @@ fn the_overview_is_rendered_complete_for_browsers_without_javascript() {
             html.contains("Local mode"),
             "the local mode banner shows: {html}"
         );
+        // The activity chart is drawn on the server, described for screen readers.
+        let chart = element(&html, "<figure data-testid=\"jobs-per-day\"", "</figure>");
+        assert!(chart.contains("role=\"img\""), "{chart}");
+        assert!(chart.contains("aria-label=\"Jobs per day from "), "{chart}");
+        assert!(chart.contains("0 ended, 0 of them failed"), "{chart}");
+        assert_eq!(
+            chart.matches("<title>").count(),
+            30,
+            "a titled bar a day: {chart}"
+        );
     })
 }
 

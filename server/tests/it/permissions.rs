@@ -17,7 +17,8 @@ use app::api::{
         AdoptDeployment, DeployDeployer, GetBuilder, GetDeployer, ProbeBuilder, StartBuilderJob,
     },
     jobs::{
-        ApproveJob, CancelJob, GetJob, GetJobLog, ListAwaitingApproval, RedeployJob, RejectJob,
+        ApproveJob, CancelJob, GetJob, GetJobActivity, GetJobLog, ListAwaitingApproval,
+        RedeployJob, RejectJob,
     },
     notifications::{CreateChannel, DeleteChannel, ListChannels, TestChannel},
     secrets::{EditSecret, GenerateSecret, ListSecrets, RevealSecret, RollBackSecret},
@@ -217,6 +218,7 @@ fn endpoints_with(jobs: &WalkJobs) -> Vec<Endpoint> {
         server_fn(<CancelJob as ServerFn>::PATH, &format!("id={staging}"), Needs::Permission(Action::CancelJob(Staging))),
         server_fn(<CancelJob as ServerFn>::PATH, &format!("id={production}"), Needs::Permission(Action::CancelJob(Production))),
         server_fn(<ListAwaitingApproval as ServerFn>::PATH, "", Needs::Permission(Action::Read)),
+        server_fn(<GetJobActivity as ServerFn>::PATH, "", Needs::Permission(Action::Read)),
         server_fn(<CreateSlackLink as ServerFn>::PATH, "", Needs::Person),
         server_fn(<ListChannels as ServerFn>::PATH, "", Needs::Permission(Action::ManageNotifications)),
         server_fn(<CreateChannel as ServerFn>::PATH, "name=walked-fn&kind=webhook&url=https%3A%2F%2Fexample.com%2Fh&secret=&events=job.failed&clusters=", Needs::Permission(Action::ManageNotifications)),

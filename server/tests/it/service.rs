@@ -1,11 +1,35 @@
-//! The binary as systemd runs it (`Type=notify`): it says it is ready only once it answers,
-//! says it is stopping when asked to stop, and logs JSON lines when told to.
+//! The binary as systemd runs it (`Type=notify`): it says it is ready only once it answers
+//! (on its metrics address too), says it is stopping when asked to stop, and logs JSON lines
+//! when told to.
 
 use std::{
     os::unix::net::UnixDatagram,
     process::{Command, Stdio},
     time::Duration,
 };
+
+/// The answer to a `GET path` sent to `port` on 127.0.0.1.
+fn get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .write_all(
+            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+        .expect("send");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read");
+    answer
+}
+
+/// Two distinct ports nothing listens on (both held until both are known).
+fn two_free_ports() -> (u16, u16) {
+    let bind = || std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let (first, second) = (bind(), bind());
+    let port = |listener: &std::net::TcpListener| listener.local_addr().expect("address").port();
+    (port(&first), port(&second))
+}
 
 fn receive(socket: &UnixDatagram) -> String {
     let mut buffer = [0; 1024];
@@ -23,10 +47,7 @@ fn systemd_hears_ready_then_stopping_and_the_log_is_json() {
     socket
         .set_read_timeout(Some(Duration::from_secs(30)))
         .expect("timeout");
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.local_addr().expect("address").port()
-    };
+    let (port, metrics_port) = two_free_ports();
     let log_path = dir.path().join("nixdeck.log");
     let log = std::fs::File::create(&log_path).expect("log file");
     let mut command = Command::new(env!("CARGO_BIN_EXE_nixdeck"));
@@ -39,6 +60,10 @@ fn systemd_hears_ready_then_stopping_and_the_log_is_json() {
         .env("NIXDECK_LISTEN", format!("127.0.0.1:{port}"))
         .env("NIXDECK_DATA_DIR", dir.path().join("data"))
         .env("NIXDECK_LOG_FORMAT", "json")
+        .env(
+            "NIXDECK_METRICS_LISTEN",
+            format!("127.0.0.1:{metrics_port}"),
+        )
         .env("NOTIFY_SOCKET", &notify_path)
         .env("RUST_LOG", "info")
         .stdin(Stdio::null())
@@ -54,18 +79,20 @@ fn systemd_hears_ready_then_stopping_and_the_log_is_json() {
         "{ready}"
     );
     // Ready means answering: no retry needed.
-    let health = std::net::TcpStream::connect(("127.0.0.1", port))
-        .and_then(|mut stream| {
-            use std::io::{Read, Write};
-            stream.write_all(
-                b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
-            )?;
-            let mut answer = String::new();
-            stream.read_to_string(&mut answer)?;
-            Ok(answer)
-        })
-        .expect("healthz");
+    let health = get(port, "/healthz");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    let metrics = get(metrics_port, "/metrics");
+    assert!(metrics.starts_with("HTTP/1.1 200"), "{metrics}");
+    assert!(metrics.contains("nixdeck_queue_depth 0"), "{metrics}");
+    assert!(
+        metrics.contains(
+            "nixdeck_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"
+        ),
+        "{metrics}"
+    );
+    // The dashboard's own address has no metrics.
+    let elsewhere = get(port, "/metrics");
+    assert!(!elsewhere.contains("nixdeck_queue_depth"), "{elsewhere}");
 
     let stopped = Command::new("kill")
         .args(["-TERM", &server.id().to_string()])

@@ -2,7 +2,7 @@
 
 use engine::model::{
     access::{Environment, Principal},
-    job::JobView,
+    job::{JobView, LogRemoval},
 };
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -16,6 +16,8 @@ pub struct JobPage {
     /// The environment of the job's cluster as it is now (it decides who may cancel or
     /// redeploy); `None` once the cluster is gone.
     pub cluster_env: Option<Environment>,
+    /// Set once the retention rule removed the job's log.
+    pub log_removed: Option<LogRemoval>,
     pub principal: Principal,
 }
 
@@ -27,6 +29,7 @@ pub async fn get_job(id: String) -> Result<JobPage, ApiError> {
         job: details.job,
         changes: details.changes,
         cluster_env: details.cluster_env,
+        log_removed: details.log_removed,
         principal: caller.principal,
     })
 }

@@ -23,8 +23,11 @@ use crate::{
         },
         jobs::RedeployJob,
     },
-    components::common::{
-        button_class, Button, ButtonTone, ClusterStateBadge, ErrorNotice, Facts, Loaded, PANEL,
+    components::{
+        charts::DeployDurations,
+        common::{
+            button_class, Button, ButtonTone, ClusterStateBadge, ErrorNotice, Facts, Loaded, PANEL,
+        },
     },
 };
 
@@ -151,6 +154,7 @@ fn ClusterBody(page: ClusterPage, actions: Actions) -> impl IntoView {
             <Schedules name=name.clone() schedule=page.schedule.clone() may_edit=may_manage set=actions.schedule />
         </div>
         <OnAws name=name.clone() />
+        <DeployDurations jobs=page.jobs.clone() />
         <History jobs=page.jobs may_redeploy=may_deploy redeploy=actions.redeploy />
     }
 }

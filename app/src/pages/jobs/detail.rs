@@ -97,6 +97,15 @@ fn JobSummary(page: JobPage, cancel: ServerAction<CancelJob>) -> impl IntoView {
         <ol class="mb-6 divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white text-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900" aria-label="Steps">
             {job.steps.iter().cloned().map(|step| view! { <StepRow step /> }).collect_view()}
         </ol>
+        {page.log_removed.map(|removed| view! {
+            <p class="mb-4 rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-700 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-300" data-testid="log-removed">
+                {format!(
+                    "This job's log ({} lines) was removed on {}: it was older than the log retention allows.",
+                    removed.lines,
+                    format_utc(removed.removed_at),
+                )}
+            </p>
+        })}
     }
 }
 

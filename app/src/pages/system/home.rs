@@ -7,8 +7,11 @@ use leptos_router::components::A;
 
 use super::awaiting_approval::AwaitingApprovalSection;
 use crate::{
-    api::system::get_health,
-    components::common::{ErrorNotice, PageHeader},
+    api::{jobs::get_job_activity, system::get_health},
+    components::{
+        charts::{JobsPerDay, DAYS_SHOWN},
+        common::{ErrorNotice, PageHeader},
+    },
 };
 
 /// The sections a person is most likely to want, with what each holds.
@@ -59,6 +62,7 @@ pub fn HomePage() -> impl IntoView {
             </Suspense>
         </section>
         <AwaitingApprovalSection />
+        <ActivitySection />
         <section aria-labelledby="sections-heading">
             <h2 id="sections-heading" class="mb-3 text-lg font-semibold">"Sections"</h2>
             <ul class="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
@@ -81,6 +85,27 @@ pub fn HomePage() -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
+        </section>
+    }
+}
+
+/// The jobs that ended on each of the last `DAYS_SHOWN` days.
+#[component]
+fn ActivitySection() -> impl IntoView {
+    let activity = Resource::new(|| (), |_| get_job_activity());
+    view! {
+        <section aria-labelledby="activity-heading" class="mb-8">
+            <h2 id="activity-heading" class="mb-3 text-lg font-semibold">{format!("Jobs in the last {DAYS_SHOWN} days")}</h2>
+            <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match activity.await {
+                        Ok(days) => view! { <JobsPerDay days /> }.into_any(),
+                        Err(error) => view! {
+                            <ErrorNotice message=format!("The activity could not be read: {error}") />
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
         </section>
     }
 }

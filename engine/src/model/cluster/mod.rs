@@ -82,6 +82,7 @@ pub struct ClusterInput {
 
 /// Arguments that passed every rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClusterArgs {
     pub name: String,
     pub region: String,
@@ -115,6 +116,7 @@ impl ClusterArgs {
 
 /// Where a staging cluster's names are made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClusterDns {
     pub domain: String,
     pub zone: String,

@@ -21,19 +21,29 @@ use tokio_stream::{wrappers::ReceiverStream, StreamExt};
 
 use super::{
     caller::RequestCaller,
+    error::ErrorBody,
     resources::{AuditEvent, AuditEvents},
     ApiError,
 };
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
+    /// Only this actor's events (`github:alice`, `token:ci`).
     actor: Option<String>,
+    /// Only this action (`cluster.created`).
     action: Option<String>,
+    /// Only events on this target (`cluster:alpha`).
     target: Option<String>,
+    /// From this time on, in milliseconds since the epoch.
     from: Option<i64>,
+    /// Before this time, in milliseconds since the epoch.
     until: Option<i64>,
+    /// Only events before this position (the next page: the last event's `id`).
     before: Option<i64>,
+    /// At most this many (1 to 500, 100 by default); not for the export.
     limit: Option<i64>,
+    /// The export's format: `json` (default) or `csv`.
     format: Option<String>,
 }
 
@@ -51,6 +61,16 @@ impl AuditQuery {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/audit",
+    tag = "audit",
+    params(AuditQuery),
+    responses(
+        (status = 200, description = "Matching events, newest first", body = AuditEvents),
+        (status = 422, description = "A bad filter", body = ErrorBody),
+    ),
+)]
 pub async fn list_audit_events(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -66,6 +86,16 @@ pub async fn list_audit_events(
 }
 
 /// Every matching event as a download, streamed batch by batch.
+#[utoipa::path(
+    get,
+    path = "/audit/export",
+    tag = "audit",
+    params(AuditQuery),
+    responses(
+        (status = 200, description = "Every matching event, newest first, as an attachment: `{\"events\": [...]}` or CSV", content((AuditEvents = "application/json"), (String = "text/csv"))),
+        (status = 422, description = "A bad filter or format", body = ErrorBody),
+    ),
+)]
 pub async fn export_audit_events(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,

@@ -23,25 +23,42 @@ use serde::Deserialize;
 use super::{
     body::body,
     caller::RequestCaller,
+    error::ErrorBody,
     resources::{ClusterResource, QueuedJob},
     ApiError,
 };
 
 /// What `POST` and `PATCH` accept. Every field is optional here so that a missing one is
 /// reported by the model's rules, naming it, rather than as an unreadable body.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterBody {
+    /// Its NixOps deployment's name (lowercase letters, digits, dashes).
     name: Option<String>,
+    /// The AWS region (eu-central-1 by default).
     region: Option<String>,
+    /// 1 to 254, unique: picks the cluster's subnets.
     cluster_index: Option<i64>,
+    /// `staging` or `production`.
     env: Option<String>,
+    /// Staging only: the domain its names are made under.
     domain: Option<String>,
+    /// Staging only: the Route53 zone holding them.
     dns_zone: Option<String>,
+    /// On create only: dependency name to git ref, overriding the pinned defaults.
     versions: Option<BTreeMap<String, String>>,
+    /// On update only: whether GitHub deployment events may deploy it.
     github_deployments: Option<bool>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/clusters",
+    tag = "clusters",
+    responses(
+        (status = 200, description = "Every cluster, by name", body = Vec<ClusterResource>),
+    ),
+)]
 pub async fn list_clusters(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -52,6 +69,18 @@ pub async fn list_clusters(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/clusters",
+    tag = "clusters",
+    request_body = ClusterBody,
+    responses(
+        (status = 201, description = "The cluster, recorded (its first deploy creates the NixOps deployment)", body = ClusterResource),
+        (status = 403, description = "Only admins manage clusters", body = ErrorBody),
+        (status = 409, description = "The name or the cluster index is taken", body = ErrorBody),
+        (status = 422, description = "An argument breaks a rule; `field` names it", body = ErrorBody),
+    ),
+)]
 pub async fn create_cluster(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -80,6 +109,16 @@ pub async fn create_cluster(
     Ok((StatusCode::CREATED, Json(ClusterResource::from(view))).into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/clusters/{name}",
+    tag = "clusters",
+    params(("name" = String, Path, description = "The cluster's name (its NixOps deployment)")),
+    responses(
+        (status = 200, description = "The cluster", body = ClusterResource),
+        (status = 404, description = "No such cluster", body = ErrorBody),
+    ),
+)]
 pub async fn get_cluster(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -89,6 +128,20 @@ pub async fn get_cluster(
 }
 
 /// Changes some arguments; the others keep their values. The name cannot change.
+#[utoipa::path(
+    patch,
+    path = "/clusters/{name}",
+    tag = "clusters",
+    params(("name" = String, Path, description = "The cluster's name (its NixOps deployment)")),
+    request_body(content = ClusterBody, description = "The arguments to change (not `name`, not `versions`)"),
+    responses(
+        (status = 200, description = "The cluster as it is now", body = ClusterResource),
+        (status = 403, description = "Only admins manage clusters", body = ErrorBody),
+        (status = 404, description = "No such cluster", body = ErrorBody),
+        (status = 409, description = "The cluster has a job open, or the index is taken", body = ErrorBody),
+        (status = 422, description = "An argument breaks a rule; `field` names it", body = ErrorBody),
+    ),
+)]
 pub async fn update_cluster(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -127,6 +180,20 @@ pub async fn update_cluster(
 
 /// `PUT .../versions` with `{"disciplina": "v1.2", ...}`: the named dependencies get the
 /// refs, the others keep theirs.
+#[utoipa::path(
+    put,
+    path = "/clusters/{name}/versions",
+    tag = "clusters",
+    params(("name" = String, Path, description = "The cluster's name (its NixOps deployment)")),
+    request_body(content = BTreeMap<String, String>, description = "Dependency name to git ref; the others keep theirs"),
+    responses(
+        (status = 200, description = "The cluster as it is now", body = ClusterResource),
+        (status = 403, description = "Only admins manage clusters", body = ErrorBody),
+        (status = 404, description = "No such cluster", body = ErrorBody),
+        (status = 409, description = "The cluster has a job open", body = ErrorBody),
+        (status = 422, description = "An unknown dependency or a malformed ref", body = ErrorBody),
+    ),
+)]
 pub async fn set_versions(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -146,6 +213,19 @@ pub async fn set_versions(
 
 /// Starts a destroy job (202 with it) for a cluster whose deployment exists on the
 /// deployer; one that never got that far is forgotten at once (204).
+#[utoipa::path(
+    delete,
+    path = "/clusters/{name}",
+    tag = "clusters",
+    params(("name" = String, Path, description = "The cluster's name (its NixOps deployment)")),
+    responses(
+        (status = 202, description = "Its deployment exists: the destroy job, queued", body = QueuedJob),
+        (status = 204, description = "It never reached the deployer: forgotten at once"),
+        (status = 403, description = "Only admins manage clusters (production destroys wait for a second admin)", body = ErrorBody),
+        (status = 404, description = "No such cluster", body = ErrorBody),
+        (status = 409, description = "The cluster has a job open", body = ErrorBody),
+    ),
+)]
 pub async fn delete_cluster(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -160,13 +240,28 @@ pub async fn delete_cluster(
     })
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OperationBody {
+    /// `info`, `stop` or `start`.
     kind: Option<String>,
 }
 
 /// `POST .../jobs` with `{"kind": "info" | "stop" | "start"}`: 202 with the job.
+#[utoipa::path(
+    post,
+    path = "/clusters/{name}/jobs",
+    tag = "clusters",
+    params(("name" = String, Path, description = "The cluster's name (its NixOps deployment)")),
+    request_body = OperationBody,
+    responses(
+        (status = 202, description = "The job, queued", body = QueuedJob),
+        (status = 403, description = "The caller's role may not run this operation in this environment", body = ErrorBody),
+        (status = 404, description = "No such cluster", body = ErrorBody),
+        (status = 409, description = "The cluster has a job open, or its deployment does not exist yet", body = ErrorBody),
+        (status = 422, description = "`kind` is not info, stop or start", body = ErrorBody),
+    ),
+)]
 pub async fn start_operation(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -183,14 +278,28 @@ pub async fn start_operation(
     Ok(queued(state.engine.operate(&caller, &name, kind).await?))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeployBody {
+    /// A dry run of the last pass (`nixops deploy --dry-activate`) instead of a deploy.
     #[serde(default)]
     preview: bool,
 }
 
 /// `POST .../deploys`: 202 with the job (a create while the deployment does not exist).
+#[utoipa::path(
+    post,
+    path = "/clusters/{name}/deploys",
+    tag = "clusters",
+    params(("name" = String, Path, description = "The cluster's name (its NixOps deployment)")),
+    request_body(content = Option<DeployBody>, description = "Optional"),
+    responses(
+        (status = 202, description = "The job, queued (a create while the deployment does not exist; production waits for a second admin)", body = QueuedJob),
+        (status = 403, description = "The caller's role may not deploy this environment", body = ErrorBody),
+        (status = 404, description = "No such cluster", body = ErrorBody),
+        (status = 409, description = "The cluster has a job open", body = ErrorBody),
+    ),
+)]
 pub async fn start_deploy(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,

@@ -12,10 +12,24 @@ use engine::model::deployer::DeployerView;
 use serde::Deserialize;
 
 use super::{
-    body::quiet_body, caller::RequestCaller, clusters::queued_job, resources::ClusterResource,
+    body::quiet_body,
+    caller::RequestCaller,
+    clusters::queued_job,
+    error::ErrorBody,
+    resources::{ClusterResource, QueuedJob},
     ApiError,
 };
 
+/// What NixOps on the deployer knows now, read live (changing nothing).
+#[utoipa::path(
+    get,
+    path = "/deployer",
+    tag = "hosts",
+    responses(
+        (status = 200, description = "The deployer; one that cannot be read answers why in `error`, the rest unknown", body = DeployerView),
+        (status = 503, description = "No deployer is configured", body = ErrorBody),
+    ),
+)]
 pub async fn get_deployer(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -24,13 +38,29 @@ pub async fn get_deployer(
 }
 
 /// `{"deployment": NAME}`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdoptBody {
+    /// The NixOps deployment to adopt, as `nixops list` names it.
     deployment: Option<String>,
 }
 
 /// Adopts a deployment NixOps knows as a cluster, running nothing: 201 with the cluster.
+#[utoipa::path(
+    post,
+    path = "/deployer/adopt",
+    tag = "hosts",
+    request_body = AdoptBody,
+    responses(
+        (status = 201, description = "The cluster, recorded as deployed, its arguments and versions read from `nixops export`", body = ClusterResource),
+        (status = 403, description = "Only admins manage clusters", body = ErrorBody),
+        (status = 409, description = "nixdeck manages it already, its disciplina-nixops clone is missing on the deployer, or its name or cluster index is taken", body = ErrorBody),
+        (status = 422, description = "The body does not read, the name is not a cluster name, NixOps knows no such deployment, or its export breaks a cluster's rules; `field` names what", body = ErrorBody),
+        (status = 502, description = "The deployer could not be reached, or `nixops export` failed there", body = ErrorBody),
+        (status = 503, description = "No deployer is configured", body = ErrorBody),
+        (status = 504, description = "The deployer did not answer in time", body = ErrorBody),
+    ),
+)]
 pub async fn adopt(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -42,6 +72,15 @@ pub async fn adopt(
 }
 
 /// Queues `nixops deploy -d deployer`: 202 with the job's id.
+#[utoipa::path(
+    post,
+    path = "/deployer/deploys",
+    tag = "hosts",
+    responses(
+        (status = 202, description = "The job, queued (it waits for the cluster jobs running on the deployer)", body = QueuedJob),
+        (status = 403, description = "Only admins maintain the hosts", body = ErrorBody),
+    ),
+)]
 pub async fn deploy_deployer(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,

@@ -12,9 +12,10 @@ use serde::Serialize;
 #[derive(Debug)]
 pub struct ApiError(pub Failure);
 
-/// The body of every error answer.
-#[derive(Debug, Serialize)]
-struct ErrorBody<'a> {
+/// The body of every error answer: what went wrong, and the field it concerns, if one.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody<'a> {
     error: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<&'a str>,

@@ -17,22 +17,52 @@ use engine::{
         notifications::{ChannelInput, ChannelView, DeliveryView},
     },
 };
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-use super::{body::quiet_body, caller::RequestCaller, ApiError};
+use super::{body::quiet_body, caller::RequestCaller, error::ErrorBody, ApiError};
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ChannelBody {
+pub struct ChannelBody {
+    /// 1 to 64 characters.
     name: Option<String>,
+    /// `slack` (an incoming webhook) or `webhook` (any URL, sent signed JSON).
     kind: Option<String>,
+    /// `https://` (`http://` only to this machine); never shown again, only its host.
     url: Option<String>,
+    /// 16 to 256 characters, signing what a webhook is sent; never shown again.
     secret: Option<String>,
+    /// What the channel hears of: `job.awaiting_approval`, `job.started`, `job.succeeded`,
+    /// `job.failed`, `job.cancelled`, `job.interrupted`, `cluster.health_changed`,
+    /// `secret.changed`.
     events: Option<Vec<String>>,
+    /// Only these clusters' events; absent or `null`: every cluster's.
     clusters: Option<Vec<String>>,
 }
 
+/// A channel just created, and its id.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CreatedChannel {
+    id: String,
+    channel: ChannelView,
+}
+
+/// A test just queued: the delivery to look for among the channel's deliveries.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TestDelivery {
+    delivery_id: String,
+}
+
+#[utoipa::path(
+    get,
+    path = "/notifications/channels",
+    tag = "notifications",
+    responses(
+        (status = 200, description = "Every channel, URLs masked", body = Vec<ChannelView>),
+        (status = 403, description = "Only admins manage notifications", body = ErrorBody),
+    ),
+)]
 pub async fn list_channels(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -40,6 +70,18 @@ pub async fn list_channels(
     Ok(Json(state.engine.channels(&caller).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/notifications/channels",
+    tag = "notifications",
+    request_body = ChannelBody,
+    responses(
+        (status = 201, description = "The channel, created", body = CreatedChannel),
+        (status = 403, description = "Only admins manage notifications", body = ErrorBody),
+        (status = 409, description = "A channel with this name exists already", body = ErrorBody),
+        (status = 422, description = "The body does not read, or a field breaks a rule; `field` names it", body = ErrorBody),
+    ),
+)]
 pub async fn create_channel(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -56,11 +98,25 @@ pub async fn create_channel(
     let channel = state.engine.create_channel(&caller, input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "id": channel.id, "channel": channel })),
+        Json(CreatedChannel {
+            id: channel.id.clone(),
+            channel,
+        }),
     )
         .into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/notifications/channels/{id}",
+    tag = "notifications",
+    params(("id" = String, Path, description = "The channel's id")),
+    responses(
+        (status = 200, description = "The channel, its URL masked", body = ChannelView),
+        (status = 403, description = "Only admins manage notifications", body = ErrorBody),
+        (status = 404, description = "No such channel", body = ErrorBody),
+    ),
+)]
 pub async fn get_channel(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -71,6 +127,20 @@ pub async fn get_channel(
 
 /// Changes the fields given; `"secret": null` removes the secret, `"clusters": null` makes
 /// the channel hear of every cluster.
+#[utoipa::path(
+    patch,
+    path = "/notifications/channels/{id}",
+    tag = "notifications",
+    params(("id" = String, Path, description = "The channel's id")),
+    request_body(content = ChannelBody, description = "The fields to change; `\"secret\": null` removes the secret, `\"clusters\": null` makes the channel hear of every cluster"),
+    responses(
+        (status = 200, description = "The channel as it is now", body = ChannelView),
+        (status = 403, description = "Only admins manage notifications", body = ErrorBody),
+        (status = 404, description = "No such channel", body = ErrorBody),
+        (status = 409, description = "A channel with this name exists already", body = ErrorBody),
+        (status = 422, description = "The body does not read, has an unknown field, or a field breaks a rule; `field` names it", body = ErrorBody),
+    ),
+)]
 pub async fn update_channel(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -83,6 +153,17 @@ pub async fn update_channel(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/notifications/channels/{id}",
+    tag = "notifications",
+    params(("id" = String, Path, description = "The channel's id")),
+    responses(
+        (status = 204, description = "The channel, removed"),
+        (status = 403, description = "Only admins manage notifications", body = ErrorBody),
+        (status = 404, description = "No such channel", body = ErrorBody),
+    ),
+)]
 pub async fn delete_channel(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -92,11 +173,25 @@ pub async fn delete_channel(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DeliveriesQuery {
+    /// At most this many (1 to 500, 50 by default).
     limit: Option<i64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/notifications/channels/{id}/deliveries",
+    tag = "notifications",
+    params(("id" = String, Path, description = "The channel's id"), DeliveriesQuery),
+    responses(
+        (status = 200, description = "What the channel was sent, newest first", body = Vec<DeliveryView>),
+        (status = 400, description = "The query string does not read (`limit` is not a whole number)"),
+        (status = 403, description = "Only admins manage notifications", body = ErrorBody),
+        (status = 404, description = "No such channel", body = ErrorBody),
+    ),
+)]
 pub async fn list_deliveries(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -113,6 +208,17 @@ pub async fn list_deliveries(
 
 /// Sends the channel a test: 202 with the delivery's id (its outcome shows among the
 /// channel's deliveries).
+#[utoipa::path(
+    post,
+    path = "/notifications/channels/{id}/test",
+    tag = "notifications",
+    params(("id" = String, Path, description = "The channel's id")),
+    responses(
+        (status = 202, description = "The test, queued: its delivery's id", body = TestDelivery),
+        (status = 403, description = "Only admins manage notifications", body = ErrorBody),
+        (status = 404, description = "No such channel", body = ErrorBody),
+    ),
+)]
 pub async fn test_channel(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -121,7 +227,9 @@ pub async fn test_channel(
     let delivery = state.engine.test_channel(&caller, &id).await?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(json!({ "delivery_id": delivery })),
+        Json(TestDelivery {
+            delivery_id: delivery,
+        }),
     )
         .into_response())
 }

@@ -7,14 +7,14 @@ use engine::{
     model::{
         access::{Environment, Role, Via},
         cluster::{ClusterState, ClusterView},
-        job::{JobKind, JobView},
+        job::{JobKind, JobView, LogRemoval},
     },
 };
 use serde::Serialize;
 use serde_json::Value;
 
 /// A cluster: its arguments flat, plus versions, subnets and state.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ClusterResource {
     pub name: String,
     pub region: String,
@@ -63,15 +63,18 @@ impl From<ClusterView> for ClusterResource {
 }
 
 /// A job with what it changed since its cluster's previous deploy.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct JobResource {
     #[serde(flatten)]
     pub job: JobView,
     pub changes: Vec<String>,
+    /// When the retention rule removed the job's log, and how many lines; absent if not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_removed: Option<LogRemoval>,
 }
 
 /// A job just queued, and what it will change.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct QueuedJob {
     pub job_id: String,
     pub kind: JobKind,
@@ -79,7 +82,7 @@ pub struct QueuedJob {
 }
 
 /// Who the credentials belong to.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Me {
     pub login: String,
     /// What the audit log records for them (`github:alice`, `token:ci`).
@@ -89,7 +92,7 @@ pub struct Me {
 }
 
 /// An audit event, its details as JSON.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AuditEvent {
     pub id: i64,
     pub time: i64,
@@ -117,7 +120,7 @@ impl From<AuditRow> for AuditEvent {
 }
 
 /// A page of audit events.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AuditEvents {
     pub events: Vec<AuditEvent>,
 }

@@ -17,38 +17,60 @@ use engine::model::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{body::quiet_body, caller::RequestCaller, ApiError};
+use super::{body::quiet_body, caller::RequestCaller, error::ErrorBody, ApiError};
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EditBody {
+    /// Key to its new value: a string, or (`BuildkiteSSHKeys`) an object from agent name to
+    /// private key. The keys not named keep their values.
+    #[schema(value_type = Option<BTreeMap<String, SecretValue>>)]
     values: Option<BTreeMap<String, serde_json::Value>>,
+    /// The current version when the secret was read; `null` when it did not exist yet.
+    /// Anything else is a conflict.
     base_version: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeyBody {
+    /// The key: to reveal, any key of the secret; to generate, one nixdeck generates
+    /// (`CommitteeSecret`).
     key: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RollbackBody {
+    /// The version to make current again (one of the secret's `versions`).
     version_id: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct VersionAnswer {
+    /// The version that is now current.
     version_id: String,
 }
 
-#[derive(Debug, Serialize)]
-struct Revealed {
+/// A key of the current version, and its value.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Revealed {
     key: String,
     value: SecretValue,
 }
 
+/// Every secret nixdeck manages (each environment and kind), without values.
+#[utoipa::path(
+    get,
+    path = "/secrets",
+    tag = "secrets",
+    responses(
+        (status = 200, description = "Every secret of each environment, without values", body = Vec<SecretView>),
+        (status = 502, description = "AWS refused or could not be reached", body = ErrorBody),
+        (status = 503, description = "AWS is not configured in this nixdeck", body = ErrorBody),
+        (status = 504, description = "AWS did not answer in time", body = ErrorBody),
+    ),
+)]
 pub async fn list_secrets(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -56,6 +78,23 @@ pub async fn list_secrets(
     Ok(Json(state.engine.secrets(&caller).await?))
 }
 
+/// Reads the secret: its keys (set or not), versions, and who changed it last; never a value.
+#[utoipa::path(
+    get,
+    path = "/secrets/{env}/{kind}",
+    tag = "secrets",
+    params(
+        ("env" = String, Path, description = "The environment: staging or production"),
+        ("kind" = String, Path, description = "cluster or buildkite"),
+    ),
+    responses(
+        (status = 200, description = "The secret, without values", body = SecretView),
+        (status = 404, description = "No such kind of secret", body = ErrorBody),
+        (status = 502, description = "AWS refused or could not be reached", body = ErrorBody),
+        (status = 503, description = "AWS is not configured in this nixdeck", body = ErrorBody),
+        (status = 504, description = "AWS did not answer in time", body = ErrorBody),
+    ),
+)]
 pub async fn get_secret(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -80,6 +119,27 @@ fn edit_of(raw: &str) -> Result<SecretEdit, Failure> {
     })
 }
 
+/// Sets some keys as a new version; the keys not named keep their values.
+#[utoipa::path(
+    patch,
+    path = "/secrets/{env}/{kind}",
+    tag = "secrets",
+    params(
+        ("env" = String, Path, description = "The environment: staging or production"),
+        ("kind" = String, Path, description = "cluster or buildkite"),
+    ),
+    request_body = EditBody,
+    responses(
+        (status = 200, description = "The new version, now current", body = VersionAnswer),
+        (status = 403, description = "Only admins write secrets", body = ErrorBody),
+        (status = 404, description = "No such kind of secret", body = ErrorBody),
+        (status = 409, description = "The secret changed since `base_version`, another change to it is in progress, or its current version is not a JSON object", body = ErrorBody),
+        (status = 422, description = "The body does not read, or a value breaks its key's rule; `field` names the key", body = ErrorBody),
+        (status = 502, description = "AWS refused or could not be reached", body = ErrorBody),
+        (status = 503, description = "AWS is not configured in this nixdeck", body = ErrorBody),
+        (status = 504, description = "AWS did not answer in time", body = ErrorBody),
+    ),
+)]
 pub async fn edit_secret(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -108,6 +168,27 @@ fn key_of(raw: &str) -> Result<String, Failure> {
     Ok(quiet_body::<KeyBody>(raw)?.key.unwrap_or_default())
 }
 
+/// One key's value of the current version, audited; no cache may keep the answer.
+#[utoipa::path(
+    post,
+    path = "/secrets/{env}/{kind}/reveal",
+    tag = "secrets",
+    params(
+        ("env" = String, Path, description = "The environment: staging or production"),
+        ("kind" = String, Path, description = "cluster or buildkite"),
+    ),
+    request_body = KeyBody,
+    responses(
+        (status = 200, description = "The key and its value (sent with `Cache-Control: no-store`)", body = Revealed),
+        (status = 403, description = "Only admins read secret values", body = ErrorBody),
+        (status = 404, description = "No such kind of secret, the secret does not exist, or the key is not set", body = ErrorBody),
+        (status = 409, description = "The current version is not a JSON object", body = ErrorBody),
+        (status = 422, description = "The body does not read, no key is named, or the key is not one of the secret's", body = ErrorBody),
+        (status = 502, description = "AWS refused or could not be reached", body = ErrorBody),
+        (status = 503, description = "AWS is not configured in this nixdeck", body = ErrorBody),
+        (status = 504, description = "AWS did not answer in time", body = ErrorBody),
+    ),
+)]
 pub async fn reveal_secret(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -127,6 +208,28 @@ pub async fn reveal_secret(
         .into_response())
 }
 
+/// Makes a new random value for a key nixdeck generates, as a new version; the value is
+/// shown only if revealed.
+#[utoipa::path(
+    post,
+    path = "/secrets/{env}/{kind}/generate",
+    tag = "secrets",
+    params(
+        ("env" = String, Path, description = "The environment: staging or production"),
+        ("kind" = String, Path, description = "cluster or buildkite"),
+    ),
+    request_body = KeyBody,
+    responses(
+        (status = 200, description = "The new version, now current", body = VersionAnswer),
+        (status = 403, description = "Only admins write secrets", body = ErrorBody),
+        (status = 404, description = "No such kind of secret", body = ErrorBody),
+        (status = 409, description = "Another change to the secret is in progress, or its current version is not a JSON object", body = ErrorBody),
+        (status = 422, description = "The body does not read, or nixdeck does not generate the key", body = ErrorBody),
+        (status = 502, description = "AWS refused or could not be reached", body = ErrorBody),
+        (status = 503, description = "AWS is not configured in this nixdeck", body = ErrorBody),
+        (status = 504, description = "AWS did not answer in time", body = ErrorBody),
+    ),
+)]
 pub async fn generate_secret(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
@@ -140,6 +243,27 @@ pub async fn generate_secret(
     Ok(Json(VersionAnswer { version_id }))
 }
 
+/// Makes a previous version current again.
+#[utoipa::path(
+    post,
+    path = "/secrets/{env}/{kind}/rollback",
+    tag = "secrets",
+    params(
+        ("env" = String, Path, description = "The environment: staging or production"),
+        ("kind" = String, Path, description = "cluster or buildkite"),
+    ),
+    request_body = RollbackBody,
+    responses(
+        (status = 200, description = "The version now current", body = VersionAnswer),
+        (status = 403, description = "Only admins write secrets", body = ErrorBody),
+        (status = 404, description = "No such kind of secret, the secret does not exist, or it has no such version", body = ErrorBody),
+        (status = 409, description = "The secret has no current version, or another change to it is in progress", body = ErrorBody),
+        (status = 422, description = "The body does not read, or no version is named", body = ErrorBody),
+        (status = 502, description = "AWS refused or could not be reached", body = ErrorBody),
+        (status = 503, description = "AWS is not configured in this nixdeck", body = ErrorBody),
+        (status = 504, description = "AWS did not answer in time", body = ErrorBody),
+    ),
+)]
 pub async fn roll_back_secret(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
