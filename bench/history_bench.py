@@ -60,6 +60,15 @@ class Moto:
         if not line.startswith("listening "):
             sys.exit(f"moto did not start: {line!r}")
         self.url = line.split()[1]
+        # The zone the clusters' names live in, so their DNS reads are answered (and cached),
+        # made with the SDK moto comes with.
+        subprocess.run(
+            [ROOT / ".venv/bin/python", "-c",
+             "import boto3, sys; boto3.client('route53', endpoint_url=sys.argv[1], "
+             "region_name='us-east-1', aws_access_key_id='testing', "
+             "aws_secret_access_key='testing').create_hosted_zone("
+             "Name='example.org.', CallerReference='bench')", self.url],
+            check=True)
         return self
 
     def __exit__(self, *_):
@@ -169,9 +178,16 @@ def write_audit_chain(db, count: int, start: int) -> None:
         event_id = last_id + 1 + offset
         created = start + offset * 10
         # A rare actor acted only at the very start: finding them reads the whole history
-        # unless the filter uses an index.
-        actor = "github:auditor" if offset < 3 else f"github:user{offset % ACTORS:02d}"
-        action = ("cluster.updated", "job.requested", "secret.revealed")[offset % 3]
+        # unless the filter uses an index. user07 does every tenth thing, half of it
+        # job.requested, so the filtered pages are full (100, 50) in both sets.
+        if offset < 3:
+            actor, action = "github:auditor", "cluster.updated"
+        elif offset % 10 == 7:
+            actor = "github:user07"
+            action = "job.requested" if offset % 20 == 7 else "cluster.updated"
+        else:
+            actor = f"github:person{offset % ACTORS:02d}"
+            action = ("cluster.updated", "job.requested", "secret.revealed")[offset % 3]
         target = f"cluster:c{offset % 100:03d}"
         details = '{"via":"session"}'
         source = "127.0.0.1"
@@ -235,10 +251,13 @@ def measure(workdir: Path, long_log: str, size: dict, aws: str) -> dict:
             "audit page, newest first": "/audit",
             "audit page, one actor": "/audit?actor=github:user07",
             "audit page, a rare actor": "/audit?actor=github:auditor",
-            "audit API, one actor and action": "/api/v1/audit?actor=github:user07&action=job.requested&limit=100",
+            "audit API, one actor and action": "/api/v1/audit?actor=github:user07&action=job.requested&limit=50",
             "job page (long log)": f"/jobs/{long_log}",
         }
         for label, path in pages.items():
+            # The first load fills the caches (AWS's answers); what is measured is the steady
+            # state, as people see it.
+            request(path, cookie).read()
             results[label] = best_of(BASE + path, cookie, connections="4", duration="5s")
             results[label]["bytes"] = len(request(path, cookie).read())
         before = rss_kib(pid)
@@ -268,7 +287,8 @@ def measure(workdir: Path, long_log: str, size: dict, aws: str) -> dict:
                 break
         results["resume"] = {"lines": lines, "seconds": time.monotonic() - started}
         with Sampler(pid) as sampler:
-            load = wrk(BASE + "/clusters", cookie, connections="100", duration="10s")
+            load = wrk(BASE + "/clusters", cookie, connections="100", duration="10s",
+                       strict=False)
         results["loaded_rss"] = sampler.peak
         results["load"] = load
     return results
@@ -314,7 +334,8 @@ def main() -> None:
               f"lines in {r['resume']['seconds'] * 1000:.0f} ms; idle RSS "
               f"{r['idle_rss'] / 1024:.1f} MiB; RSS under 100 signed-in clients "
               f"(wrk -c100 on /clusters, {r['load']['rps']:.0f} req/s, p99 "
-              f"{r['load']['p99']:.1f} ms) peaked at {r['loaded_rss'] / 1024:.1f} MiB")
+              f"{r['load']['p99']:.1f} ms, {r['load']['errors']} errors or timeouts) peaked at "
+              f"{r['loaded_rss'] / 1024:.1f} MiB")
 
 
 if __name__ == "__main__":

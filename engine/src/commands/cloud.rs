@@ -18,8 +18,24 @@ use crate::{
         failure::Failure,
         job::{JobKind, JobState},
     },
-    store::{jobs as stored_jobs, now_millis},
+    store::{jobs as stored_jobs, notification_channels, now_millis},
 };
+
+/// What a cluster's health is derived from beside AWS's answers: its last `info` job, and
+/// the health recorded last (so an unchanged one is not written again).
+struct HealthInputs {
+    last_info: LastInfo,
+    known: Option<String>,
+}
+
+/// How the last `info` job ended, as the health rules read it.
+fn last_info_of(state: Option<JobState>) -> LastInfo {
+    match state {
+        Some(JobState::Succeeded) => LastInfo::Succeeded,
+        Some(JobState::Failed) => LastInfo::Failed,
+        _ => LastInfo::Never,
+    }
+}
 
 impl Engine {
     /// The cluster's EC2 instances and the expected machines it lacks.
@@ -84,11 +100,21 @@ impl Engine {
         caller: &Caller,
     ) -> Result<BTreeMap<String, ClusterHealth>, Failure> {
         let clusters = self.clusters(caller).await?;
+        // What the database knows, read once for every cluster: no query per cluster.
+        let last_infos = stored_jobs::last_ended_states(self.store(), JobKind::Info).await?;
+        let known = notification_channels::healths(self.store()).await?;
         let mut reads = tokio::task::JoinSet::new();
         for cluster in clusters {
             let engine = self.clone();
+            let inputs = HealthInputs {
+                last_info: last_info_of(last_infos.get(&cluster.id).copied()),
+                known: known.get(&cluster.id).cloned(),
+            };
             reads.spawn(async move {
-                let health = engine.on_aws_of(&cluster, false).await.map(|on| on.health);
+                let health = engine
+                    .on_aws_with(&cluster, false, inputs)
+                    .await
+                    .map(|on| on.health);
                 (cluster.args.name, health)
             });
         }
@@ -110,52 +136,77 @@ impl Engine {
     ) -> Result<MachinesView, Failure> {
         let cloud = self.cloud_config().ok_or_else(no_aws)?;
         let key = format!("{}@{}", cluster.args.name, cluster.args.region);
-        let now = now_millis();
-        if !refresh {
-            if let Some(view) = self
-                .cloud_caches()
-                .machines
-                .get(&key, now - cloud.cache_millis)
-            {
-                return Ok(view);
-            }
+        let read = || async {
+            let now = now_millis();
+            let machines = cloud
+                .inventory
+                .machines(&cluster.args.region, &cluster.args.name)
+                .await?;
+            Ok::<_, Failure>((now, machines_view(machines, now)))
+        };
+        let caches = self.cloud_caches();
+        if refresh {
+            let (now, view) = read().await?;
+            caches.machines.put(&key, now, view.clone());
+            return Ok(view);
         }
-        let machines = cloud
-            .inventory
-            .machines(&cluster.args.region, &cluster.args.name)
-            .await?;
-        let view = machines_view(machines, now);
-        self.cloud_caches().machines.put(&key, now, view.clone());
-        Ok(view)
+        caches
+            .machines
+            .get_or_fill(&key, now_millis() - cloud.cache_millis, read)
+            .await
     }
 
     /// The records of the zone named `zone`.
     async fn zone_of(&self, zone: &str, refresh: bool) -> Result<ZoneRecords, Failure> {
         let cloud = self.cloud_config().ok_or_else(no_aws)?;
-        let now = now_millis();
-        if !refresh {
-            if let Some(records) = self
-                .cloud_caches()
-                .zones
-                .get(zone, now - cloud.cache_millis)
-            {
-                return Ok(records);
-            }
-        }
-        let records = cloud.dns.zone_records(zone).await?.ok_or_else(|| {
-            Failure::not_found(format!(
-                "Route53 has no hosted zone named {zone:?} (the cluster's dnsZone)"
+        let read = || async {
+            let now = now_millis();
+            let records = cloud.dns.zone_records(zone).await?.ok_or_else(|| {
+                Failure::not_found(format!(
+                    "Route53 has no hosted zone named {zone:?} (the cluster's dnsZone)"
+                ))
+            })?;
+            Ok::<_, Failure>((
+                now,
+                ZoneRecords {
+                    records,
+                    checked_at: now,
+                },
             ))
-        })?;
-        let records = ZoneRecords {
-            records,
-            checked_at: now,
         };
-        self.cloud_caches().zones.put(zone, now, records.clone());
-        Ok(records)
+        let caches = self.cloud_caches();
+        if refresh {
+            let (now, records) = read().await?;
+            caches.zones.put(zone, now, records.clone());
+            return Ok(records);
+        }
+        caches
+            .zones
+            .get_or_fill(zone, now_millis() - cloud.cache_millis, read)
+            .await
     }
 
     async fn on_aws_of(&self, cluster: &ClusterView, refresh: bool) -> Result<OnAws, Failure> {
+        let last =
+            stored_jobs::last_ended(self.store(), &cluster.id, cluster.name(), JobKind::Info)
+                .await?
+                .map(|job| job.state);
+        let known = notification_channels::health_of(self.store(), &cluster.id).await?;
+        let inputs = HealthInputs {
+            last_info: last_info_of(last),
+            known,
+        };
+        self.on_aws_with(cluster, refresh, inputs).await
+    }
+
+    /// Machines, DNS and health from AWS's answers and what the database knows; the health
+    /// is recorded (and a change of it told) only when it differs from the one known.
+    async fn on_aws_with(
+        &self,
+        cluster: &ClusterView,
+        refresh: bool,
+        inputs: HealthInputs,
+    ) -> Result<OnAws, Failure> {
         let zone = async {
             match &cluster.args.dns {
                 Some(dns) => Some(self.zone_of(&dns.zone, refresh).await),
@@ -174,26 +225,16 @@ impl Engine {
         let health = if cluster.state == ClusterState::New && !cluster.on_deployer {
             not_deployed(&cluster.args)
         } else {
-            let last_info = match stored_jobs::last_ended(
-                self.store(),
-                &cluster.id,
-                cluster.name(),
-                JobKind::Info,
-            )
-            .await?
-            {
-                Some(job) if job.state == JobState::Succeeded => LastInfo::Succeeded,
-                Some(job) if job.state == JobState::Failed => LastInfo::Failed,
-                _ => LastInfo::Never,
-            };
             derive_health(
                 machines.as_ref().map_err(|f| f.message.as_str()),
                 dns.as_ref().map_err(|f| f.message.as_str()),
-                last_info,
+                inputs.last_info,
             )
         };
-        if let Err(failure) = self.note_health(cluster, &health).await {
-            tracing::warn!(cluster = %cluster.name(), message = %failure.message, "cannot record the cluster's health");
+        if inputs.known.as_deref() != Some(health.status.as_str()) {
+            if let Err(failure) = self.note_health(cluster, &health).await {
+                tracing::warn!(cluster = %cluster.name(), message = %failure.message, "cannot record the cluster's health");
+            }
         }
         Ok(OnAws {
             machines,

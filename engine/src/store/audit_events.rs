@@ -1,7 +1,10 @@
 //! Rows of the audit log and the head of its hash chain. The chain's rules live in
 //! `crate::audit`; this module only reads and writes rows.
 
-use super::{on_conn, Store, StoreError, Tx};
+use super::{
+    conditions::{bind_conditions, Conditions},
+    on_conn, Store, StoreError, Tx,
+};
 
 /// One stored audit event, exactly as it sits in the table.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -88,65 +91,33 @@ pub async fn insert(tx: &mut Tx, row: &AuditRow) -> Result<(), StoreError> {
 }
 
 /// Events matching `filter`, newest first, at most `limit`. Only the filters given become
-/// conditions, so each can use its index (actor, action and target each have one ending in
-/// `id`): a rare actor's events are found without reading the rest of the history, where
-/// `$1 is null or actor = $1` would hide the index from the planner.
+/// conditions (see `conditions`), so a rare actor's events are found through the actor's
+/// index without reading the rest of the history.
 pub async fn list(
     store: &Store,
     filter: &AuditFilter,
     limit: i64,
 ) -> Result<Vec<AuditRow>, StoreError> {
-    let mut conditions = Vec::new();
-    let mut values = Vec::new();
-    let mut add = |condition: &str, value: Bound| {
-        values.push(value);
-        conditions.push(format!("{condition} ${}", values.len()));
-    };
-    if let Some(actor) = &filter.actor {
-        add("actor =", Bound::Text(actor.clone()));
-    }
-    if let Some(action) = &filter.action {
-        add("action =", Bound::Text(action.clone()));
-    }
-    if let Some(target) = &filter.target {
-        add("target =", Bound::Text(target.clone()));
-    }
-    if let Some(from) = filter.from_millis {
-        add("created_at >=", Bound::Number(from));
-    }
-    if let Some(until) = filter.until_millis {
-        add("created_at <", Bound::Number(until));
-    }
-    if let Some(before) = filter.before_id {
-        add("id <", Bound::Number(before));
-    }
-    let matching = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!("where {}", conditions.join(" and "))
-    };
+    let mut conditions = Conditions::default();
+    conditions.text("actor =", filter.actor.as_deref());
+    conditions.text("action =", filter.action.as_deref());
+    conditions.text("target =", filter.target.as_deref());
+    conditions.number("created_at >=", filter.from_millis);
+    conditions.number("created_at <", filter.until_millis);
+    conditions.number("id <", filter.before_id);
     let query = format!(
         "select id, created_at, actor, action, target, details, source_addr, prev_hash, hash \
-         from audit_events {matching} order by id desc limit ${}",
-        values.len() + 1
+         from audit_events {} order by id desc limit {}",
+        conditions.clause(),
+        conditions.next()
     );
     let rows = on_conn!(pool store, conn => {
-        let mut select = sqlx::query_as::<_, AuditRow>(sqlx::AssertSqlSafe(query));
-        for value in &values {
-            select = match value {
-                Bound::Text(text) => select.bind(text.clone()),
-                Bound::Number(number) => select.bind(*number),
-            };
-        }
-        select.bind(limit).fetch_all(conn).await?
+        bind_conditions!(sqlx::query_as::<_, AuditRow>(sqlx::AssertSqlSafe(query)), conditions)
+            .bind(limit)
+            .fetch_all(conn)
+            .await?
     });
     Ok(rows)
-}
-
-/// A value bound to a condition of `list`.
-enum Bound {
-    Text(String),
-    Number(i64),
 }
 
 /// Events in chain order after position `after_id`, at most `limit`; verification walks

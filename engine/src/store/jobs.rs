@@ -4,7 +4,14 @@
 //! concurrency key runs or waits before it, and nothing runs beside an exclusive job on its
 //! host.
 
-use super::{on_conn, rows::from_row, Store, StoreError, Tx};
+use std::collections::HashMap;
+
+use super::{
+    conditions::{bind_conditions, Conditions},
+    on_conn,
+    rows::from_row,
+    Store, StoreError, Tx,
+};
 use crate::model::{
     access::Door,
     job::{CommandEnding, JobKind, JobState, StepState, Stream, Trigger},
@@ -217,15 +224,36 @@ pub async fn list(
     host: Option<&str>,
     limit: i64,
 ) -> Result<Vec<JobRow>, StoreError> {
+    // Only the filters given, so a cluster's jobs are read through its index (see
+    // `conditions`), not found by reading every job newest first.
+    let mut conditions = Conditions::default();
+    conditions.text("cluster =", cluster);
+    conditions.text("host =", host);
     let query = format!(
-        "select {JOB_COLUMNS} from jobs where ($1 is null or cluster = $1) \
-         and ($2 is null or host = $2) order by id desc limit $3"
+        "select {JOB_COLUMNS} from jobs {} order by id desc limit {}",
+        conditions.clause(),
+        conditions.next()
+    );
+    let rows = on_conn!(pool store, conn => {
+        bind_conditions!(sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(query)), conditions)
+            .bind(limit)
+            .fetch_all(conn)
+            .await?
+    });
+    Ok(rows)
+}
+
+/// Each cluster's newest job, in one query: each is found through the `(cluster, id)` index,
+/// however many jobs there are.
+pub async fn newest_per_cluster(store: &Store) -> Result<Vec<JobRow>, StoreError> {
+    let query = format!(
+        "select {JOB_COLUMNS} from jobs where id in (
+             select (select j.id from jobs j where j.cluster = c.name and j.cluster_id = c.id
+                     order by j.id desc limit 1)
+             from clusters c)"
     );
     let rows = on_conn!(pool store, conn => {
         sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(query))
-            .bind(cluster)
-            .bind(host)
-            .bind(limit)
             .fetch_all(conn)
             .await?
     });
@@ -253,6 +281,27 @@ pub async fn last_ended(
             .await?
     });
     Ok(row)
+}
+
+/// How the newest finished job of `kind` of each cluster ended, by cluster id, in one query.
+pub async fn last_ended_states(
+    store: &Store,
+    kind: JobKind,
+) -> Result<HashMap<String, JobState>, StoreError> {
+    let rows = on_conn!(pool store, conn => {
+        sqlx::query_as::<_, (String, JobState)>(
+            r#"select cluster_id, state from (
+                   select cluster_id, state,
+                          row_number() over (partition by cluster_id order by id desc) as newest
+                   from jobs where kind = $1 and finished_at is not null
+               ) ranked
+               where newest = 1"#,
+        )
+        .bind(kind)
+        .fetch_all(conn)
+        .await?
+    });
+    Ok(rows.into_iter().collect())
 }
 
 pub async fn steps(store: &Store, job_id: &str) -> Result<Vec<StepRow>, StoreError> {

@@ -3,6 +3,7 @@
 //! of SQL (`$1` placeholders, `returning`, integer epoch times) and run on either pool
 //! through the `on_conn!` macro, which type-checks the same code against both drivers.
 
+mod conditions;
 mod connect;
 mod error;
 mod rows;

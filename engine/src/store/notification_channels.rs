@@ -1,6 +1,8 @@
 //! Notification channels as stored, and each cluster's last known health (so a change of
 //! it is told once).
 
+use std::collections::HashMap;
+
 use super::{on_conn, rows::from_row, Store, StoreError, Tx};
 use crate::model::notifications::ChannelKind;
 
@@ -134,6 +136,27 @@ pub async fn list_in(tx: &mut Tx) -> Result<Vec<ChannelRow>, StoreError> {
 /// Records a cluster's health. Returns the health it had before when this call changed it
 /// (`None` when it is the first known, or unchanged, or another caller changed it first:
 /// the conditional upsert waits for that caller and then finds nothing to change).
+/// Every cluster's recorded health, by cluster id, in one query.
+pub async fn healths(store: &Store) -> Result<HashMap<String, String>, StoreError> {
+    let rows = on_conn!(pool store, conn => {
+        sqlx::query_as::<_, (String, String)>("select cluster_id, status from cluster_healths")
+            .fetch_all(conn)
+            .await?
+    });
+    Ok(rows.into_iter().collect())
+}
+
+/// One cluster's recorded health, if any.
+pub async fn health_of(store: &Store, cluster_id: &str) -> Result<Option<String>, StoreError> {
+    let status = on_conn!(pool store, conn => {
+        sqlx::query_scalar::<_, String>("select status from cluster_healths where cluster_id = $1")
+            .bind(cluster_id)
+            .fetch_optional(conn)
+            .await?
+    });
+    Ok(status)
+}
+
 pub async fn swap_health(
     tx: &mut Tx,
     cluster_id: &str,

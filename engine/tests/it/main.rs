@@ -9,6 +9,7 @@ mod builder_probes;
 mod commands;
 mod helpers;
 mod job_activity;
+mod job_lists;
 mod jobs_queue;
 mod log_retention;
 mod log_storage;
