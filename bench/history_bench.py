@@ -117,6 +117,8 @@ def seed(workdir: Path, size: dict, aws: str) -> str:
         db.execute(f"insert into clusters ({', '.join(columns)}) select "
                    f"{', '.join(values.get(c, c) for c in columns)} "
                    f"from clusters where name = 'c000'")
+    # Deployed, so the clusters list derives each one's health from AWS and its checks.
+    db.execute("update clusters set state = 'deployed', on_deployer = 1")
     template = db.execute("select id from jobs where cluster = 'c000'").fetchone()[0]
     cluster_ids = dict(db.execute("select name, id from clusters"))
     columns = [row[1] for row in db.execute("pragma table_info(jobs)")]
@@ -125,7 +127,9 @@ def seed(workdir: Path, size: dict, aws: str) -> str:
     for index in range(size["jobs"]):
         cluster = f"c{index % size['clusters']:03d}"
         created = start + index * MINUTE
-        values = {"id": f"j{index:07d}", "kind": "deploy", "cluster": cluster,
+        # Every tenth job a scheduled check (`info`), which the clusters' health reads.
+        kind = "info" if index % 10 == 9 else "deploy"
+        values = {"id": f"j{index:07d}", "kind": kind, "cluster": cluster,
                   "cluster_id": cluster_ids[cluster],
                   "state": "failed" if index % 7 == 3 else "succeeded",
                   "concurrency_key": cluster, "created_at": created,
@@ -144,7 +148,7 @@ def seed(workdir: Path, size: dict, aws: str) -> str:
         "from jobs j join job_steps s on s.job_id = ? where j.id like 'j%'", (template,))
     # The newest job of c000 has the long log.
     long_log = db.execute("select id from jobs where cluster = 'c000' and id like 'j%' "
-                          "order by id desc limit 1").fetchone()[0]
+                          "and kind = 'deploy' order by id desc limit 1").fetchone()[0]
     db.execute(
         "with recursive n(i) as (select 1 union all select i + 1 from n where i < ?) "
         "insert into job_log (job_id, seq, stream, at, text) "

@@ -1,20 +1,27 @@
 //! A short memory of what AWS said about each cluster, so the clusters list and a page's
 //! several parts do not each ask AWS again. Entries are replaced on refresh; errors are not
 //! remembered (the next look asks again). When an entry is stale, one caller asks AWS and
-//! the others wanting the same key wait for that answer: a hundred people opening the
-//! clusters list as its entries expire make one call per cluster, not a hundred.
+//! the others wanting the same key wait for that answer, or its failure: a hundred people
+//! opening the clusters list as its entries expire make one call per cluster, not a
+//! hundred, and a silent AWS costs them one timeout, not one each.
 
 use std::{
     collections::HashMap,
     future::Future,
     sync::{Arc, Mutex},
+    time::Instant,
 };
+
+use crate::model::failure::Failure;
+
+/// One turn per key, held by whoever is asking AWS for it; it keeps the last failure, for
+/// those who waited on that attempt.
+type Turn = Arc<tokio::sync::Mutex<Option<(Instant, Failure)>>>;
 
 #[derive(Debug)]
 pub struct Cached<T> {
     entries: Mutex<HashMap<String, (i64, T)>>,
-    /// One turn per key: held by whoever is asking AWS for it.
-    fills: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    fills: Mutex<HashMap<String, Turn>>,
 }
 
 impl<T: Clone> Cached<T> {
@@ -26,19 +33,21 @@ impl<T: Clone> Cached<T> {
     }
 
     /// The value for `key` if it was stored at or after `fresh_since`; otherwise `fill`'s
-    /// answer (its time and value), stored, asked for once however many callers wait.
-    pub async fn get_or_fill<E, Fill>(
+    /// answer (its time and value), stored, asked for once however many callers wait. Those
+    /// who waited while it failed get its failure rather than asking again.
+    pub async fn get_or_fill<Fill>(
         &self,
         key: &str,
         fresh_since: i64,
         fill: impl FnOnce() -> Fill,
-    ) -> Result<T, E>
+    ) -> Result<T, Failure>
     where
-        Fill: Future<Output = Result<(i64, T), E>>,
+        Fill: Future<Output = Result<(i64, T), Failure>>,
     {
         if let Some(value) = self.get(key, fresh_since) {
             return Ok(value);
         }
+        let asked = Instant::now();
         let turn = self
             .fills
             .lock()
@@ -46,14 +55,27 @@ impl<T: Clone> Cached<T> {
             .entry(key.to_owned())
             .or_default()
             .clone();
-        let _turn = turn.lock().await;
-        // Whoever held the turn before may have just stored it.
+        let mut last_failure = turn.lock().await;
+        // Whoever held the turn before may have just stored it, or failed while we waited.
         if let Some(value) = self.get(key, fresh_since) {
             return Ok(value);
         }
-        let (at, value) = fill().await?;
-        self.put(key, at, value.clone());
-        Ok(value)
+        if let Some((failed_at, failure)) = last_failure.as_ref() {
+            if *failed_at >= asked {
+                return Err(failure.clone());
+            }
+        }
+        match fill().await {
+            Ok((at, value)) => {
+                *last_failure = None;
+                self.put(key, at, value.clone());
+                Ok(value)
+            }
+            Err(failure) => {
+                *last_failure = Some((Instant::now(), failure.clone()));
+                Err(failure)
+            }
+        }
     }
 
     /// The value for `key` if it was stored at or after `fresh_since` (epoch milliseconds).
@@ -65,8 +87,13 @@ impl<T: Clone> Cached<T> {
             .map(|(_, value)| value.clone())
     }
 
+    /// Stores `value` as of `at`, unless a newer answer is there already (a refresh that
+    /// finished first).
     pub fn put(&self, key: &str, at: i64, value: T) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.get(key).is_some_and(|(stored, _)| *stored > at) {
+            return;
+        }
         entries.insert(key.to_owned(), (at, value));
     }
 }
@@ -80,6 +107,8 @@ impl<T: Clone> Default for Cached<T> {
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use crate::model::failure::FailureKind;
 
     use super::*;
 
@@ -95,33 +124,74 @@ mod tests {
                     .get_or_fill("alpha@eu-central-1", 100, || async {
                         calls.fetch_add(1, Ordering::SeqCst);
                         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                        Ok::<_, String>((200, 7))
+                        Ok::<_, Failure>((200, 7))
                     })
                     .await
             });
         }
         while let Some(answer) = waiting.join_next().await {
-            assert_eq!(answer.expect("joined"), Ok(7));
+            assert_eq!(answer.expect("joined").expect("an answer"), 7);
         }
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         // Stale by now: asked again, once.
         let again = cache
             .get_or_fill("alpha@eu-central-1", 300, || async {
                 calls.fetch_add(1, Ordering::SeqCst);
-                Ok::<_, String>((300, 8))
+                Ok::<_, Failure>((300, 8))
             })
             .await;
-        assert_eq!(again, Ok(8));
+        assert_eq!(again.expect("an answer"), 8);
         assert_eq!(calls.load(Ordering::SeqCst), 2);
     }
 
-    #[tokio::test]
-    async fn a_failed_answer_is_not_kept() {
-        let cache = Cached::<u32>::new();
-        let failed = cache
-            .get_or_fill("zone", 0, || async { Err::<(i64, u32), _>("AWS refused") })
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn those_who_waited_on_a_failure_get_it_and_the_next_caller_asks_again() {
+        let cache = Arc::new(Cached::<u32>::new());
+        let calls = Arc::new(AtomicUsize::new(0));
+        let mut waiting = tokio::task::JoinSet::new();
+        for _ in 0..10 {
+            let (cache, calls) = (cache.clone(), calls.clone());
+            waiting.spawn(async move {
+                cache
+                    .get_or_fill("zone", 0, || async {
+                        calls.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        Err::<(i64, u32), _>(Failure::new(
+                            FailureKind::UpstreamTimeout,
+                            "AWS did not answer",
+                        ))
+                    })
+                    .await
+            });
+        }
+        while let Some(answer) = waiting.join_next().await {
+            assert!(answer.expect("joined").is_err());
+        }
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            1,
+            "one attempt for all who waited"
+        );
+        assert_eq!(
+            cache.get("zone", 0),
+            None,
+            "a failure is not kept as an answer"
+        );
+        let later = cache
+            .get_or_fill("zone", 0, || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Ok::<_, Failure>((10, 3))
+            })
             .await;
-        assert_eq!(failed, Err("AWS refused"));
-        assert_eq!(cache.get("zone", 0), None);
+        assert_eq!(later.expect("an answer"), 3);
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn an_older_answer_never_replaces_a_newer_one() {
+        let cache = Cached::<u32>::new();
+        cache.put("alpha", 20, 2);
+        cache.put("alpha", 10, 1);
+        assert_eq!(cache.get("alpha", 0), Some(2));
     }
 }

@@ -21,13 +21,6 @@ use crate::{
     store::{jobs as stored_jobs, notification_channels, now_millis},
 };
 
-/// What a cluster's health is derived from beside AWS's answers: its last `info` job, and
-/// the health recorded last (so an unchanged one is not written again).
-struct HealthInputs {
-    last_info: LastInfo,
-    known: Option<String>,
-}
-
 /// How the last `info` job ended, as the health rules read it.
 fn last_info_of(state: Option<JobState>) -> LastInfo {
     match state {
@@ -102,29 +95,38 @@ impl Engine {
         let clusters = self.clusters(caller).await?;
         // What the database knows, read once for every cluster: no query per cluster.
         let last_infos = stored_jobs::last_ended_states(self.store(), JobKind::Info).await?;
-        let known = notification_channels::healths(self.store()).await?;
         let mut reads = tokio::task::JoinSet::new();
         for cluster in clusters {
             let engine = self.clone();
-            let inputs = HealthInputs {
-                last_info: last_info_of(last_infos.get(&cluster.id).copied()),
-                known: known.get(&cluster.id).cloned(),
-            };
+            let last_info = last_info_of(last_infos.get(&cluster.id).copied());
             reads.spawn(async move {
                 let health = engine
-                    .on_aws_with(&cluster, false, inputs)
+                    .on_aws_with(&cluster, false, last_info)
                     .await
                     .map(|on| on.health);
-                (cluster.args.name, health)
+                (cluster, health)
             });
         }
-        let mut healths = BTreeMap::new();
-        while let Some(read) = reads.join_next().await {
-            let (name, health) = read.map_err(|error| {
+        let mut read = Vec::new();
+        while let Some(answer) = reads.join_next().await {
+            let (cluster, health) = answer.map_err(|error| {
                 tracing::error!(%error, "a health read panicked");
                 Failure::internal()
             })?;
-            healths.insert(name, health?);
+            read.push((cluster, health?));
+        }
+        // Compared with what is recorded only now that AWS has answered, so a change
+        // recorded meanwhile (a scheduled check) is what the comparison sees.
+        let known = notification_channels::healths(self.store()).await?;
+        let mut healths = BTreeMap::new();
+        for (cluster, health) in read {
+            self.note_if_changed(
+                &cluster,
+                &health,
+                known.get(&cluster.id).map(String::as_str),
+            )
+            .await;
+            healths.insert(cluster.args.name, health);
         }
         Ok(healths)
     }
@@ -191,21 +193,37 @@ impl Engine {
             stored_jobs::last_ended(self.store(), &cluster.id, cluster.name(), JobKind::Info)
                 .await?
                 .map(|job| job.state);
+        let on = self
+            .on_aws_with(cluster, refresh, last_info_of(last))
+            .await?;
         let known = notification_channels::health_of(self.store(), &cluster.id).await?;
-        let inputs = HealthInputs {
-            last_info: last_info_of(last),
-            known,
-        };
-        self.on_aws_with(cluster, refresh, inputs).await
+        self.note_if_changed(cluster, &on.health, known.as_deref())
+            .await;
+        Ok(on)
     }
 
-    /// Machines, DNS and health from AWS's answers and what the database knows; the health
-    /// is recorded (and a change of it told) only when it differs from the one known.
+    /// Records the cluster's health (and tells its change) when it differs from `known`,
+    /// the one recorded; a failure to record it is logged, the health is still shown.
+    async fn note_if_changed(
+        &self,
+        cluster: &ClusterView,
+        health: &ClusterHealth,
+        known: Option<&str>,
+    ) {
+        if known == Some(health.status.as_str()) {
+            return;
+        }
+        if let Err(failure) = self.note_health(cluster, health).await {
+            tracing::warn!(cluster = %cluster.name(), message = %failure.message, "cannot record the cluster's health");
+        }
+    }
+
+    /// Machines, DNS and the health derived from them and the last `info` job.
     async fn on_aws_with(
         &self,
         cluster: &ClusterView,
         refresh: bool,
-        inputs: HealthInputs,
+        last_info: LastInfo,
     ) -> Result<OnAws, Failure> {
         let zone = async {
             match &cluster.args.dns {
@@ -228,14 +246,9 @@ impl Engine {
             derive_health(
                 machines.as_ref().map_err(|f| f.message.as_str()),
                 dns.as_ref().map_err(|f| f.message.as_str()),
-                inputs.last_info,
+                last_info,
             )
         };
-        if inputs.known.as_deref() != Some(health.status.as_str()) {
-            if let Err(failure) = self.note_health(cluster, &health).await {
-                tracing::warn!(cluster = %cluster.name(), message = %failure.message, "cannot record the cluster's health");
-            }
-        }
         Ok(OnAws {
             machines,
             dns,

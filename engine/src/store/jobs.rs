@@ -283,25 +283,28 @@ pub async fn last_ended(
     Ok(row)
 }
 
-/// How the newest finished job of `kind` of each cluster ended, by cluster id, in one query.
+/// How each cluster's newest finished job of `kind` ended, by cluster id, in one query:
+/// each found through the `(cluster, id)` index, however many jobs there are.
 pub async fn last_ended_states(
     store: &Store,
     kind: JobKind,
 ) -> Result<HashMap<String, JobState>, StoreError> {
     let rows = on_conn!(pool store, conn => {
-        sqlx::query_as::<_, (String, JobState)>(
-            r#"select cluster_id, state from (
-                   select cluster_id, state,
-                          row_number() over (partition by cluster_id order by id desc) as newest
-                   from jobs where kind = $1 and finished_at is not null
-               ) ranked
-               where newest = 1"#,
+        sqlx::query_as::<_, (String, Option<JobState>)>(
+            r#"select c.id, (select j.state from jobs j
+                             where j.cluster = c.name and j.cluster_id = c.id and j.kind = $1
+                               and j.finished_at is not null
+                             order by j.id desc limit 1)
+               from clusters c"#,
         )
         .bind(kind)
         .fetch_all(conn)
         .await?
     });
-    Ok(rows.into_iter().collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|(cluster, state)| Some((cluster, state?)))
+        .collect())
 }
 
 pub async fn steps(store: &Store, job_id: &str) -> Result<Vec<StepRow>, StoreError> {

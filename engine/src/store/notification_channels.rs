@@ -133,9 +133,6 @@ pub async fn list_in(tx: &mut Tx) -> Result<Vec<ChannelRow>, StoreError> {
     Ok(rows)
 }
 
-/// Records a cluster's health. Returns the health it had before when this call changed it
-/// (`None` when it is the first known, or unchanged, or another caller changed it first:
-/// the conditional upsert waits for that caller and then finds nothing to change).
 /// Every cluster's recorded health, by cluster id, in one query.
 pub async fn healths(store: &Store) -> Result<HashMap<String, String>, StoreError> {
     let rows = on_conn!(pool store, conn => {
@@ -157,18 +154,25 @@ pub async fn health_of(store: &Store, cluster_id: &str) -> Result<Option<String>
     Ok(status)
 }
 
+/// Records a cluster's health. Returns the health it had before when this call changed it
+/// (`None` when it is the first known, or unchanged, or another caller changed it first:
+/// the conditional upsert waits for that caller and then finds nothing to change).
 pub async fn swap_health(
     tx: &mut Tx,
     cluster_id: &str,
     status: &str,
     now: i64,
 ) -> Result<Option<String>, StoreError> {
+    // Locked on PostgreSQL, so a concurrent change is seen as the "before" it is.
+    let read = format!(
+        "select status from cluster_healths where cluster_id = $1{}",
+        tx.for_update()
+    );
     let before = on_conn!(tx tx, conn => {
-        let before: Option<String> =
-            sqlx::query_scalar("select status from cluster_healths where cluster_id = $1")
-                .bind(cluster_id)
-                .fetch_optional(&mut *conn)
-                .await?;
+        let before: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(read))
+            .bind(cluster_id)
+            .fetch_optional(&mut *conn)
+            .await?;
         let changed = sqlx::query(
             r#"insert into cluster_healths (cluster_id, status, changed_at) values ($1, $2, $3)
                on conflict (cluster_id) do update set status = excluded.status,

@@ -11,6 +11,8 @@ async fn newest_job_of_each_cluster_and_a_clusters_own_jobs(store: Store) {
     create(&engine, "zeta", 3).await;
     let zeta = deploy(&engine, "zeta", false).await;
     create(&engine, "alpha", 4).await;
+    // A cluster without any job is simply not in the map.
+    create(&engine, "quiet", 5).await;
     // Jobs of alpha and of a cluster nixdeck no longer has, interleaved.
     for i in 0..6 {
         let cluster = if i % 2 == 0 { "alpha" } else { "gone" };
@@ -26,6 +28,7 @@ async fn newest_job_of_each_cluster_and_a_clusters_own_jobs(store: Store) {
 
     let newest = engine.newest_jobs(&admin()).await.expect("newest jobs");
     assert_eq!(newest.len(), 2, "{newest:?}");
+    assert!(!newest.contains_key("quiet"));
     assert_eq!(newest["zeta"].id, zeta);
     assert_eq!(newest["alpha"].id, "j4");
     assert!(!newest["zeta"].steps.is_empty(), "with its steps");
