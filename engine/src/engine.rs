@@ -169,7 +169,7 @@ impl Engine {
 
     /// The metrics with what the database knows and this process's open log streams read
     /// in afresh: what a scrape encodes.
-    pub async fn refresh_metrics(&self) -> Result<&Metrics, crate::store::StoreError> {
+    pub async fn refresh_metrics(&self) -> Result<(), crate::store::StoreError> {
         self.inner
             .metrics
             .refresh(
@@ -177,8 +177,7 @@ impl Engine {
                 self.inner.viewers.open(),
                 self.host(crate::model::job::BUILDER_HOST).is_some(),
             )
-            .await?;
-        Ok(&self.inner.metrics)
+            .await
     }
 
     pub(crate) fn probe_lock(&self) -> &Mutex<()> {

@@ -19,6 +19,16 @@ use serde::{Deserialize, Serialize};
 
 use super::{body::quiet_body, caller::RequestCaller, error::ErrorBody, ApiError};
 
+/// Which secret: the path's two parts.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct SecretPath {
+    /// The environment: staging or production
+    env: String,
+    /// cluster or buildkite
+    kind: String,
+}
+
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EditBody {
@@ -84,8 +94,7 @@ pub async fn list_secrets(
     path = "/secrets/{env}/{kind}",
     tag = "secrets",
     params(
-        ("env" = String, Path, description = "The environment: staging or production"),
-        ("kind" = String, Path, description = "cluster or buildkite"),
+        SecretPath,
     ),
     responses(
         (status = 200, description = "The secret, without values", body = SecretView),
@@ -98,7 +107,7 @@ pub async fn list_secrets(
 pub async fn get_secret(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
-    Path((env, kind)): Path<(String, String)>,
+    Path(SecretPath { env, kind }): Path<SecretPath>,
 ) -> Result<Json<SecretView>, ApiError> {
     Ok(Json(state.engine.secret(&caller, &env, &kind).await?))
 }
@@ -125,8 +134,7 @@ fn edit_of(raw: &str) -> Result<SecretEdit, Failure> {
     path = "/secrets/{env}/{kind}",
     tag = "secrets",
     params(
-        ("env" = String, Path, description = "The environment: staging or production"),
-        ("kind" = String, Path, description = "cluster or buildkite"),
+        SecretPath,
     ),
     request_body = EditBody,
     responses(
@@ -143,7 +151,7 @@ fn edit_of(raw: &str) -> Result<SecretEdit, Failure> {
 pub async fn edit_secret(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
-    Path((env, kind)): Path<(String, String)>,
+    Path(SecretPath { env, kind }): Path<SecretPath>,
     raw: String,
 ) -> Result<Json<VersionAnswer>, ApiError> {
     let version_id = state
@@ -174,8 +182,7 @@ fn key_of(raw: &str) -> Result<String, Failure> {
     path = "/secrets/{env}/{kind}/reveal",
     tag = "secrets",
     params(
-        ("env" = String, Path, description = "The environment: staging or production"),
-        ("kind" = String, Path, description = "cluster or buildkite"),
+        SecretPath,
     ),
     request_body = KeyBody,
     responses(
@@ -192,7 +199,7 @@ fn key_of(raw: &str) -> Result<String, Failure> {
 pub async fn reveal_secret(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
-    Path((env, kind)): Path<(String, String)>,
+    Path(SecretPath { env, kind }): Path<SecretPath>,
     raw: String,
 ) -> Result<Response, ApiError> {
     let key = key_of(&raw);
@@ -215,8 +222,7 @@ pub async fn reveal_secret(
     path = "/secrets/{env}/{kind}/generate",
     tag = "secrets",
     params(
-        ("env" = String, Path, description = "The environment: staging or production"),
-        ("kind" = String, Path, description = "cluster or buildkite"),
+        SecretPath,
     ),
     request_body = KeyBody,
     responses(
@@ -233,7 +239,7 @@ pub async fn reveal_secret(
 pub async fn generate_secret(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
-    Path((env, kind)): Path<(String, String)>,
+    Path(SecretPath { env, kind }): Path<SecretPath>,
     raw: String,
 ) -> Result<Json<VersionAnswer>, ApiError> {
     let version_id = state
@@ -249,8 +255,7 @@ pub async fn generate_secret(
     path = "/secrets/{env}/{kind}/rollback",
     tag = "secrets",
     params(
-        ("env" = String, Path, description = "The environment: staging or production"),
-        ("kind" = String, Path, description = "cluster or buildkite"),
+        SecretPath,
     ),
     request_body = RollbackBody,
     responses(
@@ -267,7 +272,7 @@ pub async fn generate_secret(
 pub async fn roll_back_secret(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
-    Path((env, kind)): Path<(String, String)>,
+    Path(SecretPath { env, kind }): Path<SecretPath>,
     raw: String,
 ) -> Result<Json<VersionAnswer>, ApiError> {
     let version = quiet_body::<RollbackBody>(&raw).map(|body| body.version_id.unwrap_or_default());
