@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::{require, Caller};
 use crate::{
-    clusters::find,
+    clusters::{find, view_of},
     engine::{Engine, ZoneRecords},
     model::{
         access::Action,
@@ -14,11 +14,11 @@ use crate::{
             check_dns, derive_health, machines_view, not_deployed, ClusterHealth, DnsView,
             LastInfo, MachinesView, OnAws,
         },
-        cluster::{ClusterDns, ClusterState, ClusterView},
+        cluster::{ClusterCursor, ClusterDns, ClusterState, ClusterView, CLUSTERS_PER_PAGE},
         failure::Failure,
         job::{JobKind, JobState},
     },
-    store::{jobs as stored_jobs, notification_channels, now_millis},
+    store::{clusters, jobs as stored_jobs, notification_channels, now_millis},
 };
 
 /// How the last `info` job ended, as the health rules read it.
@@ -87,14 +87,22 @@ impl Engine {
         self.on_aws_of(&cluster, refresh).await
     }
 
-    /// Every cluster's health, by name, read at once (a silent AWS costs one timeout).
+    /// The health of every cluster on one page of the list, by name, read at once (a
+    /// silent AWS costs one timeout).
     pub async fn cluster_healths(
         &self,
         caller: &Caller,
+        cursor: &ClusterCursor,
     ) -> Result<BTreeMap<String, ClusterHealth>, Failure> {
-        let clusters = self.clusters(caller).await?;
-        // What the database knows, read once for every cluster: no query per cluster.
-        let last_infos = stored_jobs::last_ended_states(self.store(), JobKind::Info).await?;
+        require(caller, Action::Read)?;
+        let clusters = clusters::page(self.store(), cursor, CLUSTERS_PER_PAGE as i64)
+            .await?
+            .into_iter()
+            .map(view_of)
+            .collect::<Result<Vec<ClusterView>, Failure>>()?;
+        // What the database knows, read once for the page: no query per cluster.
+        let ids: Vec<String> = clusters.iter().map(|cluster| cluster.id.clone()).collect();
+        let last_infos = stored_jobs::last_ended_states(self.store(), &ids, JobKind::Info).await?;
         let mut reads = tokio::task::JoinSet::new();
         for cluster in clusters {
             let engine = self.clone();

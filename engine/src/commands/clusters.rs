@@ -1,7 +1,7 @@
 //! Cluster commands: list and read; create, edit, pin versions and remove, each change
 //! checked against `model::cluster` and audited in the transaction that makes it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::json;
 
@@ -12,7 +12,10 @@ use crate::{
     engine::Engine,
     model::{
         access::Action,
-        cluster::{ClusterInput, ClusterState, ClusterView},
+        cluster::{
+            ClusterCursor, ClusterInput, ClusterListing, ClusterState, ClusterSummary, ClusterView,
+            LatestJob, CLUSTERS_PER_PAGE,
+        },
         failure::Failure,
         job::{JobKind, JobView},
     },
@@ -74,6 +77,74 @@ impl Engine {
             .into_iter()
             .map(view_of)
             .collect()
+    }
+
+    /// One page of the clusters list, light rows with each cluster's newest job: three
+    /// queries however many clusters and jobs there are.
+    pub async fn cluster_list(
+        &self,
+        caller: &Caller,
+        cursor: &ClusterCursor,
+    ) -> Result<ClusterListing, Failure> {
+        require(caller, Action::Read)?;
+        let rows = clusters::page(self.store(), cursor, CLUSTERS_PER_PAGE as i64).await?;
+        let (previous_before, next_after) = match (rows.first(), rows.last()) {
+            (Some(first), Some(last)) => {
+                let (before, after) =
+                    clusters::any_beside(self.store(), &first.name, &last.name).await?;
+                (
+                    before.then(|| first.name.clone()),
+                    after.then(|| last.name.clone()),
+                )
+            }
+            _ => (None, None),
+        };
+        let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
+        let mut newest: HashMap<String, LatestJob> =
+            stored_jobs::newest_of_clusters(self.store(), &ids)
+                .await?
+                .into_iter()
+                .map(|job| {
+                    let latest = LatestJob {
+                        id: job.id,
+                        kind: job.kind,
+                        state: job.state,
+                        created_at: job.created_at,
+                    };
+                    (job.cluster_id, latest)
+                })
+                .collect();
+        let clusters = rows
+            .into_iter()
+            .map(|row| {
+                Ok(ClusterSummary {
+                    latest_job: newest.remove(&row.id),
+                    cluster_index: u8::try_from(row.cluster_index).map_err(|_| {
+                        tracing::error!(cluster = %row.name, "a stored cluster index is out of range");
+                        Failure::internal()
+                    })?,
+                    name: row.name,
+                    env: row.env,
+                    region: row.region,
+                    state: row.state,
+                })
+            })
+            .collect::<Result<_, Failure>>()?;
+        Ok(ClusterListing {
+            clusters,
+            previous_before,
+            next_after,
+        })
+    }
+
+    /// Every cluster index in use (the new cluster form suggests the lowest free one).
+    pub async fn taken_cluster_indexes(&self, caller: &Caller) -> Result<Vec<u8>, Failure> {
+        require(caller, Action::Read)?;
+        Ok(clusters::taken_indexes(self.store())
+            .await?
+            .into_iter()
+            .filter_map(|index| u8::try_from(index).ok())
+            .collect())
     }
 
     pub async fn cluster(&self, caller: &Caller, name: &str) -> Result<ClusterView, Failure> {

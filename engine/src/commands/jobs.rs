@@ -3,8 +3,6 @@
 //! is now, read in the transaction that queues or changes the job, never against what an
 //! old job recorded.
 
-use std::collections::HashMap;
-
 use serde_json::json;
 
 use super::{require, Caller};
@@ -239,19 +237,6 @@ impl Engine {
             cluster_env,
             log_removed,
         })
-    }
-
-    /// Each cluster's newest job, by cluster name (the clusters list): one query for them
-    /// all, and one for their steps.
-    pub async fn newest_jobs(&self, caller: &Caller) -> Result<HashMap<String, JobView>, Failure> {
-        require(caller, Action::Read)?;
-        let views = self
-            .job_views(stored::newest_per_cluster(self.store()).await?)
-            .await?;
-        Ok(views
-            .into_iter()
-            .filter_map(|job| Some((job.cluster.clone()?, job)))
-            .collect())
     }
 
     /// Jobs newest first, of one cluster or all, on one host or all.

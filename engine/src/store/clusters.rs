@@ -1,7 +1,10 @@
 //! Clusters as stored.
 
 use super::{on_conn, rows::from_row, Store, StoreError, Tx};
-use crate::model::{access::Environment, cluster::ClusterState};
+use crate::model::{
+    access::Environment,
+    cluster::{ClusterCursor, ClusterState},
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClusterRow {
@@ -212,4 +215,62 @@ pub async fn list(store: &Store) -> Result<Vec<ClusterRow>, StoreError> {
             .await?
     });
     Ok(rows)
+}
+
+/// One page of clusters in name order, starting at `cursor`, at most `limit`: each page is
+/// read through the name's index, however many clusters there are.
+pub async fn page(
+    store: &Store,
+    cursor: &ClusterCursor,
+    limit: i64,
+) -> Result<Vec<ClusterRow>, StoreError> {
+    // The previous page is read backwards from its end, then put in name order.
+    let (condition, order, from) = match cursor {
+        ClusterCursor::First => ("", "", None),
+        ClusterCursor::After(name) => ("where name > $2", "", Some(name)),
+        ClusterCursor::Before(name) => ("where name < $2", " desc", Some(name)),
+    };
+    let query = format!("select {COLUMNS} from clusters {condition} order by name{order} limit $1");
+    let mut rows = on_conn!(pool store, conn => {
+        let select = sqlx::query_as::<_, ClusterRow>(sqlx::AssertSqlSafe(query)).bind(limit);
+        match from {
+            Some(name) => select.bind(name.clone()),
+            None => select,
+        }
+        .fetch_all(conn)
+        .await?
+    });
+    if matches!(cursor, ClusterCursor::Before(_)) {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+/// Whether any cluster is named before `first`, and whether any is named after `last`.
+pub async fn any_beside(
+    store: &Store,
+    first: &str,
+    last: &str,
+) -> Result<(bool, bool), StoreError> {
+    let beside = on_conn!(pool store, conn => {
+        sqlx::query_as::<_, (bool, bool)>(
+            "select exists (select 1 from clusters where name < $1), \
+                    exists (select 1 from clusters where name > $2)",
+        )
+        .bind(first)
+        .bind(last)
+        .fetch_one(conn)
+        .await?
+    });
+    Ok(beside)
+}
+
+/// Every cluster index in use on this deployer.
+pub async fn taken_indexes(store: &Store) -> Result<Vec<i64>, StoreError> {
+    let indexes = on_conn!(pool store, conn => {
+        sqlx::query_scalar::<_, i64>("select cluster_index from clusters order by cluster_index")
+            .fetch_all(conn)
+            .await?
+    });
+    Ok(indexes)
 }

@@ -243,19 +243,31 @@ pub async fn list(
     Ok(rows)
 }
 
-/// Each cluster's newest job, in one query: each is found through the `(cluster, id)` index,
-/// however many jobs there are.
-pub async fn newest_per_cluster(store: &Store) -> Result<Vec<JobRow>, StoreError> {
+/// The newest job of each cluster in `cluster_ids`, in one query: each is found through
+/// the `(cluster, id)` index, however many jobs there are.
+pub async fn newest_of_clusters(
+    store: &Store,
+    cluster_ids: &[String],
+) -> Result<Vec<JobRow>, StoreError> {
+    if cluster_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders = (1..=cluster_ids.len())
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let query = format!(
         "select {JOB_COLUMNS} from jobs where id in (
              select (select j.id from jobs j where j.cluster = c.name and j.cluster_id = c.id
                      order by j.id desc limit 1)
-             from clusters c)"
+             from clusters c where c.id in ({placeholders}))"
     );
     let rows = on_conn!(pool store, conn => {
-        sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(query))
-            .fetch_all(conn)
-            .await?
+        let mut select = sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(query));
+        for id in cluster_ids {
+            select = select.bind(id);
+        }
+        select.fetch_all(conn).await?
     });
     Ok(rows)
 }
@@ -283,23 +295,36 @@ pub async fn last_ended(
     Ok(row)
 }
 
-/// How each cluster's newest finished job of `kind` ended, by cluster id, in one query:
-/// each found through the `(cluster, id)` index, however many jobs there are.
+/// How the newest finished job of `kind` of each cluster in `cluster_ids` ended, by cluster
+/// id, in one query: each found through the `(cluster, id)` index, however many jobs there
+/// are.
 pub async fn last_ended_states(
     store: &Store,
+    cluster_ids: &[String],
     kind: JobKind,
 ) -> Result<HashMap<String, JobState>, StoreError> {
+    if cluster_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    // `$1` is the kind; the clusters' ids follow.
+    let placeholders = (2..=cluster_ids.len() + 1)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let query = format!(
+        "select c.id, (select j.state from jobs j
+                       where j.cluster = c.name and j.cluster_id = c.id and j.kind = $1
+                         and j.finished_at is not null
+                       order by j.id desc limit 1)
+         from clusters c where c.id in ({placeholders})"
+    );
     let rows = on_conn!(pool store, conn => {
-        sqlx::query_as::<_, (String, Option<JobState>)>(
-            r#"select c.id, (select j.state from jobs j
-                             where j.cluster = c.name and j.cluster_id = c.id and j.kind = $1
-                               and j.finished_at is not null
-                             order by j.id desc limit 1)
-               from clusters c"#,
-        )
-        .bind(kind)
-        .fetch_all(conn)
-        .await?
+        let mut select = sqlx::query_as::<_, (String, Option<JobState>)>(sqlx::AssertSqlSafe(query))
+            .bind(kind);
+        for id in cluster_ids {
+            select = select.bind(id);
+        }
+        select.fetch_all(conn).await?
     });
     Ok(rows
         .into_iter()

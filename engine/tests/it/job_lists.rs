@@ -1,7 +1,13 @@
-//! Lists of jobs as the pages read them: each cluster's newest job in one query, a cluster's
-//! jobs through its index, each with its steps.
+//! Lists as the pages read them: the clusters list a page at a time with each cluster's
+//! newest job, a cluster's jobs through its index, each with its steps.
 
-use engine::store::Store;
+use engine::{
+    model::{
+        cluster::{ClusterCursor, ClusterListing, CLUSTERS_PER_PAGE},
+        job::{JobKind, JobState},
+    },
+    store::Store,
+};
 use testkit::on_both_databases;
 
 use crate::helpers::{admin, create, deploy, engine, finished_job};
@@ -26,12 +32,29 @@ async fn newest_job_of_each_cluster_and_a_clusters_own_jobs(store: Store) {
     )
     .await;
 
-    let newest = engine.newest_jobs(&admin()).await.expect("newest jobs");
-    assert_eq!(newest.len(), 2, "{newest:?}");
-    assert!(!newest.contains_key("quiet"));
-    assert_eq!(newest["zeta"].id, zeta);
-    assert_eq!(newest["alpha"].id, "j4");
-    assert!(!newest["zeta"].steps.is_empty(), "with its steps");
+    let listing = engine
+        .cluster_list(&admin(), &ClusterCursor::First)
+        .await
+        .expect("the clusters list");
+    let names: Vec<&str> = listing.clusters.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["alpha", "quiet", "zeta"], "in name order");
+    let latest = |name: &str| {
+        listing
+            .clusters
+            .iter()
+            .find(|cluster| cluster.name == name)
+            .and_then(|cluster| cluster.latest_job.clone())
+    };
+    // A cluster without any job has none; the jobs of a cluster nixdeck no longer has are
+    // nobody's.
+    assert_eq!(latest("quiet"), None);
+    let zeta_latest = latest("zeta").expect("zeta's create");
+    assert_eq!(
+        (zeta_latest.id.as_str(), zeta_latest.kind, zeta_latest.state),
+        (zeta.as_str(), JobKind::Create, JobState::Queued)
+    );
+    assert_eq!(latest("alpha").expect("alpha's").id, "j4");
+    assert_eq!((listing.previous_before, listing.next_after), (None, None));
 
     let alpha = engine
         .jobs(&admin(), Some("alpha"), None, 10)
@@ -46,4 +69,93 @@ async fn newest_job_of_each_cluster_and_a_clusters_own_jobs(store: Store) {
     assert_eq!(all.len(), 3);
 }
 
-on_both_databases!(newest_job_of_each_cluster_and_a_clusters_own_jobs);
+/// More clusters than a page holds (a deployer holds at most one per index; a restored or
+/// imported set may hold more): each page is the next names in order, and says where the
+/// pages beside it start.
+async fn the_clusters_list_pages_by_name(store: Store) {
+    let engine = engine(&store);
+    for index in 1..=25 {
+        create(&engine, &format!("c{index:02}"), index).await;
+    }
+    // Five more than the indexes allow, as restored data would hold them.
+    for index in 26..=30 {
+        testkit::execute(
+            &store,
+            &format!(
+                "insert into clusters (id, name, region, cluster_index, env, domain, dns_zone, \
+                 versions, state, on_deployer, last_error, created_by, created_at, updated_at, \
+                 github_deployments) select 'restored-{index}', 'c{index:02}', region, \
+                 {index} + 100, env, domain, dns_zone, versions, state, on_deployer, \
+                 last_error, created_by, created_at, updated_at, github_deployments \
+                 from clusters where name = 'c01'"
+            ),
+        )
+        .await;
+    }
+    let page = |cursor: ClusterCursor| {
+        let engine = engine.clone();
+        async move {
+            engine
+                .cluster_list(&admin(), &cursor)
+                .await
+                .expect("a page of clusters")
+        }
+    };
+    let names = |listing: &ClusterListing| {
+        listing
+            .clusters
+            .iter()
+            .map(|c| c.name.clone())
+            .collect::<Vec<_>>()
+    };
+    let expected = |range: std::ops::RangeInclusive<i32>| {
+        range.map(|i| format!("c{i:02}")).collect::<Vec<_>>()
+    };
+
+    let first = page(ClusterCursor::First).await;
+    assert_eq!(first.clusters.len(), CLUSTERS_PER_PAGE);
+    assert_eq!(names(&first), expected(1..=25));
+    assert_eq!(first.previous_before, None);
+    assert_eq!(first.next_after.as_deref(), Some("c25"));
+
+    let second = page(ClusterCursor::After("c25".into())).await;
+    assert_eq!(names(&second), expected(26..=30));
+    assert_eq!(second.previous_before.as_deref(), Some("c26"));
+    assert_eq!(second.next_after, None);
+
+    // Back from the second page: the 25 names before its first.
+    let back = page(ClusterCursor::Before("c26".into())).await;
+    assert_eq!(names(&back), expected(1..=25));
+    assert_eq!(back.next_after.as_deref(), Some("c25"));
+
+    // From the middle, a page on each side; past the end, an empty page.
+    let middle = page(ClusterCursor::Before("c12".into())).await;
+    assert_eq!(names(&middle), expected(1..=11));
+    assert_eq!(middle.previous_before, None);
+    assert_eq!(middle.next_after.as_deref(), Some("c11"));
+    let past = page(ClusterCursor::After("zzz".into())).await;
+    assert!(past.clusters.is_empty());
+    assert_eq!((past.previous_before, past.next_after), (None, None));
+
+    // The healths read are those of the same page's clusters (none deployed: not on AWS).
+    let healths = engine
+        .cluster_healths(&admin(), &ClusterCursor::After("c25".into()))
+        .await
+        .expect("the page's healths");
+    assert_eq!(
+        healths.keys().cloned().collect::<Vec<_>>(),
+        expected(26..=30)
+    );
+
+    // The new cluster form's suggestion reads every index in use.
+    let taken = engine
+        .taken_cluster_indexes(&admin())
+        .await
+        .expect("taken indexes");
+    assert_eq!(taken, (1..=25).chain(126..=130).collect::<Vec<u8>>());
+}
+
+on_both_databases!(
+    newest_job_of_each_cluster_and_a_clusters_own_jobs,
+    the_clusters_list_pages_by_name,
+);

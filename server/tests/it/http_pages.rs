@@ -126,3 +126,72 @@ fn a_path_that_climbs_out_of_the_site_is_not_served() {
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
     })
 }
+
+/// The clusters list shows a page of light rows in name order and links the pages beside
+/// it; an address whose page start is not a cluster name says so.
+#[test]
+fn the_clusters_list_is_paged_by_name() {
+    use engine::model::cluster::ClusterInput;
+
+    testkit::block_on(async {
+        let app = app().await;
+        let cookie = app.sign_in().await;
+        let admin = engine::commands::Caller::cli();
+        for index in 1..=25 {
+            let input = ClusterInput {
+                name: format!("p{index:02}"),
+                cluster_index: index,
+                env: "production".into(),
+                ..ClusterInput::default()
+            };
+            app.engine
+                .create_cluster(&admin, &input, &[])
+                .await
+                .expect("a cluster");
+        }
+        // One more than the indexes allow, as restored data could hold it.
+        testkit::execute(
+            &app.store,
+            "insert into clusters (id, name, region, cluster_index, env, domain, dns_zone, \
+             versions, state, on_deployer, last_error, created_by, created_at, updated_at, \
+             github_deployments) select 'restored', 'p26', region, 126, env, domain, \
+             dns_zone, versions, state, on_deployer, last_error, created_by, created_at, \
+             updated_at, github_deployments from clusters where name = 'p01'",
+        )
+        .await;
+
+        let (_, html) = app.get_with_cookie("/clusters", &cookie).await;
+        let table = element(&html, "<table", "</table>");
+        assert!(
+            table.contains(">p01<") && table.contains(">p25<"),
+            "{table}"
+        );
+        assert!(!table.contains(">p26<"), "the 26th is on the next page");
+        let pages = element(&html, "<nav aria-label=\"Pages of clusters\"", "</nav>");
+        assert!(pages.contains("href=\"/clusters?after=p25\""), "{pages}");
+        assert!(
+            !pages.contains("before="),
+            "the first page has none before it"
+        );
+        // A row carries what the list shows, not the cluster's whole view.
+        assert!(
+            !html.contains("\"versions\""),
+            "no versions in the hydration data"
+        );
+
+        let (_, html) = app.get_with_cookie("/clusters?after=p25", &cookie).await;
+        let table = element(&html, "<table", "</table>");
+        assert!(
+            table.contains(">p26<") && !table.contains(">p25<"),
+            "{table}"
+        );
+        let pages = element(&html, "<nav aria-label=\"Pages of clusters\"", "</nav>");
+        assert!(pages.contains("href=\"/clusters?before=p26\""), "{pages}");
+
+        let (_, html) = app
+            .get_with_cookie("/clusters?after=%27%3Bdrop", &cookie)
+            .await;
+        assert!(html.contains("is not a cluster name"), "{html}");
+        assert!(!html.contains("<table"), "nothing listed");
+    })
+}

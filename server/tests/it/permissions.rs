@@ -11,7 +11,8 @@ use app::api::{
     audit::ListAuditEvents,
     clusters::{
         CreateCluster, GetCluster, GetOnAws, ListClusterHealths, ListClusters, RemoveCluster,
-        SetGithubDeployments, SetSchedule, SetVersions, StartDeploy, StartOperation, UpdateCluster,
+        SetGithubDeployments, SetSchedule, SetVersions, StartDeploy, StartOperation,
+        TakenClusterIndexes, UpdateCluster,
     },
     hosts::{
         AdoptDeployment, DeployDeployer, GetBuilder, GetDeployer, ProbeBuilder, StartBuilderJob,
@@ -181,6 +182,8 @@ fn endpoints_with(jobs: &WalkJobs) -> Vec<Endpoint> {
             Needs::Permission(Action::ManageTokens),
         ),
         server_fn(<ListClusters as ServerFn>::PATH, "", Needs::Permission(Action::Read)),
+        server_fn(<ListClusters as ServerFn>::PATH, "after=walk-prod", Needs::Permission(Action::Read)),
+        server_fn(<TakenClusterIndexes as ServerFn>::PATH, "", Needs::Permission(Action::Read)),
         server_fn(<GetCluster as ServerFn>::PATH, "name=walk-staging", Needs::Permission(Action::Read)),
         server_fn(
             <CreateCluster as ServerFn>::PATH,

@@ -1,14 +1,22 @@
-//! Every cluster with its arguments, state, health and latest job. Health comes from AWS,
-//! so it loads after the list and never holds it back.
+//! The clusters list, a page at a time in name order: each cluster's arguments that tell it
+//! apart, its state, its health and its latest job. Health comes from AWS, so it loads after
+//! the list and never holds it back.
 
 use std::collections::BTreeMap;
 
-use engine::model::{access::Action, cloud::ClusterHealth, time::format_utc};
+use engine::model::{
+    access::Action,
+    cloud::ClusterHealth,
+    cluster::{ClusterListing, ClusterSummary},
+    time::format_utc,
+    url_encoding::encode_query_value,
+};
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::{
-        clusters::{list_cluster_healths, list_clusters, ClusterRow, ClustersPage as Page},
+        clusters::{list_cluster_healths, list_clusters, ClustersPage as Page},
         ApiError,
     },
     components::common::{
@@ -19,10 +27,28 @@ use crate::{
 
 type Healths = Resource<Result<BTreeMap<String, ClusterHealth>, ApiError>>;
 
+const LINK: &str = "text-indigo-700 hover:underline dark:text-indigo-300";
+
 #[component]
 pub fn ClustersPage() -> impl IntoView {
-    let page = Resource::new(|| (), |()| list_clusters());
-    let healths: Healths = Resource::new(|| (), |()| list_cluster_healths());
+    let params = use_query_map();
+    // The page's address names where it starts (`?after=` or `?before=`).
+    let cursor = Memo::new(move |_| {
+        let params = params.read();
+        (params.get("after"), params.get("before"))
+    });
+    let page = Resource::new(
+        move || cursor.get(),
+        |(after, before)| list_clusters(after, before),
+    );
+    let healths: Healths = Resource::new(
+        move || cursor.get(),
+        |(after, before)| list_cluster_healths(after, before),
+    );
+    let paged = move || {
+        let (after, before) = cursor.get_untracked();
+        after.is_some() || before.is_some()
+    };
     view! {
         <PageHeader
             title="Clusters"
@@ -34,53 +60,73 @@ pub fn ClustersPage() -> impl IntoView {
                     <a href="/clusters/new" class=button_class(ButtonTone::Primary, false)>"New cluster"</a>
                 </p>
             })}
-            {if page.clusters.is_empty() {
-                view! {
+            {match (page.listing.clusters.is_empty(), paged()) {
+                (true, false) => view! {
                     <EmptyState
                         title="No clusters yet"
                         body="Clusters you create appear here with their region, index, environment and the state of their last deploy."
                     />
-                }.into_any()
-            } else {
-                view! { <ClusterTable rows=page.clusters healths /> }.into_any()
+                }.into_any(),
+                (true, true) => view! {
+                    <p class="rounded-lg border border-dashed border-slate-300 p-8 text-center text-sm dark:border-slate-700">
+                        "No clusters on this page. "
+                        <a href="/clusters" class=LINK>"First page"</a>
+                    </p>
+                }.into_any(),
+                (false, _) => view! { <ClusterList listing=page.listing healths /> }.into_any(),
             }}
         }} />
     }
 }
 
 #[component]
-fn ClusterTable(rows: Vec<ClusterRow>, healths: Healths) -> impl IntoView {
+fn ClusterList(listing: ClusterListing, healths: Healths) -> impl IntoView {
+    let previous = listing
+        .previous_before
+        .map(|name| format!("/clusters?before={}", encode_query_value(&name, false)));
+    let next = listing
+        .next_after
+        .map(|name| format!("/clusters?after={}", encode_query_value(&name, false)));
+    let pager = (previous.is_some() || next.is_some()).then(|| view! {
+        <nav aria-label="Pages of clusters" class="mt-4 flex justify-between text-sm">
+            <span>{previous.map(|href| view! { <a href=href class=LINK>"← Previous clusters"</a> })}</span>
+            <span>{next.map(|href| view! { <a href=href class=LINK>"Next clusters →"</a> })}</span>
+        </nav>
+    });
     view! {
         <Table label="Clusters" headers=vec!["Name", "Environment", "Region", "Index", "State", "Health", "Latest job"]>
-            {rows.into_iter().map(|row| {
-                let cluster = row.cluster;
-                let name = cluster.args.name.clone();
-                view! {
-                    <tr>
-                        <td class=format!("{CELL} font-mono font-medium")>
-                            <a href=format!("/clusters/{name}") class="text-indigo-700 hover:underline dark:text-indigo-300">{name.clone()}</a>
-                        </td>
-                        <td class=CELL>{cluster.args.env.as_str()}</td>
-                        <td class=CELL>{cluster.args.region.clone()}</td>
-                        <td class=CELL>{cluster.args.cluster_index}</td>
-                        <td class=CELL><ClusterStateBadge state=cluster.state /></td>
-                        <td class=CELL><HealthCell name=name.clone() healths /></td>
-                        <td class=CELL>
-                            {row.latest_job.map(|job| view! {
-                                <a href=format!("/jobs/{}", job.id) class="mr-2 hover:underline">{job.kind.as_str()}</a>
-                                <JobStateBadge state=job.state />
-                                <span class="ml-2 text-xs text-slate-500">{format_utc(job.created_at)}</span>
-                            })}
-                        </td>
-                    </tr>
-                }
-            }).collect_view()}
+            {listing.clusters.into_iter().map(|cluster| view! { <ClusterLine cluster healths /> }).collect_view()}
         </Table>
+        {pager}
     }
 }
 
-/// One cluster's health once every cluster's has been read; why AWS could not be read if
-/// it could not.
+#[component]
+fn ClusterLine(cluster: ClusterSummary, healths: Healths) -> impl IntoView {
+    let name = cluster.name;
+    view! {
+        <tr>
+            <td class=format!("{CELL} font-mono font-medium")>
+                <a href=format!("/clusters/{name}") class=LINK>{name.clone()}</a>
+            </td>
+            <td class=CELL>{cluster.env.as_str()}</td>
+            <td class=CELL>{cluster.region}</td>
+            <td class=CELL>{cluster.cluster_index}</td>
+            <td class=CELL><ClusterStateBadge state=cluster.state /></td>
+            <td class=CELL><HealthCell name healths /></td>
+            <td class=CELL>
+                {cluster.latest_job.map(|job| view! {
+                    <a href=format!("/jobs/{}", job.id) class="mr-2 hover:underline">{job.kind.as_str()}</a>
+                    <JobStateBadge state=job.state />
+                    <span class="ml-2 text-xs text-slate-500">{format_utc(job.created_at)}</span>
+                })}
+            </td>
+        </tr>
+    }
+}
+
+/// One cluster's health once the page's have been read; why AWS could not be read if it
+/// could not.
 #[component]
 fn HealthCell(name: String, healths: Healths) -> impl IntoView {
     view! {

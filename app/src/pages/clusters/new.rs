@@ -7,13 +7,13 @@ use leptos_router::hooks::use_navigate;
 
 use super::form::ClusterFields;
 use crate::{
-    api::clusters::{list_clusters, ClustersPage, CreateCluster},
+    api::clusters::{taken_cluster_indexes, CreateCluster},
     components::common::{Button, ErrorNotice, Loaded, PageHeader, PANEL},
 };
 
 #[component]
 pub fn NewClusterPage() -> impl IntoView {
-    let page = Resource::new(|| (), |()| list_clusters());
+    let taken = Resource::new(|| (), |()| taken_cluster_indexes());
     let create = ServerAction::<CreateCluster>::new();
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -26,8 +26,8 @@ pub fn NewClusterPage() -> impl IntoView {
             title="New cluster"
             summary="A NixOps deployment of deployments/cluster.nix, created on the deployer by its first deploy."
         />
-        <Loaded resource=page view={move |page: ClustersPage| {
-            let suggested = lowest_free_index(&page.taken_indexes).unwrap_or(1);
+        <Loaded resource=taken view={move |taken: Vec<u8>| {
+            let suggested = lowest_free_index(&taken).unwrap_or(1);
             let initial = ClusterInput {
                 cluster_index: i64::from(suggested),
                 ..ClusterInput::default()
