@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "./fixtures";
 import { seedCluster } from "../aws/servers";
 import { githubBaseURL } from "../github/servers";
 import { waitForHydration } from "./hydration";

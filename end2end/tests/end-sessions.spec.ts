@@ -1,6 +1,6 @@
 // Ending the local admin's sessions signs out every test that is signed in as the local
 // admin, so this spec runs alone, after all the others (see playwright.config.ts).
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { waitForHydration } from "./hydration";
 import { signIn } from "./session";
 

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { githubBaseURL } from "../github/servers";
 
 // A second nixdeck, configured for GitHub sign-in against the GitHub stand-in.

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { builderCalls, builderControls, builderDir } from "../builder/sshd";
 import { waitForHydration } from "./hydration";
 import { signIn } from "./session";

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 test("a signed-out person signs in, sees their name and role, and signs out", async ({ page }) => {
   await page.goto("/audit");

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { signIn } from "./session";
 import { backgroundLightness } from "./colors";
 import { waitForHydration } from "./hydration";

@@ -195,3 +195,130 @@ fn the_clusters_list_is_paged_by_name() {
         assert!(!html.contains("<table"), "nothing listed");
     })
 }
+
+/// Elements a paragraph cannot hold: a browser ends the paragraph before any of them.
+const BLOCKS: [&str; 26] = [
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "details",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "section",
+    "table",
+];
+
+/// The first element that `html` puts inside a paragraph although a paragraph cannot hold
+/// it, with what precedes it.
+fn block_inside_paragraph(html: &str) -> Option<String> {
+    let mut open_paragraphs = 0usize;
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        let tag = &rest[start + 1..];
+        if let Some(comment) = tag.strip_prefix("!--") {
+            rest = comment.split_once("-->").map_or("", |(_, after)| after);
+            continue;
+        }
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if tag.starts_with('/') {
+            if name == "p" {
+                open_paragraphs = open_paragraphs.saturating_sub(1);
+            }
+        } else if open_paragraphs > 0 && (BLOCKS.contains(&name.as_str()) || name == "ul") {
+            let at = html.len() - rest.len() + start;
+            let boundary = |mut i: usize| {
+                i = i.min(html.len());
+                while !html.is_char_boundary(i) {
+                    i -= 1;
+                }
+                i
+            };
+            return Some(html[boundary(at.saturating_sub(300))..boundary(at + 40)].to_owned());
+        } else if name == "p" {
+            open_paragraphs += 1;
+        }
+        rest = &tag[name.len()..];
+    }
+    None
+}
+
+/// The page the browser builds must be the one the server sent, or hydration fails on it:
+/// no page, as an admin sees it, puts a block (a form, a list, a table, ...) in a paragraph.
+#[test]
+fn no_page_puts_a_block_inside_a_paragraph() {
+    use engine::model::cluster::ClusterInput;
+
+    assert_eq!(
+        block_inside_paragraph("<p>a <a href=x>b</a></p><form><p>c</p></form>"),
+        None
+    );
+    assert!(block_inside_paragraph("<p>a <form></form></p>").is_some());
+    testkit::block_on(async {
+        let app = app().await;
+        let cookie = app.sign_in().await;
+        let admin = engine::commands::Caller::cli();
+        let input = ClusterInput {
+            name: "shape".into(),
+            cluster_index: 1,
+            env: "staging".into(),
+            domain: "shape.example.org".into(),
+            dns_zone: "example.org.".into(),
+            ..ClusterInput::default()
+        };
+        app.engine
+            .create_cluster(&admin, &input, &[])
+            .await
+            .expect("a cluster");
+        let job = app
+            .engine
+            .deploy(&admin, "shape", false)
+            .await
+            .expect("a deploy")
+            .job
+            .id;
+        for path in [
+            "/".to_owned(),
+            "/clusters".to_owned(),
+            "/clusters/new".to_owned(),
+            "/clusters/shape".to_owned(),
+            format!("/jobs/{job}"),
+            "/builder".to_owned(),
+            "/deployer".to_owned(),
+            "/secrets".to_owned(),
+            "/audit".to_owned(),
+            "/people".to_owned(),
+            "/tokens".to_owned(),
+            "/notifications".to_owned(),
+            "/account".to_owned(),
+        ] {
+            let (response, html) = app.get_with_cookie(&path, &cookie).await;
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            if let Some(context) = block_inside_paragraph(&html) {
+                panic!("{path} puts a block inside a paragraph: …{context}");
+            }
+        }
+    })
+}

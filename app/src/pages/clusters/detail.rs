@@ -234,8 +234,10 @@ fn GithubDeployments(
         "GitHub deployments are off: a deployment naming this cluster gets an error status."
     };
     view! {
-        <p class="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-600 dark:text-slate-400" data-testid="github-deployments">
-            {text}
+        // A block, not a paragraph: a paragraph cannot hold a form (the browser would end it
+        // before the form, and hydration would meet another page than the server's).
+        <div class="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-600 dark:text-slate-400" data-testid="github-deployments">
+            <span>{text}</span>
             {may_manage.then(|| view! {
                 <ActionForm action=set>
                     <input type="hidden" name="name" value=cluster.args.name.clone() />
@@ -243,7 +245,7 @@ fn GithubDeployments(
                     <Button tone=ButtonTone::Quiet small=true>{if on { "Turn off" } else { "Turn on" }}</Button>
                 </ActionForm>
             })}
-        </p>
+        </div>
     }
 }
 
