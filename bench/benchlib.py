@@ -1,6 +1,7 @@
 """What the HTTP benchmarks share: starting nixdeck's release binary, signing in, loading a
-URL with wrk, reading a process's memory."""
+URL with wrk, reading a process's memory, the AWS stand-in."""
 
+import json
 import os
 import re
 import subprocess
@@ -49,6 +50,18 @@ def sign_in(base: str) -> str:
     sys.exit("signing in did not answer with a redirect")
 
 
+def request(url: str, cookie: str, method: str = "GET", body=None, headers=None):
+    """One request as the dashboard's own pages send it (same origin), JSON in and out."""
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method=method)
+    req.add_header("Cookie", cookie)
+    req.add_header("Content-Type", "application/json")
+    req.add_header("Sec-Fetch-Site", "same-origin")
+    for name, value in (headers or {}).items():
+        req.add_header(name, value)
+    return urllib.request.urlopen(req, timeout=600)
+
+
 def wrk(url: str, cookie: str = "", connections: str = CONNECTIONS,
         duration: str = DURATION, strict: bool = True) -> dict:
     """One wrk run. Strict: any error or non-2xx answer ends the benchmark; otherwise they
@@ -86,3 +99,31 @@ def rss_kib(pid: int) -> int:
     """The process's resident memory now, in KiB."""
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))
+
+
+class Moto:
+    """The AWS stand-in the tests use, so the clusters page's health reads (machines, DNS)
+    are answered, and cached, as a configured AWS would answer them."""
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [ROOT / ".venv/bin/python", ROOT / "testkit/counterparts/moto-server.py"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        if not line.startswith("listening "):
+            sys.exit(f"moto did not start: {line!r}")
+        self.url = line.split()[1]
+        # The zone the clusters' names live in, so their DNS reads are answered (and cached),
+        # made with the SDK moto comes with.
+        subprocess.run(
+            [ROOT / ".venv/bin/python", "-c",
+             "import boto3, sys; boto3.client('route53', endpoint_url=sys.argv[1], "
+             "region_name='us-east-1', aws_access_key_id='testing', "
+             "aws_secret_access_key='testing').create_hosted_zone("
+             "Name='example.org.', CallerReference='bench')", self.url],
+            check=True)
+        return self
+
+    def __exit__(self, *_):
+        self.process.stdin.close()
+        self.process.wait()

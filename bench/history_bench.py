@@ -8,7 +8,6 @@ is the server's resident set (VmRSS), sampled while a stream is read or under lo
 Usage: bench/history.sh (builds first)."""
 
 import hashlib
-import json
 import os
 import shutil
 import sqlite3
@@ -18,10 +17,10 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
-from benchlib import NIXDECK, ROOT, ROUNDS, best_of, rss_kib, sign_in, wait_until_up, wrk
+import benchlib
+from benchlib import NIXDECK, Moto, ROOT, ROUNDS, best_of, rss_kib, sign_in, wait_until_up, wrk
 
 PORT = 3912
 BASE = f"http://127.0.0.1:{PORT}"
@@ -38,42 +37,7 @@ MINUTE = 60_000
 
 
 def request(path: str, cookie: str, method: str = "GET", body=None, headers=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(BASE + path, data=data, method=method)
-    req.add_header("Cookie", cookie)
-    req.add_header("Content-Type", "application/json")
-    req.add_header("Sec-Fetch-Site", "same-origin")
-    for name, value in (headers or {}).items():
-        req.add_header(name, value)
-    return urllib.request.urlopen(req, timeout=600)
-
-
-class Moto:
-    """The AWS stand-in the tests use, so the clusters page's health reads (machines, DNS)
-    are answered, and cached, as a configured AWS would answer them."""
-
-    def __enter__(self):
-        self.process = subprocess.Popen(
-            [ROOT / ".venv/bin/python", ROOT / "testkit/counterparts/moto-server.py"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        line = self.process.stdout.readline()
-        if not line.startswith("listening "):
-            sys.exit(f"moto did not start: {line!r}")
-        self.url = line.split()[1]
-        # The zone the clusters' names live in, so their DNS reads are answered (and cached),
-        # made with the SDK moto comes with.
-        subprocess.run(
-            [ROOT / ".venv/bin/python", "-c",
-             "import boto3, sys; boto3.client('route53', endpoint_url=sys.argv[1], "
-             "region_name='us-east-1', aws_access_key_id='testing', "
-             "aws_secret_access_key='testing').create_hosted_zone("
-             "Name='example.org.', CallerReference='bench')", self.url],
-            check=True)
-        return self
-
-    def __exit__(self, *_):
-        self.process.stdin.close()
-        self.process.wait()
+    return benchlib.request(BASE + path, cookie, method, body, headers)
 
 
 class Server:
