@@ -50,6 +50,14 @@ impl Conditions {
     }
 }
 
+/// `$first, $first+1, ...`: `count` numbered placeholders, for an `in (...)` list.
+pub(super) fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Binds every value of `$conditions` to `$query`, in order.
 macro_rules! bind_conditions {
     ($query:expr, $conditions:expr) => {{
@@ -64,3 +72,15 @@ macro_rules! bind_conditions {
     }};
 }
 pub(super) use bind_conditions;
+
+#[cfg(test)]
+mod tests {
+    use super::placeholders;
+
+    #[test]
+    fn placeholders_are_numbered_from_the_first() {
+        assert_eq!(placeholders(1, 3), "$1, $2, $3");
+        assert_eq!(placeholders(2, 1), "$2");
+        assert_eq!(placeholders(1, 0), "");
+    }
+}

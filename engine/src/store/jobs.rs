@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::{
-    conditions::{bind_conditions, Conditions},
+    conditions::{bind_conditions, placeholders, Conditions},
     on_conn,
     rows::from_row,
     Store, StoreError, Tx,
@@ -252,10 +252,7 @@ pub async fn newest_of_clusters(
     if cluster_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders = (1..=cluster_ids.len())
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let placeholders = placeholders(1, cluster_ids.len());
     let query = format!(
         "select {JOB_COLUMNS} from jobs where id in (
              select (select j.id from jobs j where j.cluster = c.name and j.cluster_id = c.id
@@ -307,10 +304,7 @@ pub async fn last_ended_states(
         return Ok(HashMap::new());
     }
     // `$1` is the kind; the clusters' ids follow.
-    let placeholders = (2..=cluster_ids.len() + 1)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let placeholders = placeholders(2, cluster_ids.len());
     let query = format!(
         "select c.id, (select j.state from jobs j
                        where j.cluster = c.name and j.cluster_id = c.id and j.kind = $1
@@ -351,10 +345,7 @@ pub async fn steps_of(store: &Store, job_ids: &[String]) -> Result<Vec<StepRow>,
     if job_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders = (1..=job_ids.len())
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let placeholders = placeholders(1, job_ids.len());
     let query = format!(
         "select job_id, position, name, state, started_at, finished_at from job_steps \
          where job_id in ({placeholders}) order by job_id, position"
