@@ -1,22 +1,26 @@
 //! A short memory of what AWS said about each cluster, so the clusters list and a page's
-//! several parts do not each ask AWS again. Entries are replaced on refresh; errors are not
-//! remembered (the next look asks again). When an entry is stale, one caller asks AWS and
-//! the others wanting the same key wait for that answer, or its failure: a hundred people
-//! opening the clusters list as its entries expire make one call per cluster, not a
-//! hundred, and a silent AWS costs them one timeout, not one each.
+//! several parts do not each ask AWS again. Entries are replaced on refresh. When an entry
+//! is stale, one caller asks AWS and the others wanting the same key wait for that answer,
+//! or its failure: a hundred people opening the clusters list as its entries expire make
+//! one call per cluster, not a hundred, and a silent AWS costs them one timeout, not one
+//! each. A failure is remembered too, but only for `FAILURE_MILLIS`: while AWS cannot be
+//! reached, loading the list again and again does not ask it again and again, and a moment
+//! later (or at once, with a refresh) the next look asks again.
 
 use std::{
     collections::HashMap,
     future::Future,
     sync::{Arc, Mutex},
-    time::Instant,
 };
 
 use crate::model::failure::Failure;
 
-/// One turn per key, held by whoever is asking AWS for it; it keeps the last failure, for
-/// those who waited on that attempt.
-type Turn = Arc<tokio::sync::Mutex<Option<(Instant, Failure)>>>;
+/// How long a failed read is answered again instead of asking AWS (milliseconds).
+pub const FAILURE_MILLIS: i64 = 5_000;
+
+/// One turn per key, held by whoever is asking AWS for it; it keeps the last failure and
+/// when it happened (epoch milliseconds).
+type Turn = Arc<tokio::sync::Mutex<Option<(i64, Failure)>>>;
 
 #[derive(Debug)]
 pub struct Cached<T> {
@@ -33,12 +37,14 @@ impl<T: Clone> Cached<T> {
     }
 
     /// The value for `key` if it was stored at or after `fresh_since`; otherwise `fill`'s
-    /// answer (its time and value), stored, asked for once however many callers wait. Those
-    /// who waited while it failed get its failure rather than asking again.
+    /// answer (its time and value), stored, asked for once however many callers wait. The
+    /// last failure is answered instead of asking again if it happened at or after
+    /// `failure_since` (`now - FAILURE_MILLIS`), or while the caller waited.
     pub async fn get_or_fill<Fill>(
         &self,
         key: &str,
         fresh_since: i64,
+        failure_since: i64,
         fill: impl FnOnce() -> Fill,
     ) -> Result<T, Failure>
     where
@@ -47,7 +53,7 @@ impl<T: Clone> Cached<T> {
         if let Some(value) = self.get(key, fresh_since) {
             return Ok(value);
         }
-        let asked = Instant::now();
+        let asked = crate::store::now_millis();
         let turn = self
             .fills
             .lock()
@@ -61,7 +67,7 @@ impl<T: Clone> Cached<T> {
             return Ok(value);
         }
         if let Some((failed_at, failure)) = last_failure.as_ref() {
-            if *failed_at >= asked {
+            if *failed_at >= failure_since.min(asked) {
                 return Err(failure.clone());
             }
         }
@@ -72,7 +78,7 @@ impl<T: Clone> Cached<T> {
                 Ok(value)
             }
             Err(failure) => {
-                *last_failure = Some((Instant::now(), failure.clone()));
+                *last_failure = Some((crate::store::now_millis(), failure.clone()));
                 Err(failure)
             }
         }
@@ -121,7 +127,7 @@ mod tests {
             let (cache, calls) = (cache.clone(), calls.clone());
             waiting.spawn(async move {
                 cache
-                    .get_or_fill("alpha@eu-central-1", 100, || async {
+                    .get_or_fill("alpha@eu-central-1", 100, 0, || async {
                         calls.fetch_add(1, Ordering::SeqCst);
                         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
                         Ok::<_, Failure>((200, 7))
@@ -135,7 +141,7 @@ mod tests {
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         // Stale by now: asked again, once.
         let again = cache
-            .get_or_fill("alpha@eu-central-1", 300, || async {
+            .get_or_fill("alpha@eu-central-1", 300, 0, || async {
                 calls.fetch_add(1, Ordering::SeqCst);
                 Ok::<_, Failure>((300, 8))
             })
@@ -145,24 +151,25 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn those_who_waited_on_a_failure_get_it_and_the_next_caller_asks_again() {
+    async fn a_failure_is_answered_to_those_who_waited_and_for_a_moment_after() {
         let cache = Arc::new(Cached::<u32>::new());
         let calls = Arc::new(AtomicUsize::new(0));
+        let failing = |calls: Arc<AtomicUsize>| {
+            move || async move {
+                calls.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                Err::<(i64, u32), _>(Failure::new(
+                    FailureKind::UpstreamTimeout,
+                    "AWS did not answer",
+                ))
+            }
+        };
+        // Remembering no failure at all: only those who waited share the attempt.
+        let never = i64::MAX;
         let mut waiting = tokio::task::JoinSet::new();
         for _ in 0..10 {
             let (cache, calls) = (cache.clone(), calls.clone());
-            waiting.spawn(async move {
-                cache
-                    .get_or_fill("zone", 0, || async {
-                        calls.fetch_add(1, Ordering::SeqCst);
-                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                        Err::<(i64, u32), _>(Failure::new(
-                            FailureKind::UpstreamTimeout,
-                            "AWS did not answer",
-                        ))
-                    })
-                    .await
-            });
+            waiting.spawn(async move { cache.get_or_fill("zone", 0, never, failing(calls)).await });
         }
         while let Some(answer) = waiting.join_next().await {
             assert!(answer.expect("joined").is_err());
@@ -177,8 +184,20 @@ mod tests {
             None,
             "a failure is not kept as an answer"
         );
+        // Within the failure's moment, the next look gets it without asking.
+        let recent = crate::store::now_millis() - FAILURE_MILLIS;
+        let remembered = cache
+            .get_or_fill("zone", 0, recent, failing(calls.clone()))
+            .await;
+        assert_eq!(
+            remembered.expect_err("the failure").message,
+            "AWS did not answer"
+        );
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "AWS was not asked again");
+        // Past it, AWS is asked again (times are in milliseconds: one goes by first).
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         let later = cache
-            .get_or_fill("zone", 0, || async {
+            .get_or_fill("zone", 0, crate::store::now_millis() + 1, || async {
                 calls.fetch_add(1, Ordering::SeqCst);
                 Ok::<_, Failure>((10, 3))
             })

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::{require, Caller};
 use crate::{
+    cloud::FAILURE_MILLIS,
     clusters::{find, view_of},
     engine::{Engine, ZoneRecords},
     model::{
@@ -162,7 +163,12 @@ impl Engine {
         }
         caches
             .machines
-            .get_or_fill(&key, now_millis() - cloud.cache_millis, read)
+            .get_or_fill(
+                &key,
+                now_millis() - cloud.cache_millis,
+                now_millis() - FAILURE_MILLIS,
+                read,
+            )
             .await
     }
 
@@ -192,7 +198,12 @@ impl Engine {
         }
         caches
             .zones
-            .get_or_fill(zone, now_millis() - cloud.cache_millis, read)
+            .get_or_fill(
+                zone,
+                now_millis() - cloud.cache_millis,
+                now_millis() - FAILURE_MILLIS,
+                read,
+            )
             .await
     }
 
