@@ -2,6 +2,7 @@
 
 import mimetypes
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -85,6 +86,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
     for problem in problems:
         print(f"check-release-site: {problem}", file=sys.stderr)
     if not problems:
