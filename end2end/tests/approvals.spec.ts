@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from "./fixtures";
+import { expect, test, type Browser, type BrowserContext, type Page } from "./fixtures";
 import { githubBaseURL } from "../github/servers";
 import { waitForHydration } from "./hydration";
 
@@ -6,8 +6,13 @@ import { waitForHydration } from "./hydration";
 // alice and ada), each in a browser context of their own.
 test.use({ baseURL: githubBaseURL });
 
-async function signedIn(browser: Browser, login: string): Promise<Page> {
+async function signedIn(
+  browser: Browser,
+  login: string,
+  watchPanics: (context: BrowserContext) => void,
+): Promise<Page> {
   const context = await browser.newContext({ baseURL: githubBaseURL });
+  watchPanics(context);
   const page = await context.newPage();
   await page.goto("/signin");
   await page.getByRole("link", { name: "Sign in with GitHub" }).click();
@@ -16,9 +21,9 @@ async function signedIn(browser: Browser, login: string): Promise<Page> {
   return page;
 }
 
-test("a production deploy asked by one admin waits until another approves it, then runs", async ({ browser }) => {
+test("a production deploy asked by one admin waits until another approves it, then runs", async ({ browser, watchPanics }) => {
   test.setTimeout(120_000);
-  const alice = await signedIn(browser, "alice");
+  const alice = await signedIn(browser, "alice", watchPanics);
   const origin = new URL(githubBaseURL).origin;
   const created = await alice.request.post("/api/v1/clusters", {
     data: { name: "e2e-prod", cluster_index: 5, env: "production" },
@@ -40,7 +45,7 @@ test("a production deploy asked by one admin waits until another approves it, th
   expect((await refused.json()).error).toContain("another admin");
 
   // Ada finds it on the home page, and approves it on its page.
-  const ada = await signedIn(browser, "ada");
+  const ada = await signedIn(browser, "ada", watchPanics);
   await ada.goto("/");
   const row = ada.getByTestId("approval-row").filter({ hasText: "e2e-prod" });
   await expect(row).toContainText("github:alice");
