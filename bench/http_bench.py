@@ -68,11 +68,10 @@ def page_bytes(url: str, cookie: str) -> int:
     return len(urllib.request.urlopen(req, timeout=10).read())
 
 
-def main() -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="nixdeck-bench-"))
+def measure(workdir: Path, aws_url: str) -> tuple:
+    """Serves nixdeck and the baselines from `workdir`, AWS at `aws_url`, and loads them."""
     database = workdir / "data/nixdeck.db"
-    moto = Moto().__enter__()
-    aws = dict(os.environ, AWS_ENDPOINT_URL=moto.url, AWS_ACCESS_KEY_ID="testing",
+    aws = dict(os.environ, AWS_ENDPOINT_URL=aws_url, AWS_ACCESS_KEY_ID="testing",
                AWS_SECRET_ACCESS_KEY="testing")
     env = dict(aws, NIXDECK_LISTEN=f"127.0.0.1:{NIXDECK_PORT}",
                NIXDECK_DATA_DIR=str(workdir / "data"), RUST_LOG="warn")
@@ -110,7 +109,15 @@ def main() -> None:
         for server in servers:
             server.terminate()
             server.wait()
-        moto.__exit__()
+    return bare, pages, rows
+
+
+def main() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="nixdeck-bench-"))
+    try:
+        with Moto() as moto:
+            bare, pages, rows = measure(workdir, moto.url)
+    finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
     print(f"wrk: 1 thread, {CONNECTIONS} connections, {DURATION} x {ROUNDS} rounds (best kept); "

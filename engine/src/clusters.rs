@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::{
     model::{
         access::Environment,
-        cluster::{ClusterArgs, ClusterDns, ClusterView},
+        cluster::{ClusterArgs, ClusterDns, ClusterSummary, ClusterView, LatestJob},
         dependencies::pin_dependencies,
         failure::Failure,
     },
@@ -38,16 +38,13 @@ pub(crate) fn row_of(view: &ClusterView) -> Result<ClusterRow, Failure> {
 
 /// The cluster as shown; a row that does not read back is an internal failure naming it.
 pub(crate) fn view_of(row: ClusterRow) -> Result<ClusterView, Failure> {
+    let cluster_index = stored_index(&row)?;
     let dns = match (row.env, row.domain, row.dns_zone) {
         (Environment::Staging, Some(domain), Some(zone)) => Some(ClusterDns { domain, zone }),
         _ => None,
     };
     let versions = serde_json::from_str(&row.versions).map_err(|e| {
         crate::commands::unreadable(&format!("versions of cluster {}", row.name), &e)
-    })?;
-    let cluster_index = u8::try_from(row.cluster_index).map_err(|_| {
-        tracing::error!(cluster = %row.name, index = row.cluster_index, "stored cluster index out of range");
-        Failure::internal()
     })?;
     Ok(ClusterView {
         id: row.id,
@@ -66,6 +63,29 @@ pub(crate) fn view_of(row: ClusterRow) -> Result<ClusterView, Failure> {
         created_by: row.created_by,
         created_at: row.created_at,
         updated_at: row.updated_at,
+    })
+}
+
+/// The cluster as the list shows it, with its newest job if it has one.
+pub(crate) fn summary_of(
+    row: ClusterRow,
+    latest_job: Option<LatestJob>,
+) -> Result<ClusterSummary, Failure> {
+    Ok(ClusterSummary {
+        cluster_index: stored_index(&row)?,
+        name: row.name,
+        env: row.env,
+        region: row.region,
+        state: row.state,
+        latest_job,
+    })
+}
+
+/// The row's cluster index, which every stored cluster has within 1 to 25.
+fn stored_index(row: &ClusterRow) -> Result<u8, Failure> {
+    u8::try_from(row.cluster_index).map_err(|_| {
+        tracing::error!(cluster = %row.name, index = row.cluster_index, "stored cluster index out of range");
+        Failure::internal()
     })
 }
 

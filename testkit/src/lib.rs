@@ -130,6 +130,22 @@ pub async fn execute(store: &Store, statement: &str) {
     .unwrap_or_else(|e| panic!("test statement failed: {e}"));
 }
 
+/// A copy of the cluster named `from` as another cluster (`id`, `name`, `index`), stored as
+/// restored or imported data could hold it: the index need not be one nixdeck would give.
+pub async fn copy_cluster(store: &Store, from: &str, id: &str, name: &str, index: i64) {
+    execute(
+        store,
+        &format!(
+            "insert into clusters (id, name, region, cluster_index, env, domain, dns_zone, \
+             versions, state, on_deployer, last_error, created_by, created_at, updated_at, \
+             github_deployments) select '{id}', '{name}', region, {index}, env, domain, \
+             dns_zone, versions, state, on_deployer, last_error, created_by, created_at, \
+             updated_at, github_deployments from clusters where name = '{from}'"
+        ),
+    )
+    .await;
+}
+
 /// The first column of every row of a query, as text.
 pub async fn query_strings(store: &Store, query: &str) -> Vec<String> {
     let query = sqlx::AssertSqlSafe(query.to_owned());

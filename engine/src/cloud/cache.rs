@@ -16,7 +16,7 @@ use std::{
 use crate::model::failure::Failure;
 
 /// How long a failed read is answered again instead of asking AWS (milliseconds).
-pub const FAILURE_MILLIS: i64 = 5_000;
+const FAILURE_MILLIS: i64 = 5_000;
 
 /// One turn per key, held by whoever is asking AWS for it; it keeps the last failure and
 /// when it happened (epoch milliseconds).
@@ -26,25 +26,31 @@ type Turn = Arc<tokio::sync::Mutex<Option<(i64, Failure)>>>;
 pub struct Cached<T> {
     entries: Mutex<HashMap<String, (i64, T)>>,
     fills: Mutex<HashMap<String, Turn>>,
+    /// How long a failure is answered again (`FAILURE_MILLIS`; shorter in tests).
+    failure_millis: i64,
 }
 
 impl<T: Clone> Cached<T> {
     pub fn new() -> Cached<T> {
+        Cached::remembering_failures_for(FAILURE_MILLIS)
+    }
+
+    fn remembering_failures_for(failure_millis: i64) -> Cached<T> {
         Cached {
             entries: Mutex::new(HashMap::new()),
             fills: Mutex::new(HashMap::new()),
+            failure_millis,
         }
     }
 
     /// The value for `key` if it was stored at or after `fresh_since`; otherwise `fill`'s
     /// answer (its time and value), stored, asked for once however many callers wait. The
-    /// last failure is answered instead of asking again if it happened at or after
-    /// `failure_since` (`now - FAILURE_MILLIS`), or while the caller waited.
+    /// last failure is answered instead of asking again if it is younger than the failure
+    /// memory when the caller asks (those who waited on it get it too).
     pub async fn get_or_fill<Fill>(
         &self,
         key: &str,
         fresh_since: i64,
-        failure_since: i64,
         fill: impl FnOnce() -> Fill,
     ) -> Result<T, Failure>
     where
@@ -67,7 +73,7 @@ impl<T: Clone> Cached<T> {
             return Ok(value);
         }
         if let Some((failed_at, failure)) = last_failure.as_ref() {
-            if *failed_at >= failure_since.min(asked) {
+            if *failed_at >= asked - self.failure_millis {
                 return Err(failure.clone());
             }
         }
@@ -127,7 +133,7 @@ mod tests {
             let (cache, calls) = (cache.clone(), calls.clone());
             waiting.spawn(async move {
                 cache
-                    .get_or_fill("alpha@eu-central-1", 100, 0, || async {
+                    .get_or_fill("alpha@eu-central-1", 100, || async {
                         calls.fetch_add(1, Ordering::SeqCst);
                         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
                         Ok::<_, Failure>((200, 7))
@@ -141,7 +147,7 @@ mod tests {
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         // Stale by now: asked again, once.
         let again = cache
-            .get_or_fill("alpha@eu-central-1", 300, 0, || async {
+            .get_or_fill("alpha@eu-central-1", 300, || async {
                 calls.fetch_add(1, Ordering::SeqCst);
                 Ok::<_, Failure>((300, 8))
             })
@@ -152,7 +158,8 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_failure_is_answered_to_those_who_waited_and_for_a_moment_after() {
-        let cache = Arc::new(Cached::<u32>::new());
+        // A failure remembered for a tenth of a second, so the test need not wait 5.
+        let cache = Arc::new(Cached::<u32>::remembering_failures_for(100));
         let calls = Arc::new(AtomicUsize::new(0));
         let failing = |calls: Arc<AtomicUsize>| {
             move || async move {
@@ -164,12 +171,10 @@ mod tests {
                 ))
             }
         };
-        // Remembering no failure at all: only those who waited share the attempt.
-        let never = i64::MAX;
         let mut waiting = tokio::task::JoinSet::new();
         for _ in 0..10 {
             let (cache, calls) = (cache.clone(), calls.clone());
-            waiting.spawn(async move { cache.get_or_fill("zone", 0, never, failing(calls)).await });
+            waiting.spawn(async move { cache.get_or_fill("zone", 0, failing(calls)).await });
         }
         while let Some(answer) = waiting.join_next().await {
             assert!(answer.expect("joined").is_err());
@@ -185,19 +190,16 @@ mod tests {
             "a failure is not kept as an answer"
         );
         // Within the failure's moment, the next look gets it without asking.
-        let recent = crate::store::now_millis() - FAILURE_MILLIS;
-        let remembered = cache
-            .get_or_fill("zone", 0, recent, failing(calls.clone()))
-            .await;
+        let remembered = cache.get_or_fill("zone", 0, failing(calls.clone())).await;
         assert_eq!(
             remembered.expect_err("the failure").message,
             "AWS did not answer"
         );
         assert_eq!(calls.load(Ordering::SeqCst), 1, "AWS was not asked again");
-        // Past it, AWS is asked again (times are in milliseconds: one goes by first).
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        // Past it, AWS is asked again.
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
         let later = cache
-            .get_or_fill("zone", 0, crate::store::now_millis() + 1, || async {
+            .get_or_fill("zone", 0, || async {
                 calls.fetch_add(1, Ordering::SeqCst);
                 Ok::<_, Failure>((10, 3))
             })

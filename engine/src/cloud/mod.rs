@@ -7,7 +7,7 @@ mod cache;
 mod metered;
 mod secret_text;
 
-pub use cache::{Cached, FAILURE_MILLIS};
+pub use cache::Cached;
 pub use secret_text::SecretText;
 
 use std::{fmt, sync::Arc};

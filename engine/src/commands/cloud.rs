@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use super::{require, Caller};
 use crate::{
-    cloud::FAILURE_MILLIS,
     clusters::{find, view_of},
     engine::{Engine, ZoneRecords},
     model::{
@@ -163,12 +162,7 @@ impl Engine {
         }
         caches
             .machines
-            .get_or_fill(
-                &key,
-                now_millis() - cloud.cache_millis,
-                now_millis() - FAILURE_MILLIS,
-                read,
-            )
+            .get_or_fill(&key, now_millis() - cloud.cache_millis, read)
             .await
     }
 
@@ -198,12 +192,7 @@ impl Engine {
         }
         caches
             .zones
-            .get_or_fill(
-                zone,
-                now_millis() - cloud.cache_millis,
-                now_millis() - FAILURE_MILLIS,
-                read,
-            )
+            .get_or_fill(zone, now_millis() - cloud.cache_millis, read)
             .await
     }
 

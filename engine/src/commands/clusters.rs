@@ -8,13 +8,13 @@ use serde_json::json;
 use super::{require, Caller};
 use crate::{
     audit,
-    clusters::{current, find, pinned, row_of, view_of},
+    clusters::{current, find, pinned, row_of, summary_of, view_of},
     engine::Engine,
     model::{
         access::Action,
         cluster::{
-            ClusterCursor, ClusterInput, ClusterListing, ClusterState, ClusterSummary, ClusterView,
-            LatestJob, CLUSTERS_PER_PAGE,
+            ClusterCursor, ClusterInput, ClusterListing, ClusterState, ClusterView, LatestJob,
+            CLUSTERS_PER_PAGE,
         },
         failure::Failure,
         job::{JobKind, JobView},
@@ -117,17 +117,8 @@ impl Engine {
         let clusters = rows
             .into_iter()
             .map(|row| {
-                Ok(ClusterSummary {
-                    latest_job: newest.remove(&row.id),
-                    cluster_index: u8::try_from(row.cluster_index).map_err(|_| {
-                        tracing::error!(cluster = %row.name, "a stored cluster index is out of range");
-                        Failure::internal()
-                    })?,
-                    name: row.name,
-                    env: row.env,
-                    region: row.region,
-                    state: row.state,
-                })
+                let latest = newest.remove(&row.id);
+                summary_of(row, latest)
             })
             .collect::<Result<_, Failure>>()?;
         Ok(ClusterListing {

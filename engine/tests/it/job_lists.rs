@@ -79,16 +79,12 @@ async fn the_clusters_list_pages_by_name(store: Store) {
     }
     // Five more than the indexes allow, as restored data would hold them.
     for index in 26..=30 {
-        testkit::execute(
+        testkit::copy_cluster(
             &store,
-            &format!(
-                "insert into clusters (id, name, region, cluster_index, env, domain, dns_zone, \
-                 versions, state, on_deployer, last_error, created_by, created_at, updated_at, \
-                 github_deployments) select 'restored-{index}', 'c{index:02}', region, \
-                 {index} + 100, env, domain, dns_zone, versions, state, on_deployer, \
-                 last_error, created_by, created_at, updated_at, github_deployments \
-                 from clusters where name = 'c01'"
-            ),
+            "c01",
+            &format!("restored-{index}"),
+            &format!("c{index:02}"),
+            index + 100,
         )
         .await;
     }

@@ -150,15 +150,7 @@ fn the_clusters_list_is_paged_by_name() {
                 .expect("a cluster");
         }
         // One more than the indexes allow, as restored data could hold it.
-        testkit::execute(
-            &app.store,
-            "insert into clusters (id, name, region, cluster_index, env, domain, dns_zone, \
-             versions, state, on_deployer, last_error, created_by, created_at, updated_at, \
-             github_deployments) select 'restored', 'p26', region, 126, env, domain, \
-             dns_zone, versions, state, on_deployer, last_error, created_by, created_at, \
-             updated_at, github_deployments from clusters where name = 'p01'",
-        )
-        .await;
+        testkit::copy_cluster(&app.store, "p01", "restored", "p26", 126).await;
 
         let (_, html) = app.get_with_cookie("/clusters", &cookie).await;
         let table = element(&html, "<table", "</table>");
