@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 bash scripts/install-build-tools.sh
 bash scripts/install-moto.sh
 bash bench/require-wrk.sh
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 python3 bench/history_bench.py

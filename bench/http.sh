@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 bash scripts/install-build-tools.sh
 bash scripts/install-moto.sh
 bash bench/require-wrk.sh
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 cargo build --release --locked -p baseline
 python3 bench/http_bench.py

@@ -1,5 +1,5 @@
-# nixdeck, built the way `cargo leptos build --release --precompress` builds it elsewhere: the
-# WebAssembly half (package `app`, feature `hydrate`, profile `wasm-release`) through
+# nixdeck, built the way `cargo leptos build --release --precompress --split` builds it elsewhere:
+# the WebAssembly half (package `app`, feature `hydrate`, profile `wasm-release`) through
 # wasm-bindgen and wasm-opt, the CSS through Tailwind, then the server, whose release binary
 # carries the whole site. Everything comes from nixpkgs; nothing is downloaded during the build.
 #
@@ -55,10 +55,12 @@ let
 
   # cargo-leptos before 0.3.0 compiled its own wasm-bindgen in and so only worked with the
   # wasm-bindgen version it was built with; 0.3.0 and later run the wasm-bindgen CLI found on
-  # PATH (leptos-rs/cargo-leptos#582). nixpkgs' cargo-leptos is used when it is 0.3 or newer;
-  # otherwise 0.3.11 (what scripts/install-build-tools.sh installs) is built from crates.io.
+  # PATH (leptos-rs/cargo-leptos#582). The bundle is split by route (`--split`), and the split
+  # loader must import the main module by its content-named file, which 0.3.11 does. nixpkgs'
+  # cargo-leptos is used when it is 0.3.11 or newer; otherwise 0.3.11 (what
+  # scripts/install-build-tools.sh installs) is built from crates.io.
   cargoLeptos =
-    if lib.versionAtLeast cargo-leptos.version "0.3.0" then
+    if lib.versionAtLeast cargo-leptos.version "0.3.11" then
       cargo-leptos
     else
       let
@@ -138,7 +140,7 @@ rustPlatform.buildRustPackage {
   buildPhase = ''
     runHook preBuild
     export HOME="$TMPDIR"
-    cargo leptos build --release --precompress --cargo-locked --cargo-offline
+    cargo leptos build --release --precompress --split --cargo-locked --cargo-offline
     runHook postBuild
   '';
 

@@ -1,7 +1,10 @@
-"""The release binary serves every file of target/site, unchanged and with its type."""
+"""The release binary serves every file of target/site, unchanged and with its type; the
+WebAssembly is split into the chunks its loader names, and the pages load the main module
+by its content-named file (the one the loader imports)."""
 
 import mimetypes
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -42,6 +45,30 @@ def expected_type(path: Path) -> str:
     return TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
+def split_problems(base: str) -> list[str]:
+    """What keeps the split bundle from loading: no loader (a build without `--split`,
+    whose lazy routes cannot load), a chunk the loader names but the site lacks, a loader
+    importing another main module than the one built, or a page loading another one."""
+    pkg = SITE / "pkg"
+    loaders = sorted(pkg.glob("__wasm_split.*.js"))
+    if len(loaders) != 1:
+        return [f"expected one split loader __wasm_split.*.js (build with --split), found {len(loaders)}"]
+    loader = loaders[0].read_text()
+    problems = [f"{loaders[0].name} names {chunk}, which the site lacks"
+                for chunk in sorted(set(re.findall(r'"\./([^"]+\.wasm)"', loader)))
+                if not (pkg / chunk).is_file()]
+    main_js = [p.name for p in pkg.glob("nixdeck.*.js")]
+    imported = re.findall(r'from "\./(nixdeck\.[^"]+\.js)"', loader)
+    if imported != main_js:
+        problems.append(f"{loaders[0].name} imports {imported}, not the built {main_js}")
+    status, _, body = fetch(base, "/signin")
+    scripts = set(re.findall(r'/pkg/(nixdeck[^"]*\.(?:js|wasm))"', body.decode()))
+    wanted = set(main_js) | {p.name for p in pkg.glob("nixdeck.*.wasm")}
+    if status != 200 or scripts != wanted:
+        problems.append(f"/signin loads {sorted(scripts)}, not the built {sorted(wanted)}")
+    return problems
+
+
 def main() -> int:
     files = [p for p in SITE.rglob("*") if p.is_file() and p.suffix not in (".br", ".gz")]
     if not files:
@@ -70,6 +97,11 @@ def main() -> int:
                 problems.append(f"{name}: {status}, {len(body)} bytes, not the {path.stat().st_size} built")
             elif kind != expected_type(path):
                 problems.append(f"{name}: served as {kind}, not {expected_type(path)}")
+            # Every file of pkg/ is named after its content; browsers may keep it.
+            lasting = name.startswith("/pkg/")
+            caching = headers.get("Cache-Control", "")
+            if lasting != ("immutable" in caching):
+                problems.append(f"{name}: Cache-Control {caching!r}")
             compressed = path.with_name(path.name + ".br")
             if compressed.exists():
                 status, headers, body = fetch(base, name, "br")
@@ -80,9 +112,13 @@ def main() -> int:
             if len(built) != 1:
                 problems.append(f"expected one content-named nixdeck.*.{extension}, found {len(built)}")
                 continue
-            status, _, body = fetch(base, f"/pkg/{plain}")
+            status, headers, body = fetch(base, f"/pkg/{plain}")
             if status != 200 or body != built[0].read_bytes():
                 problems.append(f"/pkg/{plain} does not answer with {built[0].name}")
+            elif headers.get("Cache-Control") != "no-cache":
+                problems.append(f"/pkg/{plain} stands for the newest build but may be kept: "
+                                f"{headers.get('Cache-Control')!r}")
+        problems += split_problems(base)
     finally:
         server.terminate()
         server.wait(timeout=30)

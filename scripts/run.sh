@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-build-tools.sh
-exec cargo leptos serve
+exec cargo leptos serve --split

@@ -2,6 +2,7 @@
 //! browser (feature `hydrate`) from the same components.
 
 pub mod api;
+pub mod browser_bundle;
 mod components;
 mod pages;
 mod root;
@@ -17,5 +18,5 @@ pub use root::{shell, App};
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_lazy(App);
 }

@@ -4,15 +4,16 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Link, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    ParamSegment, SsrMode, StaticSegment,
+    Lazy, ParamSegment, SsrMode, StaticSegment,
 };
 
 use crate::{
+    browser_bundle::{BrowserBundle, BundleScripts},
     components::layout::Layout,
     pages::{
-        AccountPage, AuditPage, BuilderPage, ClusterDetailPage, ClustersPage, DeployerPage,
-        HomePage, JobDetailPage, NewClusterPage, NotFoundPage, NotificationsPage, PeoplePage,
-        SecretsPage, SignInPage, TokensPage,
+        AccountRoute, AuditRoute, BuilderRoute, ClusterDetailRoute, ClustersRoute, DeployerRoute,
+        HomeRoute, JobDetailRoute, NewClusterRoute, NotFoundPage, NotificationsRoute, PeopleRoute,
+        SecretsRoute, SignInRoute, TokensRoute,
     },
     session::provide_session,
     theme::provide_theme,
@@ -29,8 +30,9 @@ fn mark_hydrated() {
     }
 }
 
-/// The whole HTML document, rendered on the server around the application.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// The whole HTML document, rendered on the server around the application; `bundle` names
+/// the WebAssembly that hydrates it.
+pub fn shell(options: LeptosOptions, bundle: BrowserBundle) -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -38,8 +40,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
-                <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <AutoReload options />
+                <BundleScripts bundle />
                 <MetaTags />
             </head>
             <body class="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
@@ -71,20 +73,20 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=NotFoundPage>
-                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::InOrder />
-                    <Route path=StaticSegment("signin") view=SignInPage ssr=SsrMode::InOrder />
-                    <Route path=StaticSegment("clusters") view=ClustersPage ssr=SsrMode::InOrder />
-                    <Route path=(StaticSegment("clusters"), StaticSegment("new")) view=NewClusterPage ssr=SsrMode::InOrder />
-                    <Route path=(StaticSegment("clusters"), ParamSegment("name")) view=ClusterDetailPage ssr=SsrMode::InOrder />
-                    <Route path=(StaticSegment("jobs"), ParamSegment("id")) view=JobDetailPage ssr=SsrMode::InOrder />
-                    <Route path=StaticSegment("builder") view=BuilderPage ssr=SsrMode::InOrder />
-                    <Route path=StaticSegment("deployer") view=DeployerPage ssr=SsrMode::InOrder />
-                    <Route path=StaticSegment("secrets") view=SecretsPage ssr=SsrMode::InOrder />
-                    <Route path=StaticSegment("audit") view=AuditPage ssr=SsrMode::InOrder />
-                    <Route path=StaticSegment("people") view=PeoplePage ssr=SsrMode::InOrder />
-                    <Route path=StaticSegment("tokens") view=TokensPage ssr=SsrMode::InOrder />
-                    <Route path=StaticSegment("notifications") view=NotificationsPage ssr=SsrMode::InOrder />
-                    <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("signin") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("clusters") view={Lazy::<ClustersRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=(StaticSegment("clusters"), StaticSegment("new")) view={Lazy::<NewClusterRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=(StaticSegment("clusters"), ParamSegment("name")) view={Lazy::<ClusterDetailRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=(StaticSegment("jobs"), ParamSegment("id")) view={Lazy::<JobDetailRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("builder") view={Lazy::<BuilderRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("deployer") view={Lazy::<DeployerRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("secrets") view={Lazy::<SecretsRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("people") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("tokens") view={Lazy::<TokensRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::InOrder />
                 </Routes>
             </Layout>
         </Router>

@@ -43,6 +43,7 @@ pub struct RouterParts {
 pub fn router(state: AppState, parts: RouterParts) -> Router {
     let routes = ROUTES.clone();
     let options = state.leptos_options.clone();
+    let bundle = site_assets::browser_bundle();
     let people = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/preferences/theme", post(theme_preference::set_theme))
@@ -51,7 +52,12 @@ pub fn router(state: AppState, parts: RouterParts) -> Router {
         .route("/auth/{provider}", get(auth::start_sign_in))
         .route("/auth/{provider}/callback", get(auth::finish_sign_in))
         .nest("/api/v1", api::routes())
-        .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            || {},
+            move || shell(options.clone(), bundle.clone()),
+        )
         .fallback(site_assets::static_file_or_not_found)
         .layer(from_fn(auth::require_sign_in))
         .layer(from_fn_with_state(

@@ -5,11 +5,14 @@
 //!
 //! cargo-leptos names the JS, WebAssembly and CSS after their content (`hash-files`), which
 //! also makes it build the server only after the site is complete, so the binary always
-//! carries the site just built. Pages ask for the plain names (`/pkg/nixdeck.js`); those are
-//! answered with the content-named file of the build (the newest, should a debug site hold
-//! several).
+//! carries the site just built. Pages load the bundle by those names (see
+//! `app::browser_bundle`), and browsers keep such files. The plain names (`/pkg/nixdeck.js`,
+//! `.wasm`, `.css`: the stylesheet link uses one) are answered with the content-named file
+//! of the build (the newest, should a debug site hold several), revalidated on every use.
 
-use app::{shell, state::AppState};
+use std::sync::OnceLock;
+
+use app::{browser_bundle::BrowserBundle, shell, state::AppState};
 use axum::{
     body::Body,
     extract::{Request, State},
@@ -44,16 +47,51 @@ fn site_file(key: &str) -> Option<(String, EmbeddedFile)> {
         return None;
     }
     let (stem, extension) = key.rsplit_once('.')?;
-    let prefix = format!("{stem}.");
-    let suffix = format!(".{extension}");
+    content_named(&format!("{stem}."), &format!(".{extension}"))
+}
+
+/// The newest file named `{prefix}{hash}{suffix}`, and its key.
+fn content_named(prefix: &str, suffix: &str) -> Option<(String, EmbeddedFile)> {
     SiteAssets::iter()
         .filter(|name| {
-            name.strip_prefix(&prefix)
-                .and_then(|rest| rest.strip_suffix(&suffix))
+            name.strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix(suffix))
                 .is_some_and(|hash| !hash.is_empty() && !hash.contains(['.', '/']))
         })
         .filter_map(|name| SiteAssets::get(&name).map(|file| (name.into_owned(), file)))
         .max_by_key(|(_, file)| file.metadata.last_modified())
+}
+
+/// The WebAssembly bundle the pages load, by the content-named files of the site; found
+/// once.
+pub fn browser_bundle() -> BrowserBundle {
+    static BUNDLE: OnceLock<BrowserBundle> = OnceLock::new();
+    BUNDLE.get_or_init(find_browser_bundle).clone()
+}
+
+fn find_browser_bundle() -> BrowserBundle {
+    let file_name = |key: String| key.trim_start_matches("pkg/").to_owned();
+    let (Some((js, _)), Some((wasm, _))) = (
+        content_named("pkg/nixdeck.", ".js"),
+        content_named("pkg/nixdeck.", ".wasm"),
+    ) else {
+        // A server built without a site (for its tests alone) names the plain files.
+        return BrowserBundle::new("nixdeck.js", "nixdeck.wasm");
+    };
+    let bundle = BrowserBundle::new(file_name(js), file_name(wasm));
+    let Some((loader, _)) = content_named("pkg/__wasm_split.", ".js") else {
+        return bundle;
+    };
+    let chunks = content_named("pkg/__wasm_split_manifest.", ".json")
+        .and_then(|(key, file)| {
+            serde_json::from_slice(&file.data)
+                .inspect_err(|error| {
+                    tracing::warn!(%key, %error, "the split manifest is unreadable; pages will not preload their chunks");
+                })
+                .ok()
+        })
+        .unwrap_or_default();
+    bundle.split(file_name(loader), chunks)
 }
 
 /// Serves a file of the site, or renders the dashboard's 404 page.
@@ -73,8 +111,11 @@ fn static_file(path: &str, headers: &HeaderMap) -> Option<Response> {
     if key.is_empty() || key.split('/').any(|segment| segment == "..") {
         return None;
     }
-    let (key, file) = site_file(key)?;
-    let key = key.as_str();
+    let (resolved, file) = site_file(key)?;
+    // A page names the build's own files (the bundle, its chunks): their content is in their
+    // name, so browsers may keep them. The plain names stand for whatever the newest build is.
+    let lasting = resolved == key && key.starts_with("pkg/");
+    let key = resolved.as_str();
     let etag = format!("\"{}\"", hex_prefix(&file.metadata.sha256_hash()));
     if headers
         .get(header::IF_NONE_MATCH)
@@ -83,6 +124,7 @@ fn static_file(path: &str, headers: &HeaderMap) -> Option<Response> {
         return Some(with_cache_headers(
             StatusCode::NOT_MODIFIED.into_response(),
             &etag,
+            lasting,
         ));
     }
 
@@ -113,7 +155,7 @@ fn static_file(path: &str, headers: &HeaderMap) -> Option<Response> {
         response_headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
     }
     response_headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    Some(with_cache_headers(response, &etag))
+    Some(with_cache_headers(response, &etag, lasting))
 }
 
 /// The type a file is served as. wasm-bindgen's TypeScript declarations (`.d.ts`) would
@@ -126,11 +168,16 @@ fn content_type<'a>(key: &str, guessed: &'a str) -> &'a str {
     }
 }
 
-/// Pages name the files without their content hash, so browsers must revalidate; the ETag
-/// makes that a cheap 304.
-fn with_cache_headers(mut response: Response, etag: &str) -> Response {
+/// A content-named file never changes, so a browser keeps it for a year without asking
+/// again; any other file is revalidated on every use, which the ETag makes a cheap 304.
+fn with_cache_headers(mut response: Response, etag: &str, lasting: bool) -> Response {
     let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    let policy = if lasting {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     if let Ok(value) = HeaderValue::from_str(etag) {
         headers.insert(header::ETAG, value);
     }
@@ -164,9 +211,10 @@ fn hex_prefix(hash: &[u8; 32]) -> String {
 /// status is 404 unless the page chose another.
 async fn not_found_page(state: AppState, request: Request) -> Response {
     let options = state.leptos_options.clone();
+    let bundle = browser_bundle();
     let render = leptos_axum::render_app_to_stream_with_context(
         move || leptos::prelude::provide_context(state.clone()),
-        move || shell(options.clone()),
+        move || shell(options.clone(), bundle.clone()),
     );
     let mut response = render(request).await;
     if response.status() == StatusCode::OK {

@@ -49,7 +49,7 @@ fn every_section_renders_inside_the_layout() {
                 "{path} shows its heading: {h1}"
             );
             assert!(
-                html.contains("/pkg/nixdeck.js"),
+                html.contains("import init, { hydrate } from \"/pkg/nixdeck."),
                 "{path} loads the hydration script"
             );
             assert!(
@@ -97,6 +97,44 @@ fn an_unknown_address_is_a_404_page_inside_the_layout() {
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
         assert!(html.contains("Page not found"));
         assert!(html.contains("aria-label=\"Main\""));
+    })
+}
+
+/// The page's one inline script starts the WebAssembly bundle, carries the nonce the
+/// Content-Security-Policy allows (or the browser would refuse to run it), and imports the
+/// very file the page preloads; the 404 page, rendered apart from the routes, does the same.
+#[test]
+fn each_page_starts_its_bundle_under_the_content_security_policy() {
+    testkit::block_on(async {
+        let app = app().await;
+        let cookie = app.sign_in().await;
+        for path in ["/", "/no/such/page"] {
+            let (response, html) = app.get_with_cookie(path, &cookie).await;
+            let policy = response.headers()[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .unwrap();
+            let nonce = policy
+                .split("'nonce-")
+                .nth(1)
+                .and_then(|rest| rest.split('\'').next())
+                .unwrap_or_default();
+            assert!(!nonce.is_empty(), "{path}: {policy}");
+            let script = element(&html, "<script type=\"module\"", "</script>");
+            assert!(
+                script.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}: the script carries the response's nonce: {script}"
+            );
+            let imported = element(script, "from \"/pkg/", ".js\"")
+                .trim_start_matches("from \"")
+                .to_owned()
+                + ".js";
+            assert!(imported.starts_with("/pkg/nixdeck."), "{path}: {script}");
+            assert!(
+                html.contains(&format!("<link rel=\"modulepreload\" href=\"{imported}\"")),
+                "{path}: the page preloads the module it imports ({imported})"
+            );
+            assert!(script.contains("then(() => hydrate())"), "{path}: {script}");
+        }
     })
 }
 

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""What a browser fetches to hydrate each page on a first visit: serves the release build on
+a fresh embedded database, makes a cluster and its first job through the API so their pages
+exist, signs in, loads each page in Debian's Chromium (bench/bundle_fetched.mjs) and sums
+the WebAssembly and JS it fetched, gzip -9 and brotli (what is served), file by file as a
+browser receives them. The goal is the home page's WebAssembly at most 175 KiB gzip.
+Usage: bench/bundle.sh (builds first)."""
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from benchlib import NIXDECK, ROOT, request, sign_in, wait_until_up
+
+PORT = 3914
+BASE = f"http://127.0.0.1:{PORT}"
+SITE = ROOT / "target/site"
+GOAL_GZIP_KIB = 175
+
+
+def sizes(path: Path) -> tuple[int, int, int]:
+    """Raw, gzip -9 and brotli bytes of one built file."""
+    gz = len(subprocess.run(["gzip", "-9", "-c", str(path)], check=True,
+                            capture_output=True).stdout)
+    br_file = path.with_name(path.name + ".br")
+    return path.stat().st_size, gz, br_file.stat().st_size if br_file.exists() else 0
+
+
+def total(paths: list[str], suffix: str) -> tuple[int, int, int, int]:
+    """Files, raw, gzip and brotli bytes of the fetched files with this suffix."""
+    chosen = [SITE / path.lstrip("/") for path in paths if path.endswith(suffix)]
+    sums = [sizes(path) for path in chosen]
+    return (len(chosen), sum(s[0] for s in sums), sum(s[1] for s in sums),
+            sum(s[2] for s in sums))
+
+
+def main() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="nixdeck-bundle-"))
+    env = dict(os.environ, NIXDECK_LISTEN=f"127.0.0.1:{PORT}",
+               NIXDECK_DATA_DIR=str(workdir / "data"), RUST_LOG="warn")
+    server = subprocess.Popen([NIXDECK, "serve"], cwd=workdir, env=env)
+    try:
+        wait_until_up(BASE + "/healthz")
+        cookie = sign_in(BASE)
+        request(BASE + "/api/v1/clusters", cookie, "POST", {
+            "name": "staging-1", "cluster_index": 1, "env": "staging",
+            "domain": "staging-1.example.org", "dns_zone": "example.org.",
+        }).read()
+        job = json.load(request(BASE + "/api/v1/clusters/staging-1/deploys", cookie, "POST", {}))
+        pages = ["home=/", "clusters=/clusters", "cluster=/clusters/staging-1",
+                 f"job=/jobs/{job['job_id']}", "audit=/audit", "secrets=/secrets",
+                 "builder=/builder", "account=/account"]
+        fetched = json.loads(subprocess.run(
+            ["node", ROOT / "bench/bundle_fetched.mjs", BASE, cookie, *pages],
+            check=True, stdout=subprocess.PIPE, text=True).stdout)
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print("| page | .wasm files | WebAssembly raw | gzip -9 | KiB gzip | brotli (served) "
+          "| JS files, gzip -9 |")
+    print("|---|---|---|---|---|---|---|")
+    for name, paths in fetched.items():
+        files, raw, gz, br = total(paths, ".wasm")
+        js_files, _, js_gz, _ = total(paths, ".js")
+        print(f"| {name} | {files} | {raw} | {gz} | {gz / 1024:.0f} | {br} "
+              f"| {js_files}, {js_gz} |")
+    pkg = SITE / "pkg"
+    built = sorted(pkg.glob("*.wasm"))
+    main_wasm = max(pkg.glob("nixdeck.*.wasm"), key=lambda path: path.stat().st_mtime)
+    raw, gz, br = sizes(main_wasm)
+    everything = [sizes(path) for path in built]
+    print(f"\nBuilt: {len(built)} WebAssembly files, {sum(s[0] for s in everything)} bytes raw, "
+          f"{sum(s[1] for s in everything)} gzip -9; the main module {raw} raw, {gz} gzip -9, "
+          f"{br} brotli.")
+    _, _, home_gz, _ = total(fetched["home"], ".wasm")
+    verdict = "met" if home_gz <= GOAL_GZIP_KIB * 1024 else "not met"
+    print(f"Home page: {home_gz / 1024:.0f} KiB gzip of WebAssembly; goal "
+          f"≤ {GOAL_GZIP_KIB} KiB: {verdict}.")
+
+
+if __name__ == "__main__":
+    main()
