@@ -29,9 +29,19 @@ def sizes(path: Path) -> tuple[int, int, int]:
     return path.stat().st_size, gz, br_file.stat().st_size if br_file.exists() else 0
 
 
+def built(path: str) -> Path:
+    """The built file a fetched path names: itself, or for a plain name (`nixdeck.wasm`,
+    which an unsplit build's pages ask for) the content-named file it stands for."""
+    file = SITE / path.lstrip("/")
+    if file.exists():
+        return file
+    stem, extension = file.name.rsplit(".", 1)
+    return max(file.parent.glob(f"{stem}.*.{extension}"), key=lambda found: found.stat().st_mtime)
+
+
 def total(paths: list[str], suffix: str) -> tuple[int, int, int, int]:
     """Files, raw, gzip and brotli bytes of the fetched files with this suffix."""
-    chosen = [SITE / path.lstrip("/") for path in paths if path.endswith(suffix)]
+    chosen = [built(path) for path in paths if path.endswith(suffix)]
     sums = [sizes(path) for path in chosen]
     return (len(chosen), sum(s[0] for s in sums), sum(s[1] for s in sums),
             sum(s[2] for s in sums))
