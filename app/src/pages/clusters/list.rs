@@ -93,58 +93,81 @@ fn ClusterList(listing: ClusterListing, healths: Healths) -> impl IntoView {
             <span>{next.map(|href| view! { <a href=href class=LINK>"Next clusters →"</a> })}</span>
         </nav>
     });
+    let clusters = listing.clusters;
+    let waiting = clusters.clone();
+    // One boundary for the whole page's health: the rows show at once with their health
+    // pending, and are drawn again, whole, once AWS has answered. (A boundary per row cost
+    // the server a reactive owner and a suspense per row on every load.)
     view! {
         <Table label="Clusters" headers=vec!["Name", "Environment", "Region", "Index", "State", "Health", "Latest job"]>
-            {listing.clusters.into_iter().map(|cluster| view! { <ClusterLine cluster healths /> }).collect_view()}
+            <Suspense fallback=move || cluster_rows(&waiting, &Health::Pending)>
+                {move || {
+                    let clusters = clusters.clone();
+                    Suspend::new(async move {
+                        let health = match healths.await {
+                            Ok(healths) => Health::Read(healths),
+                            Err(error) => Health::Unknown(error.to_string()),
+                        };
+                        cluster_rows(&clusters, &health)
+                    })
+                }}
+            </Suspense>
         </Table>
         {pager}
     }
 }
 
-#[component]
-fn ClusterLine(cluster: ClusterSummary, healths: Healths) -> impl IntoView {
-    let name = cluster.name;
+/// What is known of the page's health.
+enum Health {
+    Pending,
+    Read(BTreeMap<String, ClusterHealth>),
+    /// AWS could not be read, and why.
+    Unknown(String),
+}
+
+fn cluster_rows(clusters: &[ClusterSummary], health: &Health) -> impl IntoView {
+    clusters
+        .iter()
+        .map(|cluster| cluster_row(cluster, health))
+        .collect_view()
+}
+
+fn cluster_row(cluster: &ClusterSummary, health: &Health) -> impl IntoView {
+    let name = &cluster.name;
+    let latest_job = cluster.latest_job.clone().map(|job| view! {
+        <a href=format!("/jobs/{}", job.id) class="mr-2 hover:underline">{job.kind.as_str()}</a>
+        <JobStateBadge state=job.state />
+        <span class="ml-2 text-xs text-slate-500">{format_utc(job.created_at)}</span>
+    });
     view! {
         <tr>
             <td class=format!("{CELL} font-mono font-medium")>
                 <a href=format!("/clusters/{name}") class=LINK>{name.clone()}</a>
             </td>
             <td class=CELL>{cluster.env.as_str()}</td>
-            <td class=CELL>{cluster.region}</td>
+            <td class=CELL>{cluster.region.clone()}</td>
             <td class=CELL>{cluster.cluster_index}</td>
             <td class=CELL><ClusterStateBadge state=cluster.state /></td>
-            <td class=CELL><HealthCell name healths /></td>
-            <td class=CELL>
-                {cluster.latest_job.map(|job| view! {
-                    <a href=format!("/jobs/{}", job.id) class="mr-2 hover:underline">{job.kind.as_str()}</a>
-                    <JobStateBadge state=job.state />
-                    <span class="ml-2 text-xs text-slate-500">{format_utc(job.created_at)}</span>
-                })}
-            </td>
+            <td class=CELL>{health_cell(name, health)}</td>
+            <td class=CELL>{latest_job}</td>
         </tr>
     }
 }
 
-/// One cluster's health once the page's have been read; why AWS could not be read if it
-/// could not.
-#[component]
-fn HealthCell(name: String, healths: Healths) -> impl IntoView {
-    view! {
-        <Suspense fallback=|| view! { <span class="text-xs text-slate-500">"…"</span> }>
-            {move || {
-                let name = name.clone();
-                Suspend::new(async move {
-                    match healths.await {
-                        Ok(healths) => healths.get(&name).map(|health| {
-                            let why = health.reasons.join("; ");
-                            view! { <span title=why><HealthBadge state=health.status /></span> }
-                        }).into_any(),
-                        Err(error) => view! {
-                            <span class="text-xs text-slate-500" title=error.to_string()>"unknown"</span>
-                        }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+/// One cluster's health; why AWS could not be read if it could not.
+fn health_cell(name: &str, health: &Health) -> AnyView {
+    match health {
+        Health::Pending => view! { <span class="text-xs text-slate-500">"…"</span> }.into_any(),
+        Health::Read(healths) => healths
+            .get(name)
+            .map(|health| {
+                let why = health.reasons.join("; ");
+                view! { <span title=why><HealthBadge state=health.status /></span> }
+            })
+            .into_any(),
+        Health::Unknown(why) => view! {
+            <span class="text-xs text-slate-500" title=why.clone()>"unknown"</span>
+        }
+        .into_any(),
     }
 }
