@@ -4,8 +4,10 @@ URL with wrk, reading a process's memory, the AWS stand-in."""
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -127,3 +129,33 @@ class Moto:
     def __exit__(self, *_):
         self.process.stdin.close()
         self.process.wait()
+
+
+class SeededNixdeck:
+    """nixdeck's release build on a fresh embedded database, signed in as the local admin,
+    with a staging cluster and its first job made through the API so that their pages exist.
+    `base`, `cookie` and `job_id` say where and as whom to load them."""
+
+    def __init__(self, port: int, prefix: str):
+        self.base = f"http://127.0.0.1:{port}"
+        self.workdir = Path(tempfile.mkdtemp(prefix=prefix))
+        env = dict(os.environ, NIXDECK_LISTEN=f"127.0.0.1:{port}",
+                   NIXDECK_DATA_DIR=str(self.workdir / "data"), RUST_LOG="warn")
+        self.server = subprocess.Popen([NIXDECK, "serve"], cwd=self.workdir, env=env)
+
+    def __enter__(self):
+        wait_until_up(self.base + "/healthz")
+        self.cookie = sign_in(self.base)
+        request(self.base + "/api/v1/clusters", self.cookie, "POST", {
+            "name": "staging-1", "cluster_index": 1, "env": "staging",
+            "domain": "staging-1.example.org", "dns_zone": "example.org.",
+        }).read()
+        job = json.load(request(self.base + "/api/v1/clusters/staging-1/deploys",
+                                self.cookie, "POST", {}))
+        self.job_id = job["job_id"]
+        return self
+
+    def __exit__(self, *_):
+        self.server.terminate()
+        self.server.wait()
+        shutil.rmtree(self.workdir, ignore_errors=True)

@@ -7,16 +7,12 @@ browser receives them. The goal is the home page's WebAssembly at most 175 KiB g
 Usage: bench/bundle.sh (builds first)."""
 
 import json
-import os
-import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
-from benchlib import NIXDECK, ROOT, request, sign_in, wait_until_up
+from benchlib import ROOT, SeededNixdeck
 
 PORT = 3914
-BASE = f"http://127.0.0.1:{PORT}"
 SITE = ROOT / "target/site"
 GOAL_GZIP_KIB = 175
 
@@ -48,28 +44,13 @@ def total(paths: list[str], suffix: str) -> tuple[int, int, int, int]:
 
 
 def main() -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="nixdeck-bundle-"))
-    env = dict(os.environ, NIXDECK_LISTEN=f"127.0.0.1:{PORT}",
-               NIXDECK_DATA_DIR=str(workdir / "data"), RUST_LOG="warn")
-    server = subprocess.Popen([NIXDECK, "serve"], cwd=workdir, env=env)
-    try:
-        wait_until_up(BASE + "/healthz")
-        cookie = sign_in(BASE)
-        request(BASE + "/api/v1/clusters", cookie, "POST", {
-            "name": "staging-1", "cluster_index": 1, "env": "staging",
-            "domain": "staging-1.example.org", "dns_zone": "example.org.",
-        }).read()
-        job = json.load(request(BASE + "/api/v1/clusters/staging-1/deploys", cookie, "POST", {}))
+    with SeededNixdeck(PORT, "nixdeck-bundle-") as nixdeck:
         pages = ["home=/", "clusters=/clusters", "cluster=/clusters/staging-1",
-                 f"job=/jobs/{job['job_id']}", "audit=/audit", "secrets=/secrets",
+                 f"job=/jobs/{nixdeck.job_id}", "audit=/audit", "secrets=/secrets",
                  "builder=/builder", "account=/account"]
         fetched = json.loads(subprocess.run(
-            ["node", ROOT / "bench/bundle_fetched.mjs", BASE, cookie, *pages],
+            ["node", ROOT / "bench/bundle_fetched.mjs", nixdeck.base, nixdeck.cookie, *pages],
             check=True, stdout=subprocess.PIPE, text=True).stdout)
-    finally:
-        server.terminate()
-        server.wait()
-        shutil.rmtree(workdir, ignore_errors=True)
 
     print("| page | .wasm files | WebAssembly raw | gzip -9 | KiB gzip | brotli (served) "
           "| JS files, gzip -9 |")
