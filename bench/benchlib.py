@@ -137,22 +137,29 @@ class SeededNixdeck:
     `base`, `cookie` and `job_id` say where and as whom to load them."""
 
     def __init__(self, port: int, prefix: str):
+        self.port = port
+        self.prefix = prefix
         self.base = f"http://127.0.0.1:{port}"
-        self.workdir = Path(tempfile.mkdtemp(prefix=prefix))
-        env = dict(os.environ, NIXDECK_LISTEN=f"127.0.0.1:{port}",
-                   NIXDECK_DATA_DIR=str(self.workdir / "data"), RUST_LOG="warn")
-        self.server = subprocess.Popen([NIXDECK, "serve"], cwd=self.workdir, env=env)
 
     def __enter__(self):
-        wait_until_up(self.base + "/healthz")
-        self.cookie = sign_in(self.base)
-        request(self.base + "/api/v1/clusters", self.cookie, "POST", {
-            "name": "staging-1", "cluster_index": 1, "env": "staging",
-            "domain": "staging-1.example.org", "dns_zone": "example.org.",
-        }).read()
-        job = json.load(request(self.base + "/api/v1/clusters/staging-1/deploys",
-                                self.cookie, "POST", {}))
-        self.job_id = job["job_id"]
+        self.workdir = Path(tempfile.mkdtemp(prefix=self.prefix))
+        env = {k: v for k, v in os.environ.items() if not k.startswith("NIXDECK_")}
+        env.update(NIXDECK_LISTEN=f"127.0.0.1:{self.port}",
+                   NIXDECK_DATA_DIR=str(self.workdir / "data"), RUST_LOG="warn")
+        self.server = subprocess.Popen([NIXDECK, "serve"], cwd=self.workdir, env=env)
+        try:
+            wait_until_up(self.base + "/healthz")
+            self.cookie = sign_in(self.base)
+            request(self.base + "/api/v1/clusters", self.cookie, "POST", {
+                "name": "staging-1", "cluster_index": 1, "env": "staging",
+                "domain": "staging-1.example.org", "dns_zone": "example.org.",
+            }).read()
+            job = json.load(request(self.base + "/api/v1/clusters/staging-1/deploys",
+                                    self.cookie, "POST", {}))
+            self.job_id = job["job_id"]
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *_):

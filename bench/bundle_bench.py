@@ -27,7 +27,8 @@ def sizes(path: Path) -> tuple[int, int, int]:
 
 def built(path: str) -> Path:
     """The built file a fetched path names: itself, or for a plain name (`nixdeck.wasm`,
-    which an unsplit build's pages ask for) the content-named file it stands for."""
+    which pages asked for before the bundle was split) the content-named file it stands
+    for."""
     file = SITE / path.lstrip("/")
     if file.exists():
         return file
@@ -61,11 +62,11 @@ def main() -> None:
         print(f"| {name} | {files} | {raw} | {gz} | {gz / 1024:.0f} | {br} "
               f"| {js_files}, {js_gz} |")
     pkg = SITE / "pkg"
-    built = sorted(pkg.glob("*.wasm"))
+    every_wasm = sorted(pkg.glob("*.wasm"))
     main_wasm = max(pkg.glob("nixdeck.*.wasm"), key=lambda path: path.stat().st_mtime)
     raw, gz, br = sizes(main_wasm)
-    everything = [sizes(path) for path in built]
-    print(f"\nBuilt: {len(built)} WebAssembly files, {sum(s[0] for s in everything)} bytes raw, "
+    everything = [sizes(path) for path in every_wasm]
+    print(f"\nBuilt: {len(every_wasm)} WebAssembly files, {sum(s[0] for s in everything)} bytes raw, "
           f"{sum(s[1] for s in everything)} gzip -9; the main module {raw} raw, {gz} gzip -9, "
           f"{br} brotli.")
     _, _, home_gz, _ = total(fetched["home"], ".wasm")

@@ -2,6 +2,8 @@
 WebAssembly is split into the chunks its loader names, and the pages load the main module
 by its content-named file (the one the loader imports)."""
 
+import base64
+import hashlib
 import mimetypes
 import os
 import re
@@ -41,6 +43,12 @@ def fetch(base: str, path: str, encoding: str = "identity"):
         return error.code, error.headers, error.read()
 
 
+def content_hash(path: Path) -> str:
+    """The hash cargo-leptos names a file by: its MD5, base64url without padding."""
+    digest = hashlib.md5(path.read_bytes()).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
 def expected_type(path: Path) -> str:
     return TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
@@ -62,10 +70,21 @@ def split_problems(base: str) -> list[str]:
     if imported != main_js:
         problems.append(f"{loaders[0].name} imports {imported}, not the built {main_js}")
     status, _, body = fetch(base, "/signin")
-    scripts = set(re.findall(r'/pkg/(nixdeck[^"]*\.(?:js|wasm))"', body.decode()))
+    page = body.decode()
+    scripts = set(re.findall(r'/pkg/(nixdeck[^"]*\.(?:js|wasm))"', page))
     wanted = set(main_js) | {p.name for p in pkg.glob("nixdeck.*.wasm")}
     if status != 200 or scripts != wanted:
         problems.append(f"/signin loads {sorted(scripts)}, not the built {sorted(wanted)}")
+    # The page names its area's code and the loader, so the browser fetches them beside the
+    # main module instead of after it.
+    links = [dict(re.findall(r'([a-z]+)="([^"]*)"', tag)) for tag in re.findall(r"<link [^>]*>", page)]
+    if not any(link.get("rel") == "modulepreload" and link.get("href") == f"/pkg/{loaders[0].name}"
+               for link in links):
+        problems.append(f"/signin does not preload the split loader {loaders[0].name}")
+    if not any(link.get("rel") == "preload"
+               and re.fullmatch(r"/pkg/split_sign_in_area_[^/]+\.wasm", link.get("href", ""))
+               for link in links):
+        problems.append("/signin does not preload the sign-in area's WebAssembly")
     return problems
 
 
@@ -97,8 +116,9 @@ def main() -> int:
                 problems.append(f"{name}: {status}, {len(body)} bytes, not the {path.stat().st_size} built")
             elif kind != expected_type(path):
                 problems.append(f"{name}: served as {kind}, not {expected_type(path)}")
-            # Every file of pkg/ is named after its content; browsers may keep it.
-            lasting = name.startswith("/pkg/")
+            # Browsers may keep a file whose name carries the MD5 of its content, and only
+            # such a file (cargo-leptos rewrites the main JS and WebAssembly after naming them).
+            lasting = content_hash(path) in path.name.split(".")
             caching = headers.get("Cache-Control", "")
             if lasting != ("immutable" in caching):
                 problems.append(f"{name}: Cache-Control {caching!r}")

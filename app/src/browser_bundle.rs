@@ -64,7 +64,8 @@ pub fn BundleScripts(bundle: BrowserBundle) -> impl IntoView {
     let js = format!("{PKG_PATH}/{}", bundle.js);
     let wasm = format!("{PKG_PATH}/{}", bundle.wasm);
     // Both names are the build's own file names (letters, digits, `.`, `_`, `-`); JSON
-    // quoting keeps the script well formed whatever they hold.
+    // quoting, with `<` escaped so no name could end the script element, keeps the script
+    // well formed whatever they hold.
     let start = format!(
         "import init, {{ hydrate }} from {js};\ninit({{ module_or_path: {wasm} }}).then(() => hydrate());",
         js = quoted(&js),
@@ -79,5 +80,7 @@ pub fn BundleScripts(bundle: BrowserBundle) -> impl IntoView {
 }
 
 fn quoted(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
+    serde_json::to_string(text)
+        .unwrap_or_else(|_| "\"\"".to_owned())
+        .replace('<', "\\u003c")
 }

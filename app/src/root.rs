@@ -19,17 +19,6 @@ use crate::{
     theme::provide_theme,
 };
 
-/// Sets `data-hydrated="true"` on `<body>`.
-fn mark_hydrated() {
-    if let Some(body) = web_sys::window()
-        .and_then(|window| window.document())
-        .and_then(|document| document.body())
-    {
-        // Only fails for a malformed attribute name, which this is not.
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
-}
-
 /// The whole HTML document, rendered on the server around the application; `bundle` names
 /// the WebAssembly that hydrates it.
 pub fn shell(options: LeptosOptions, bundle: BrowserBundle) -> impl IntoView {
@@ -59,9 +48,6 @@ pub fn App() -> impl IntoView {
     provide_session();
     #[cfg(feature = "ssr")]
     set_content_security_policy();
-    // Effects run only in the browser, after hydration: the mark tells people's scripts
-    // and the end-to-end tests that the page is interactive.
-    Effect::new(|_| mark_hydrated());
 
     view! {
         <Stylesheet id="leptos" href="/pkg/nixdeck.css" />

@@ -6,11 +6,12 @@
 //! cargo-leptos names the JS, WebAssembly and CSS after their content (`hash-files`), which
 //! also makes it build the server only after the site is complete, so the binary always
 //! carries the site just built. Pages load the bundle by those names (see
-//! `app::browser_bundle`), and browsers keep such files. The plain names (`/pkg/nixdeck.js`,
-//! `.wasm`, `.css`: the stylesheet link uses one) are answered with the content-named file
-//! of the build (the newest, should a debug site hold several), revalidated on every use.
+//! `app::browser_bundle`), and browsers keep the files whose name matches their content.
+//! The plain names (`/pkg/nixdeck.js`, `.wasm`, `.css`: the stylesheet link uses one) are
+//! answered with the content-named file of the build (the newest, should a debug site hold
+//! several), revalidated on every use.
 
-use std::sync::OnceLock;
+use std::{collections::HashSet, sync::OnceLock};
 
 use app::{browser_bundle::BrowserBundle, shell, state::AppState};
 use axum::{
@@ -19,6 +20,8 @@ use axum::{
     http::{header, HeaderMap, HeaderValue, Method, StatusCode},
     response::{IntoResponse, Response},
 };
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+use md5::{Digest, Md5};
 use rust_embed::EmbeddedFile;
 
 /// The built site. Precompressed `.br` and `.gz` siblings are present in release builds.
@@ -47,42 +50,76 @@ fn site_file(key: &str) -> Option<(String, EmbeddedFile)> {
         return None;
     }
     let (stem, extension) = key.rsplit_once('.')?;
-    content_named(&format!("{stem}."), &format!(".{extension}"))
+    newest_named(&format!("{stem}."), &format!(".{extension}"))
 }
 
-/// The newest file named `{prefix}{hash}{suffix}`, and its key.
-fn content_named(prefix: &str, suffix: &str) -> Option<(String, EmbeddedFile)> {
+/// The newest file named `{prefix}{hash}{suffix}`, or `{prefix}{suffix}` without `.`
+/// (`pkg/nixdeck.js` as well as `pkg/nixdeck.<hash>.js`), and its key.
+/// `cargo leptos watch` names the files of its first build by content and those of its
+/// rebuilds plainly, so a debug site may hold both; the newest is the current one.
+fn newest_named(prefix: &str, suffix: &str) -> Option<(String, EmbeddedFile)> {
+    let plain = format!("{}{suffix}", prefix.trim_end_matches('.'));
     SiteAssets::iter()
         .filter(|name| {
-            name.strip_prefix(prefix)
-                .and_then(|rest| rest.strip_suffix(suffix))
-                .is_some_and(|hash| !hash.is_empty() && !hash.contains(['.', '/']))
+            **name == plain
+                || name
+                    .strip_prefix(prefix)
+                    .and_then(|rest| rest.strip_suffix(suffix))
+                    .is_some_and(|hash| !hash.is_empty() && !hash.contains(['.', '/']))
         })
         .filter_map(|name| SiteAssets::get(&name).map(|file| (name.into_owned(), file)))
         .max_by_key(|(_, file)| file.metadata.last_modified())
 }
 
-/// The WebAssembly bundle the pages load, by the content-named files of the site; found
-/// once.
+/// Whether browsers may keep the file at `key` for good: a release build's file whose name
+/// carries the MD5 of its content, as cargo-leptos names them. The name is checked against
+/// the content because cargo-leptos rewrites the main module's JS and WebAssembly after
+/// naming them (to point them at the split loader's final name): their names can stay the
+/// same while what they load changes, so those are revalidated, like the plain names.
+fn lasting(key: &str) -> bool {
+    static CONTENT_NAMED: OnceLock<HashSet<String>> = OnceLock::new();
+    !cfg!(debug_assertions) && CONTENT_NAMED.get_or_init(content_named).contains(key)
+}
+
+fn content_named() -> HashSet<String> {
+    SiteAssets::iter()
+        .filter(|key| !key.ends_with(".br") && !key.ends_with(".gz"))
+        .filter(|key| {
+            SiteAssets::get(key).is_some_and(|file| {
+                let hash = URL_SAFE_NO_PAD.encode(Md5::digest(&file.data));
+                let name = key.rsplit('/').next().unwrap_or_default();
+                name.split('.').any(|part| part == hash)
+            })
+        })
+        .map(|key| key.into_owned())
+        .collect()
+}
+
+/// The WebAssembly bundle the pages load, by the file names of the site: found once in a
+/// release build, whose site is inside the binary; at each page in a debug build, whose
+/// site on disk changes with every rebuild.
 pub fn browser_bundle() -> BrowserBundle {
     static BUNDLE: OnceLock<BrowserBundle> = OnceLock::new();
+    if cfg!(debug_assertions) {
+        return find_browser_bundle();
+    }
     BUNDLE.get_or_init(find_browser_bundle).clone()
 }
 
 fn find_browser_bundle() -> BrowserBundle {
     let file_name = |key: String| key.trim_start_matches("pkg/").to_owned();
     let (Some((js, _)), Some((wasm, _))) = (
-        content_named("pkg/nixdeck.", ".js"),
-        content_named("pkg/nixdeck.", ".wasm"),
+        newest_named("pkg/nixdeck.", ".js"),
+        newest_named("pkg/nixdeck.", ".wasm"),
     ) else {
         // A server built without a site (for its tests alone) names the plain files.
         return BrowserBundle::new("nixdeck.js", "nixdeck.wasm");
     };
     let bundle = BrowserBundle::new(file_name(js), file_name(wasm));
-    let Some((loader, _)) = content_named("pkg/__wasm_split.", ".js") else {
+    let Some((loader, _)) = newest_named("pkg/__wasm_split.", ".js") else {
         return bundle;
     };
-    let chunks = content_named("pkg/__wasm_split_manifest.", ".json")
+    let chunks = newest_named("pkg/__wasm_split_manifest.", ".json")
         .and_then(|(key, file)| {
             serde_json::from_slice(&file.data)
                 .inspect_err(|error| {
@@ -112,9 +149,9 @@ fn static_file(path: &str, headers: &HeaderMap) -> Option<Response> {
         return None;
     }
     let (resolved, file) = site_file(key)?;
-    // A page names the build's own files (the bundle, its chunks): their content is in their
-    // name, so browsers may keep them. The plain names stand for whatever the newest build is.
-    let lasting = resolved == key && key.starts_with("pkg/");
+    // A plain name stands for whatever the newest build is; a content-named file never
+    // changes.
+    let lasting = resolved == key && lasting(key);
     let key = resolved.as_str();
     let etag = format!("\"{}\"", hex_prefix(&file.metadata.sha256_hash()));
     if headers

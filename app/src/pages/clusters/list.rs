@@ -134,10 +134,12 @@ fn cluster_rows(clusters: &[ClusterSummary], health: &Health) -> impl IntoView {
 
 fn cluster_row(cluster: &ClusterSummary, health: &Health) -> impl IntoView {
     let name = &cluster.name;
-    let latest_job = cluster.latest_job.clone().map(|job| view! {
-        <a href=format!("/jobs/{}", job.id) class="mr-2 hover:underline">{job.kind.as_str()}</a>
-        <JobStateBadge state=job.state />
-        <span class="ml-2 text-xs text-slate-500">{format_utc(job.created_at)}</span>
+    let latest_job = cluster.latest_job.clone().map(|job| {
+        view! {
+            <a href=format!("/jobs/{}", job.id) class="mr-2 hover:underline">{job.kind.as_str()}</a>
+            <JobStateBadge state=job.state />
+            <span class="ml-2 text-xs text-slate-500">{format_utc(job.created_at)}</span>
+        }
     });
     view! {
         <tr>
