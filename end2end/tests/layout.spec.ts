@@ -34,6 +34,22 @@ test("the home page renders inside the layout with the navigation", async ({ pag
   expect(errors).toEqual([]);
 });
 
+test("a page is marked interactive only once its area's code has arrived", async ({ page }) => {
+  // Each area's WebAssembly (split_<area>_….wasm) is held back a while; the mark must wait
+  // for it, or tests (and people's scripts) would act on parts not yet attached.
+  let areaArrived = false;
+  await page.route(/\/pkg\/split_[^/]+\.wasm$/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
+  page.on("requestfinished", (request) => {
+    if (/\/pkg\/split_[^/]+\.wasm$/.test(new URL(request.url()).pathname)) areaArrived = true;
+  });
+  await page.goto("/clusters");
+  await waitForHydration(page);
+  expect(areaArrived).toBe(true);
+});
+
 test("the overview reports the database as reachable", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByText("sqlite reachable")).toBeVisible();
