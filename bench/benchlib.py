@@ -97,6 +97,23 @@ def best_of(url: str, cookie: str = "", connections: str = CONNECTIONS,
     }
 
 
+def built(extension: str) -> Path:
+    """The build's main output file of this kind, `nixdeck.<hash>.<extension>` (the newest,
+    should the site hold several)."""
+    return max((ROOT / "target/site/pkg").glob(f"nixdeck.*.{extension}"),
+               key=lambda path: path.stat().st_mtime)
+
+
+def compressed_sizes(path: Path) -> tuple[int, int, int]:
+    """Raw, gzip -9 and brotli bytes of one built file (brotli: the precompressed sibling
+    that is served, 0 when the build made none)."""
+    raw = path.stat().st_size
+    gz = len(subprocess.run(["gzip", "-9", "-c", str(path)], check=True, capture_output=True).stdout)
+    br_file = path.with_name(path.name + ".br")
+    br = br_file.stat().st_size if br_file.exists() else 0
+    return raw, gz, br
+
+
 def rss_kib(pid: int) -> int:
     """The process's resident memory now, in KiB."""
     status = Path(f"/proc/{pid}/status").read_text()

@@ -10,36 +10,25 @@ import json
 import subprocess
 from pathlib import Path
 
-from benchlib import ROOT, SeededNixdeck
+from benchlib import ROOT, SeededNixdeck, built, compressed_sizes
 
 PORT = 3914
 SITE = ROOT / "target/site"
 GOAL_GZIP_KIB = 175
 
 
-def sizes(path: Path) -> tuple[int, int, int]:
-    """Raw, gzip -9 and brotli bytes of one built file."""
-    gz = len(subprocess.run(["gzip", "-9", "-c", str(path)], check=True,
-                            capture_output=True).stdout)
-    br_file = path.with_name(path.name + ".br")
-    return path.stat().st_size, gz, br_file.stat().st_size if br_file.exists() else 0
-
-
-def built(path: str) -> Path:
+def fetched_file(path: str) -> Path:
     """The built file a fetched path names: itself, or for a plain name (`nixdeck.wasm`,
     which pages asked for before the bundle was split) the content-named file it stands
     for."""
     file = SITE / path.lstrip("/")
-    if file.exists():
-        return file
-    stem, extension = file.name.rsplit(".", 1)
-    return max(file.parent.glob(f"{stem}.*.{extension}"), key=lambda found: found.stat().st_mtime)
+    return file if file.exists() else built(file.suffix.lstrip("."))
 
 
 def total(paths: list[str], suffix: str) -> tuple[int, int, int, int]:
     """Files, raw, gzip and brotli bytes of the fetched files with this suffix."""
-    chosen = [built(path) for path in paths if path.endswith(suffix)]
-    sums = [sizes(path) for path in chosen]
+    chosen = [fetched_file(path) for path in paths if path.endswith(suffix)]
+    sums = [compressed_sizes(path) for path in chosen]
     return (len(chosen), sum(s[0] for s in sums), sum(s[1] for s in sums),
             sum(s[2] for s in sums))
 
@@ -63,9 +52,8 @@ def main() -> None:
               f"| {js_files}, {js_gz} |")
     pkg = SITE / "pkg"
     every_wasm = sorted(pkg.glob("*.wasm"))
-    main_wasm = max(pkg.glob("nixdeck.*.wasm"), key=lambda path: path.stat().st_mtime)
-    raw, gz, br = sizes(main_wasm)
-    everything = [sizes(path) for path in every_wasm]
+    raw, gz, br = compressed_sizes(built("wasm"))
+    everything = [compressed_sizes(path) for path in every_wasm]
     print(f"\nBuilt: {len(every_wasm)} WebAssembly files, {sum(s[0] for s in everything)} bytes raw, "
           f"{sum(s[1] for s in everything)} gzip -9; the main module {raw} raw, {gz} gzip -9, "
           f"{br} brotli.")

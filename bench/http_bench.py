@@ -18,26 +18,12 @@ import time
 import urllib.request
 from pathlib import Path
 
-from benchlib import (CONNECTIONS, DURATION, NIXDECK, ROOT, ROUNDS, Moto, best_of, request,
-                      sign_in, wait_until_up)
+from benchlib import (CONNECTIONS, DURATION, NIXDECK, ROOT, ROUNDS, Moto, best_of, built,
+                      compressed_sizes, request, sign_in, wait_until_up)
 
 NIXDECK_PORT, BASELINE_PORT = 3910, 3911
 NIXDECK_URL = f"http://127.0.0.1:{NIXDECK_PORT}"
 BASELINE_URL = f"http://127.0.0.1:{BASELINE_PORT}"
-
-
-def built(extension: str) -> Path:
-    """The build's output file of this kind (its name carries a content hash)."""
-    return max((ROOT / "target/site/pkg").glob(f"nixdeck.*.{extension}"),
-               key=lambda path: path.stat().st_mtime)
-
-
-def compressed_sizes(path: Path) -> tuple[int, int, int]:
-    raw = path.stat().st_size
-    gz = len(subprocess.run(["gzip", "-9", "-c", str(path)], check=True, capture_output=True).stdout)
-    br_file = path.with_name(path.name + ".br")
-    br = br_file.stat().st_size if br_file.exists() else 0
-    return raw, gz, br
 
 
 def add_clusters(cookie: str, indexes: range, database: Path) -> None:

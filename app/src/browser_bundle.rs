@@ -1,7 +1,8 @@
 //! The WebAssembly bundle a page loads to become interactive, named by content.
 //!
 //! The build splits the bundle (`cargo leptos build --split`): a main module with its JS
-//! glue, and a chunk per lazily loaded page that a small loader script fetches on demand.
+//! glue, and the chunks of the lazily loaded areas of pages (see `pages::lazy`), which a
+//! small loader script fetches on demand.
 //! The loader imports the main JS module by its content-named file, so pages must load that
 //! very file: a module loaded under two addresses runs twice, and a chunk would then be
 //! bound to the copy that never hydrated. The server finds the names in the site it
