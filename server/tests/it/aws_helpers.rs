@@ -23,7 +23,9 @@ pub struct Aws {
 impl Aws {
     pub async fn start() -> Aws {
         let moto = Counterpart::moto().await;
-        let config = settings(&moto.url, Duration::from_secs(10))
+        // Seeding waits as long as moto takes: its first call in a region builds that
+        // region's data, which takes seconds on a loaded machine.
+        let config = settings(&moto.url, Duration::from_secs(120))
             .sdk_config()
             .await;
         Aws { moto, config }
@@ -41,6 +43,9 @@ impl Aws {
     pub fn ec2(&self, region: &str) -> aws_sdk_ec2::Client {
         let config = aws_sdk_ec2::config::Builder::from(&self.config)
             .region(aws_sdk_ec2::config::Region::new(region.to_owned()))
+            // A launch retried after a slow answer would start a second machine: moto does
+            // not honour client tokens.
+            .retry_config(aws_sdk_ec2::config::retry::RetryConfig::disabled())
             .build();
         aws_sdk_ec2::Client::from_conf(config)
     }
