@@ -4,8 +4,6 @@
 # Prints Markdown tables (see docs/benchmarks.md for how to read them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-build-tools.sh
-bash scripts/install-moto.sh
-bash bench/require-wrk.sh
-cargo leptos build --release --precompress --split
+bash bench/require-program.sh wrk
+bash bench/build-servers.sh
 python3 bench/history_bench.py

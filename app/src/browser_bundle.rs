@@ -16,7 +16,7 @@ use leptos::{prelude::*, WasmSplitManifest};
 pub const PKG_PATH: &str = "/pkg";
 
 /// The content-named files of one build of the bundle.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct BrowserBundle {
     /// The main module's JS glue, e.g. `nixdeck.<hash>.js`.
     js: String,

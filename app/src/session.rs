@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::{
+    fetcher::boxed,
     system::{get_session, SessionView},
     ApiError,
 };
@@ -11,7 +12,7 @@ pub type SessionResource = Resource<Result<SessionView, ApiError>>;
 
 /// Starts loading the session; called once, at the application root.
 pub fn provide_session() -> SessionResource {
-    let session = Resource::new(|| (), |_| get_session());
+    let session = Resource::new(|| (), |_| boxed(get_session()));
     provide_context(session);
     session
 }

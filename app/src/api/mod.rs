@@ -7,6 +7,7 @@ pub mod clusters;
 #[cfg(feature = "ssr")]
 pub mod door;
 pub mod error;
+pub mod fetcher;
 pub mod hosts;
 pub mod jobs;
 pub mod notifications;

@@ -2,7 +2,7 @@
 //! `crate::audit`; this module only reads and writes rows.
 
 use super::{
-    conditions::{bind_conditions, Conditions},
+    conditions::{self, bind_conditions, Conditions},
     on_conn, Store, StoreError, Tx,
 };
 
@@ -107,13 +107,12 @@ pub async fn list(
     conditions.number("id <", filter.before_id);
     let query = format!(
         "select id, created_at, actor, action, target, details, source_addr, prev_hash, hash \
-         from audit_events {} order by id desc limit {}",
+         from audit_events {} order by id desc {}",
         conditions.clause(),
-        conditions.next()
+        conditions::limit(limit)
     );
     let rows = on_conn!(pool store, conn => {
         bind_conditions!(sqlx::query_as::<_, AuditRow>(sqlx::AssertSqlSafe(query)), conditions)
-            .bind(limit)
             .fetch_all(conn)
             .await?
     });
@@ -127,18 +126,16 @@ pub async fn list_in_chain_order(
     after_id: i64,
     limit: i64,
 ) -> Result<Vec<AuditRow>, StoreError> {
+    let query = format!(
+        "select id, created_at, actor, action, target, details, source_addr, prev_hash, hash \
+         from audit_events where id > $1 order by id {}",
+        conditions::limit(limit)
+    );
     let rows = on_conn!(pool store, conn => {
-        sqlx::query_as::<_, AuditRow>(
-            r#"select id, created_at, actor, action, target, details, source_addr, prev_hash, hash
-               from audit_events
-               where id > $1
-               order by id
-               limit $2"#,
-        )
-        .bind(after_id)
-        .bind(limit)
-        .fetch_all(conn)
-        .await?
+        sqlx::query_as::<_, AuditRow>(sqlx::AssertSqlSafe(query))
+            .bind(after_id)
+            .fetch_all(conn)
+            .await?
     });
     Ok(rows)
 }

@@ -1,6 +1,6 @@
 //! Clusters as stored.
 
-use super::{on_conn, rows::from_row, Store, StoreError, Tx};
+use super::{conditions, on_conn, rows::from_row, Store, StoreError, Tx};
 use crate::model::{
     access::Environment,
     cluster::{ClusterCursor, ClusterState},
@@ -227,12 +227,15 @@ pub async fn page(
     // The previous page is read backwards from its end, then put in name order.
     let (condition, order, from) = match cursor {
         ClusterCursor::First => ("", "", None),
-        ClusterCursor::After(name) => ("where name > $2", "", Some(name)),
-        ClusterCursor::Before(name) => ("where name < $2", " desc", Some(name)),
+        ClusterCursor::After(name) => ("where name > $1", "", Some(name)),
+        ClusterCursor::Before(name) => ("where name < $1", " desc", Some(name)),
     };
-    let query = format!("select {COLUMNS} from clusters {condition} order by name{order} limit $1");
+    let query = format!(
+        "select {COLUMNS} from clusters {condition} order by name{order} {}",
+        conditions::limit(limit)
+    );
     let mut rows = on_conn!(pool store, conn => {
-        let select = sqlx::query_as::<_, ClusterRow>(sqlx::AssertSqlSafe(query)).bind(limit);
+        let select = sqlx::query_as::<_, ClusterRow>(sqlx::AssertSqlSafe(query));
         match from {
             Some(name) => select.bind(name.clone()),
             None => select,

@@ -43,11 +43,13 @@ impl Conditions {
             format!("where {}", self.clauses.join(" and "))
         }
     }
+}
 
-    /// The placeholder after the conditions' (for a `limit`).
-    pub fn next(&self) -> String {
-        format!("${}", self.values.len() + 1)
-    }
+/// `limit n`, written into the statement rather than bound to it. SQLite plans a statement
+/// again at every run when its `limit` is a bound parameter (the planner uses the value), so
+/// a bound limit cost each page a parse and a plan. `n` is a number, so no text reaches SQL.
+pub(crate) fn limit(n: i64) -> String {
+    format!("limit {}", n.max(0))
 }
 
 /// `$first, $first+1, ...`: `count` numbered placeholders, for an `in (...)` list.

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::{
-    conditions::{bind_conditions, placeholders, Conditions},
+    conditions::{self, bind_conditions, placeholders, Conditions},
     on_conn,
     rows::from_row,
     Store, StoreError, Tx,
@@ -230,13 +230,12 @@ pub async fn list(
     conditions.text("cluster =", cluster);
     conditions.text("host =", host);
     let query = format!(
-        "select {JOB_COLUMNS} from jobs {} order by id desc limit {}",
+        "select {JOB_COLUMNS} from jobs {} order by id desc {}",
         conditions.clause(),
-        conditions.next()
+        conditions::limit(limit)
     );
     let rows = on_conn!(pool store, conn => {
         bind_conditions!(sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(query)), conditions)
-            .bind(limit)
             .fetch_all(conn)
             .await?
     });
@@ -672,16 +671,16 @@ pub async fn log_after(
     after_seq: i64,
     limit: i64,
 ) -> Result<Vec<LogRow>, StoreError> {
+    let query = format!(
+        "select seq, stream, at, text from job_log where job_id = $1 and seq > $2 order by seq {}",
+        conditions::limit(limit)
+    );
     let rows = on_conn!(pool store, conn => {
-        sqlx::query_as::<_, LogRow>(
-            r#"select seq, stream, at, text from job_log
-               where job_id = $1 and seq > $2 order by seq limit $3"#,
-        )
-        .bind(job_id)
-        .bind(after_seq)
-        .bind(limit)
-        .fetch_all(conn)
-        .await?
+        sqlx::query_as::<_, LogRow>(sqlx::AssertSqlSafe(query))
+            .bind(job_id)
+            .bind(after_seq)
+            .fetch_all(conn)
+            .await?
     });
     Ok(rows)
 }
@@ -729,16 +728,17 @@ pub async fn log_before(
     before_seq: Option<i64>,
     limit: i64,
 ) -> Result<Vec<LogRow>, StoreError> {
+    let query = format!(
+        "select seq, stream, at, text from job_log \
+         where job_id = $1 and ($2 is null or seq < $2) order by seq desc {}",
+        conditions::limit(limit)
+    );
     let mut rows = on_conn!(pool store, conn => {
-        sqlx::query_as::<_, LogRow>(
-            r#"select seq, stream, at, text from job_log
-               where job_id = $1 and ($2 is null or seq < $2) order by seq desc limit $3"#,
-        )
-        .bind(job_id)
-        .bind(before_seq)
-        .bind(limit)
-        .fetch_all(conn)
-        .await?
+        sqlx::query_as::<_, LogRow>(sqlx::AssertSqlSafe(query))
+            .bind(job_id)
+            .bind(before_seq)
+            .fetch_all(conn)
+            .await?
     });
     rows.reverse();
     Ok(rows)

@@ -2,7 +2,7 @@
 //! removed a small batch at a time (so the worker's writes are never held up for long), and
 //! the record of what was removed.
 
-use super::{on_conn, Store, StoreError, Tx};
+use super::{conditions, on_conn, Store, StoreError, Tx};
 
 /// Jobs whose log may go, oldest first, at most `limit`: finished before `finished_before`,
 /// not among the `keep` newest jobs of their cluster (or host), and with lines left (a job
@@ -14,26 +14,27 @@ pub async fn prunable_jobs(
     keep: i64,
     limit: i64,
 ) -> Result<Vec<String>, StoreError> {
+    let query = format!(
+        "select id from (
+             select id, finished_at,
+                    row_number() over (partition by cluster
+                                       order by created_at desc, id desc) as newest
+             from jobs
+         ) ranked
+         where newest > $1
+           and finished_at is not null
+           and finished_at < $2
+           and exists (select 1 from job_log l where l.job_id = ranked.id)
+         order by finished_at
+         {}",
+        conditions::limit(limit)
+    );
     let rows = on_conn!(pool store, conn => {
-        sqlx::query_as::<_, (String,)>(
-            r#"select id from (
-                   select id, finished_at,
-                          row_number() over (partition by cluster
-                                             order by created_at desc, id desc) as newest
-                   from jobs
-               ) ranked
-               where newest > $1
-                 and finished_at is not null
-                 and finished_at < $2
-                 and exists (select 1 from job_log l where l.job_id = ranked.id)
-               order by finished_at
-               limit $3"#,
-        )
-        .bind(keep)
-        .bind(finished_before)
-        .bind(limit)
-        .fetch_all(conn)
-        .await?
+        sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(query))
+            .bind(keep)
+            .bind(finished_before)
+            .fetch_all(conn)
+            .await?
     });
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
@@ -44,16 +45,17 @@ pub async fn delete_oldest_lines(
     job_id: &str,
     batch: i64,
 ) -> Result<u64, StoreError> {
+    let query = format!(
+        "delete from job_log where job_id = $1 and seq in \
+         (select seq from job_log where job_id = $1 order by seq {})",
+        conditions::limit(batch)
+    );
     let done = on_conn!(pool store, conn => {
-        sqlx::query(
-            "delete from job_log where job_id = $1 and seq in \
-             (select seq from job_log where job_id = $1 order by seq limit $2)",
-        )
-        .bind(job_id)
-        .bind(batch)
-        .execute(conn)
-        .await?
-        .rows_affected()
+        sqlx::query(sqlx::AssertSqlSafe(query))
+            .bind(job_id)
+            .execute(conn)
+            .await?
+            .rows_affected()
     });
     Ok(done)
 }

@@ -4,7 +4,7 @@
 //! message is never sent again; a worker leases a message while it sends it, so two
 //! replicas never send one at the same time.
 
-use super::{on_conn, rows::from_row, Store, StoreError, Tx};
+use super::{conditions, on_conn, rows::from_row, Store, StoreError, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxRow {
@@ -88,12 +88,12 @@ pub async fn due(store: &Store, now: i64, limit: i64) -> Result<Vec<OutboxRow>, 
            and not exists (select 1 from outbox p
                            where p.stream = o.stream and p.sent_at is null
                              and p.given_up_at is null and p.id < o.id)
-         order by o.id limit $2"
+         order by o.id {}",
+        conditions::limit(limit)
     );
     let rows = on_conn!(pool store, conn => {
         sqlx::query_as::<_, OutboxRow>(sqlx::AssertSqlSafe(query))
             .bind(now)
-            .bind(limit)
             .fetch_all(conn)
             .await?
     });
@@ -167,11 +167,13 @@ pub async fn of_stream(
     stream: &str,
     limit: i64,
 ) -> Result<Vec<OutboxRow>, StoreError> {
-    let query = format!("select {COLUMNS} from outbox where stream = $1 order by id desc limit $2");
+    let query = format!(
+        "select {COLUMNS} from outbox where stream = $1 order by id desc {}",
+        conditions::limit(limit)
+    );
     let rows = on_conn!(pool store, conn => {
         sqlx::query_as::<_, OutboxRow>(sqlx::AssertSqlSafe(query))
             .bind(stream)
-            .bind(limit)
             .fetch_all(conn)
             .await?
     });

@@ -149,9 +149,9 @@ fn static_file(path: &str, headers: &HeaderMap) -> Option<Response> {
         return None;
     }
     let (resolved, file) = site_file(key)?;
-    // A plain name stands for whatever the newest build is; a content-named file never
-    // changes.
-    let lasting = resolved == key && lasting(key);
+    // A plain name stands for whatever the newest build is (and is never content-named); a
+    // content-named file never changes.
+    let lasting = lasting(key);
     let key = resolved.as_str();
     let etag = format!("\"{}\"", hex_prefix(&file.metadata.sha256_hash()));
     if headers

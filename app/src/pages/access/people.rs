@@ -6,13 +6,17 @@ use leptos::prelude::*;
 
 use crate::{
     api::access::{list_people, EndSessions},
+    api::fetcher::boxed,
     components::common::{Button, ButtonTone, ErrorNotice, ItemList, Loaded, PageHeader},
 };
 
 #[component]
 pub fn PeoplePage() -> impl IntoView {
     let end_sessions = ServerAction::<EndSessions>::new();
-    let people = Resource::new(move || end_sessions.version().get(), |_| list_people());
+    let people = Resource::new(
+        move || end_sessions.version().get(),
+        |_| boxed(list_people()),
+    );
 
     view! {
         <PageHeader

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use crate::{
     api::access::{list_api_tokens, CreateApiToken, RevokeApiToken},
+    api::fetcher::boxed,
     components::common::{
         Button, ButtonTone, ErrorNotice, ItemList, Loaded, PageHeader, FIELD_INLINE,
     },
@@ -20,7 +21,7 @@ pub fn TokensPage() -> impl IntoView {
     let revoke = ServerAction::<RevokeApiToken>::new();
     let tokens = Resource::new(
         move || (create.version().get(), revoke.version().get()),
-        |_| list_api_tokens(),
+        |_| boxed(list_api_tokens()),
     );
 
     view! {

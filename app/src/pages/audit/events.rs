@@ -12,6 +12,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::audit::list_audit_events,
+    api::fetcher::boxed,
     components::common::{Button, Loaded, PageHeader, Table, CELL, FIELD},
 };
 
@@ -30,7 +31,7 @@ pub fn AuditPage() -> impl IntoView {
             before: params.get("before").and_then(|value| value.parse().ok()),
         }
     });
-    let page = Resource::new(move || query.get(), list_audit_events);
+    let page = Resource::new(move || query.get(), |query| boxed(list_audit_events(query)));
 
     view! {
         <PageHeader

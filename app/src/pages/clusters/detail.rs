@@ -16,6 +16,7 @@ use super::{
     form::ClusterFields, history::History, on_aws::OnAws, schedule::Schedules, versions::Versions,
 };
 use crate::{
+    api::fetcher::boxed,
     api::{
         clusters::{
             get_cluster, ClusterPage, RemoveCluster, SetGithubDeployments, SetSchedule,
@@ -68,7 +69,7 @@ pub fn ClusterDetailPage() -> impl IntoView {
                 actions.schedule.version().get(),
             )
         },
-        |(name, _, _, _, _)| get_cluster(name),
+        |(name, _, _, _, _)| boxed(get_cluster(name)),
     );
     let navigate = use_navigate();
     Effect::new(move |_| {

@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
+    api::fetcher::boxed,
     api::{
         clusters::{list_cluster_healths, list_clusters, ClustersPage as Page},
         ApiError,
@@ -39,11 +40,11 @@ pub fn ClustersPage() -> impl IntoView {
     });
     let page = Resource::new(
         move || cursor.get(),
-        |(after, before)| list_clusters(after, before),
+        |(after, before)| boxed(list_clusters(after, before)),
     );
     let healths: Healths = Resource::new(
         move || cursor.get(),
-        |(after, before)| list_cluster_healths(after, before),
+        |(after, before)| boxed(list_cluster_healths(after, before)),
     );
     let paged = move || {
         let (after, before) = cursor.get_untracked();

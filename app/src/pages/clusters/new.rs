@@ -8,12 +8,13 @@ use leptos_router::hooks::use_navigate;
 use super::form::ClusterFields;
 use crate::{
     api::clusters::{taken_cluster_indexes, CreateCluster},
+    api::fetcher::boxed,
     components::common::{Button, ErrorNotice, Loaded, PageHeader, PANEL},
 };
 
 #[component]
 pub fn NewClusterPage() -> impl IntoView {
-    let taken = Resource::new(|| (), |()| taken_cluster_indexes());
+    let taken = Resource::new(|| (), |()| boxed(taken_cluster_indexes()));
     let create = ServerAction::<CreateCluster>::new();
     let navigate = use_navigate();
     Effect::new(move |_| {

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 
 use crate::{
     api::clusters::get_on_aws,
+    api::fetcher::boxed,
     components::common::{button_class, ButtonTone, ErrorNotice, HealthBadge, Loaded, PANEL},
 };
 
@@ -22,7 +23,7 @@ pub fn OnAws(name: String) -> impl IntoView {
         let name = name.clone();
         move || (name.clone(), refreshes.get())
     };
-    let on_aws = Resource::new(key, |(name, n)| get_on_aws(name, n > 0));
+    let on_aws = Resource::new(key, |(name, n)| boxed(get_on_aws(name, n > 0)));
     view! {
         <section class=format!("{PANEL} mt-4") aria-label="On AWS" data-testid="on-aws">
             <header class="mb-3 flex items-center gap-3">

@@ -14,6 +14,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::{approval::ApprovalPanel, live_log, log_view::LogView};
 use crate::{
+    api::fetcher::boxed,
     api::jobs::{get_job, get_job_log, ApproveJob, CancelJob, JobPage, RejectJob},
     components::common::{Button, ButtonTone, ErrorNotice, JobStateBadge, Loaded},
 };
@@ -31,9 +32,9 @@ pub fn JobDetailPage() -> impl IntoView {
     let decided = move || (approve.version().get(), reject.version().get());
     let page = Resource::new(
         move || (id(), cancel.version().get(), refresh.get(), decided()),
-        |(id, _, _, _)| get_job(id),
+        |(id, _, _, _)| boxed(get_job(id)),
     );
-    let log = Resource::new(id, |id| get_job_log(id, None));
+    let log = Resource::new(id, |id| boxed(get_job_log(id, None)));
     let page_final = Signal::derive(move || {
         page.get()
             .and_then(Result::ok)

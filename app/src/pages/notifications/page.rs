@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use super::channel_card::ChannelCard;
 use crate::{
+    api::fetcher::boxed,
     api::notifications::{
         list_channels, ChannelWithDeliveries, CreateChannel, DeleteChannel, TestChannel,
     },
@@ -26,7 +27,7 @@ pub fn NotificationsPage() -> impl IntoView {
                 test.version().get(),
             )
         },
-        |_| list_channels(),
+        |_| boxed(list_channels()),
     );
     let label = "text-xs font-medium text-slate-600 dark:text-slate-400";
     view! {

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::secret_card::{SecretActions, SecretCard};
 use crate::{
+    api::fetcher::boxed,
     api::secrets::{list_secrets, SecretsPage as Page},
     components::common::{ErrorNotice, Loaded, PageHeader},
 };
@@ -13,7 +14,7 @@ use crate::{
 #[component]
 pub fn SecretsPage() -> impl IntoView {
     let actions = SecretActions::new();
-    let page = Resource::new(move || actions.changes(), |_| list_secrets());
+    let page = Resource::new(move || actions.changes(), |_| boxed(list_secrets()));
     view! {
         <PageHeader
             title="Secrets"

@@ -6,13 +6,14 @@ use engine::model::time::format_utc;
 use leptos::prelude::*;
 
 use crate::{
+    api::fetcher::boxed,
     api::jobs::{list_awaiting_approval, AwaitingApproval},
     components::common::{ErrorNotice, CELL},
 };
 
 #[component]
 pub fn AwaitingApprovalSection() -> impl IntoView {
-    let waiting = Resource::new(|| (), |_| list_awaiting_approval());
+    let waiting = Resource::new(|| (), |_| boxed(list_awaiting_approval()));
     view! {
         <section aria-labelledby="approvals-heading" class="mb-8">
             <h2 id="approvals-heading" class="mb-3 text-lg font-semibold">"Waiting for approval"</h2>

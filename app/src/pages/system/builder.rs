@@ -12,6 +12,7 @@ use leptos_router::hooks::use_navigate;
 
 use super::host_jobs::HostJobs;
 use crate::{
+    api::fetcher::boxed,
     api::hosts::{get_builder, BuilderPage, ProbeBuilder, StartBuilderJob},
     components::common::{
         format_age, format_bytes, Badge, Button, ButtonTone, EmptyState, ErrorNotice, Facts,
@@ -23,7 +24,7 @@ use crate::{
 pub fn BuilderPage() -> impl IntoView {
     let probe = ServerAction::<ProbeBuilder>::new();
     let start = ServerAction::<StartBuilderJob>::new();
-    let page = Resource::new(move || probe.version().get(), |_| get_builder());
+    let page = Resource::new(move || probe.version().get(), |_| boxed(get_builder()));
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(job)) = start.value().get() {

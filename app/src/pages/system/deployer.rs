@@ -14,6 +14,7 @@ use leptos_router::hooks::use_navigate;
 
 use super::host_jobs::HostJobs;
 use crate::{
+    api::fetcher::boxed,
     api::hosts::{get_deployer, AdoptDeployment, DeployDeployer, DeployerPage},
     components::common::{
         format_age, format_bytes, Badge, Button, ButtonTone, ErrorNotice, Facts, Loaded,
@@ -25,7 +26,7 @@ use crate::{
 pub fn DeployerPage() -> impl IntoView {
     let adopt = ServerAction::<AdoptDeployment>::new();
     let deploy = ServerAction::<DeployDeployer>::new();
-    let page = Resource::new(|| (), |_| get_deployer());
+    let page = Resource::new(|| (), |_| boxed(get_deployer()));
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(cluster)) = adopt.value().get() {

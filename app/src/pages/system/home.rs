@@ -7,6 +7,7 @@ use leptos_router::components::A;
 
 use super::awaiting_approval::AwaitingApprovalSection;
 use crate::{
+    api::fetcher::boxed,
     api::{jobs::get_job_activity, system::get_health},
     components::{
         charts::{JobsPerDay, DAYS_SHOWN},
@@ -41,7 +42,7 @@ const SHORTCUTS: [(&str, &str, &str); 5] = [
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let health = Resource::new(|| (), |_| get_health());
+    let health = Resource::new(|| (), |_| boxed(get_health()));
 
     view! {
         <PageHeader
@@ -92,7 +93,7 @@ pub fn HomePage() -> impl IntoView {
 /// The jobs that ended on each of the last `DAYS_SHOWN` days.
 #[component]
 fn ActivitySection() -> impl IntoView {
-    let activity = Resource::new(|| (), |_| get_job_activity());
+    let activity = Resource::new(|| (), |_| boxed(get_job_activity()));
     view! {
         <section aria-labelledby="activity-heading" class="mb-8">
             <h2 id="activity-heading" class="mb-3 text-lg font-semibold">{format!("Jobs in the last {DAYS_SHOWN} days")}</h2>

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# What the benchmarks that serve nixdeck need: the build tools, moto (their AWS), and the
+# release build; with `--baseline`, also the baselines (bench/baseline).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-build-tools.sh
+bash scripts/install-moto.sh
+cargo leptos build --release --precompress --split
+if [ "${1:-}" = "--baseline" ]; then
+  cargo build --release --locked -p baseline
+fi
