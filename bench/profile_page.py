@@ -2,7 +2,8 @@
 """Where a page's CPU goes: nixdeck's signed-in clusters list and the hand-written page that
 does the same work (bench/baseline), each served by its release build under valgrind's
 callgrind, counted over the same number of requests in the same run. Instructions are
-counted, not timed, so the figures repeat exactly whatever else the machine is doing.
+counted, not timed, so the figures repeat (within a few per cent: the threads' interleaving
+varies) whatever else the machine is doing.
 
 Prints, for 3 and 25 clusters: instructions per request on both sides and their ratio,
 then nixdeck's instructions grouped by the crate that executed them and its costliest
@@ -15,11 +16,10 @@ import shutil
 import subprocess
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
-from benchlib import NIXDECK, ROOT, Moto, sign_in, wait_until_up
+from benchlib import NIXDECK, ROOT, Moto, request, sign_in, wait_until_up
 from http_bench import BASELINE_PORT, BASELINE_URL, NIXDECK_PORT, NIXDECK_URL, add_clusters
 
 REQUESTS = int(os.environ.get("PROFILE_REQUESTS", "40"))
@@ -76,9 +76,7 @@ class Profiled:
 
 
 def load(url: str, cookie: str) -> None:
-    req = urllib.request.Request(url)
-    req.add_header("Cookie", cookie)
-    with urllib.request.urlopen(req, timeout=120) as response:
+    with request(url, cookie) as response:
         response.read()
 
 
