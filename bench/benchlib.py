@@ -89,12 +89,23 @@ def wrk(url: str, cookie: str = "", connections: str = CONNECTIONS,
 def best_of(url: str, cookie: str = "", connections: str = CONNECTIONS,
             duration: str = DURATION) -> dict:
     """Several rounds, keeping each metric's best: the least disturbed by other work."""
-    runs = [wrk(url, cookie, connections, duration) for _ in range(ROUNDS)]
-    return {
-        "rps": max(r["rps"] for r in runs),
-        "p50": min(r["p50"] for r in runs),
-        "p99": min(r["p99"] for r in runs),
-    }
+    return best_of_each([(url, cookie)], connections, duration)[0]
+
+
+def best_of_each(targets: list[tuple[str, str]], connections: str = CONNECTIONS,
+                 duration: str = DURATION) -> list[dict]:
+    """best_of for each (url, cookie), their rounds taken in turn (a, b, a, b, ...): this
+    machine's speed drifts over seconds, and a slow spell then falls on every side of a
+    comparison instead of on one side's block of rounds."""
+    runs = [[] for _ in targets]
+    for _ in range(ROUNDS):
+        for (url, cookie), kept in zip(targets, runs):
+            kept.append(wrk(url, cookie, connections, duration))
+    return [{
+        "rps": max(r["rps"] for r in kept),
+        "p50": min(r["p50"] for r in kept),
+        "p99": min(r["p99"] for r in kept),
+    } for kept in runs]
 
 
 def built(extension: str) -> Path:

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-build-tools.sh
 bash scripts/install-moto.sh
-cargo leptos build --release --precompress --split
+bash scripts/build-release.sh
 if [ "${1:-}" = "--baseline" ]; then
   cargo build --release --locked -p baseline
 fi

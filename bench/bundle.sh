@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-test-tools.sh
-cargo leptos build --release --precompress --split
+bash scripts/build-release.sh
 python3 bench/bundle_bench.py

@@ -18,8 +18,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from benchlib import (CONNECTIONS, DURATION, NIXDECK, ROOT, ROUNDS, Moto, best_of, built,
-                      compressed_sizes, request, sign_in, wait_until_up)
+from benchlib import (CONNECTIONS, DURATION, NIXDECK, ROOT, ROUNDS, Moto, best_of, best_of_each,
+                      built, compressed_sizes, request, sign_in, wait_until_up)
 
 NIXDECK_PORT, BASELINE_PORT = 3910, 3911
 NIXDECK_URL = f"http://127.0.0.1:{NIXDECK_PORT}"
@@ -79,8 +79,8 @@ def measure(workdir: Path, aws_url: str) -> tuple:
             # One load each first, which fills the AWS caches (moto's first answers are slow).
             sizes = (page_bytes(NIXDECK_URL + "/clusters", cookie),
                      page_bytes(BASELINE_URL + "/clusters", cookie))
-            ours = best_of(NIXDECK_URL + "/clusters", cookie)
-            hand = best_of(BASELINE_URL + "/clusters", cookie)
+            ours, hand = best_of_each([(NIXDECK_URL + "/clusters", cookie),
+                                       (BASELINE_URL + "/clusters", cookie)])
             pages.append((f"clusters list, {clusters} clusters", ours, hand, sizes))
         rows = []
         # Monitoring calls /healthz without signing in; people load pages signed in.
@@ -88,8 +88,7 @@ def measure(workdir: Path, aws_url: str) -> tuple:
             ("home page (SSR, signed in)", "/", cookie),
             ("/healthz", "/healthz", ""),
         ]:
-            base = best_of(BASELINE_URL + path)
-            ours = best_of(NIXDECK_URL + path, session)
+            base, ours = best_of_each([(BASELINE_URL + path, ""), (NIXDECK_URL + path, session)])
             rows.append((label, ours, base))
     finally:
         for server in servers:
@@ -106,7 +105,8 @@ def main() -> None:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
-    print(f"wrk: 1 thread, {CONNECTIONS} connections, {DURATION} x {ROUNDS} rounds (best kept); "
+    print(f"wrk: 1 thread, {CONNECTIONS} connections, {DURATION} x {ROUNDS} rounds, the "
+          f"two sides of a comparison in turn (best kept); "
           f"{os.cpu_count()} cores\n")
     print("| page | nixdeck req/s | hand-written req/s | req/s ratio | nixdeck p50 / p99 (ms) "
           "| hand-written p50 / p99 (ms) | p99 ratio | bytes, nixdeck / hand-written |")

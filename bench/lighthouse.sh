@@ -12,5 +12,5 @@ if ! cmp -s "$lock" bench/lighthouse/node_modules/.lockfile-installed 2>/dev/nul
   (cd bench/lighthouse && npm ci --no-audit --no-fund --loglevel=error)
   cp "$lock" bench/lighthouse/node_modules/.lockfile-installed
 fi
-cargo leptos build --release --precompress --split
+bash scripts/build-release.sh
 python3 bench/lighthouse_bench.py

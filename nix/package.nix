@@ -1,4 +1,5 @@
-# nixdeck, built the way `cargo leptos build --release --precompress --split` builds it elsewhere:
+# nixdeck, built the way scripts/build-release.sh builds it elsewhere (`cargo leptos build
+# --release --precompress --split`, view types concrete in both halves):
 # the WebAssembly half (package `app`, feature `hydrate`, profile `wasm-release`) through
 # wasm-bindgen and wasm-opt, the CSS through Tailwind, then the server, whose release binary
 # carries the whole site. Everything comes from nixpkgs; nothing is downloaded during the build.
@@ -127,11 +128,13 @@ rustPlatform.buildRustPackage {
     lld # nixpkgs' rustc links wasm32-unknown-unknown (whose std it ships) with `lld`
   ];
 
-  # .cargo/config.toml gives every build `--cfg erase_components` through build.rustflags,
-  # but the cargo configuration nixpkgs appends sets target.<host>.rustflags, which cargo
-  # prefers, so the server would lose it while the WebAssembly kept it. RUSTFLAGS wins over
-  # both and reaches the server and the WebAssembly alike, as build.rustflags does elsewhere.
-  RUSTFLAGS = "--cfg erase_components";
+  # A release keeps its view types concrete in the server and the WebAssembly alike, as
+  # scripts/build-release.sh builds it elsewhere: .cargo/config.toml's build.rustflags
+  # (`--cfg erase_components`, for fast debug builds) must reach neither half, and the cargo
+  # configuration nixpkgs appends sets target.<host>.rustflags, which would reach only the
+  # server. RUSTFLAGS wins over both and reaches both halves. The flag itself changes nothing
+  # (frame pointers are off by default on both targets).
+  RUSTFLAGS = "-Cforce-frame-pointers=no";
 
   # The cargo wrapper that embeds dependency lists would also wrap cargo-leptos's wasm32 build;
   # keep the build exactly what `cargo leptos build` does on any other machine.

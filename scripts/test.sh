@@ -36,7 +36,7 @@ step "Rust tests (SQLite and PostgreSQL)"
 cargo test --workspace --locked
 
 step "release build"
-cargo leptos build --release --precompress --split
+bash scripts/build-release.sh
 step "the release binary carries exactly the site just built"
 bash scripts/check-release-site.sh
 step "the systemd unit (contrib/nixdeck.service)"

@@ -1,6 +1,10 @@
 //! The nixdeck dashboard. Rendered on the server (feature `ssr`) and hydrated in the
 //! browser (feature `hydrate`) from the same components.
 
+// A release build keeps view types concrete (scripts/build-release.sh): a whole page's view is
+// then one deeply nested type, past the compiler's default depth of 128.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod browser_bundle;
 mod components;

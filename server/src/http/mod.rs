@@ -11,6 +11,7 @@ mod router;
 mod security_headers;
 mod site_assets;
 mod theme_preference;
+mod whole_pages;
 
 pub use api::document as openapi_document;
 pub use auth::{RefusalLog, SignInLimiter};

@@ -15,7 +15,7 @@ use crate::{config::AllowedHosts, login::Providers, metrics::HttpMetrics};
 
 use super::{
     api, auth, health, hooks, host_check::require_known_host, security_headers::security_headers,
-    site_assets, theme_preference, HookSecrets, RefusalLog, SignInLimiter,
+    site_assets, theme_preference, whole_pages, HookSecrets, RefusalLog, SignInLimiter,
 };
 
 /// The dashboard's routes, collected once per process. Collecting renders the app in a
@@ -38,8 +38,9 @@ pub struct RouterParts {
 /// dashboard's pages and server functions, and last the static site (WebAssembly, JS, CSS,
 /// images), whose misses render the dashboard's 404 page. Every request passes, outermost
 /// first: tracing, the HTTP metrics, the host check, security headers, identification, cross-origin
-/// protection and the sign-in gate; webhooks (`/hooks/...`) pass only the first three and
-/// verify their senders themselves.
+/// protection and the sign-in gate; pages are then held for a moment so that most go out
+/// whole; webhooks (`/hooks/...`) pass only the first three and verify their senders
+/// themselves.
 pub fn router(state: AppState, parts: RouterParts) -> Router {
     let routes = ROUTES.clone();
     let options = state.leptos_options.clone();
@@ -59,6 +60,7 @@ pub fn router(state: AppState, parts: RouterParts) -> Router {
             move || shell(options.clone(), bundle.clone()),
         )
         .fallback(site_assets::static_file_or_not_found)
+        .layer(from_fn(whole_pages::whole_pages))
         .layer(from_fn(auth::require_sign_in))
         .layer(from_fn_with_state(
             state.clone(),
