@@ -7,5 +7,7 @@ bash scripts/install-build-tools.sh
 bash scripts/install-moto.sh
 bash scripts/build-release.sh
 if [ "${1:-}" = "--baseline" ]; then
+  # The release's flags, so the baseline shares the server's compiled dependencies.
+  source scripts/release-flags.sh
   cargo build --release --locked -p baseline
 fi

@@ -5,4 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-test-tools.sh
+# The release's flags, so the benchmark shares the server's compiled dependencies.
+source scripts/release-flags.sh
 cargo run --release --locked -p log-bench
