@@ -235,13 +235,14 @@ def measure(workdir: Path, long_log: str, size: dict, aws: str) -> dict:
             seconds = time.monotonic() - started
         results["plain log"] = {"bytes": size_read, "seconds": seconds,
                                 "growth": sampler.peak - before}
-        before = rss_kib(pid)
-        with Sampler(pid) as sampler:
-            started = time.monotonic()
-            size_read = drain(request("/api/v1/audit/export?format=csv", cookie))
-            seconds = time.monotonic() - started
-        results["audit export"] = {"bytes": size_read, "seconds": seconds,
-                                   "growth": sampler.peak - before}
+        for export in ("csv", "json"):
+            before = rss_kib(pid)
+            with Sampler(pid) as sampler:
+                started = time.monotonic()
+                size_read = drain(request(f"/api/v1/audit/export?format={export}", cookie))
+                seconds = time.monotonic() - started
+            results[f"audit export ({export.upper()})"] = {
+                "bytes": size_read, "seconds": seconds, "growth": sampler.peak - before}
         resume_from = size["log"] - 1_000
         started = time.monotonic()
         stream = request(f"/api/v1/jobs/{long_log}/log", cookie,
@@ -292,7 +293,7 @@ def main() -> None:
               f"| {l['p50'] / s['p50']:.2f} | {l['bytes'] / s['bytes']:.2f} |")
     print("\n| stream | small: bytes, s, RSS growth | large: bytes, s, RSS growth |")
     print("|---|---|---|")
-    for label in ("plain log", "audit export"):
+    for label in ("plain log", "audit export (CSV)", "audit export (JSON)"):
         s, l = small[label], large[label]
         print(f"| {label} | {s['bytes']}, {s['seconds']:.2f} s, {s['growth'] / 1024:.1f} MiB "
               f"| {l['bytes']}, {l['seconds']:.2f} s, {l['growth'] / 1024:.1f} MiB |")

@@ -8,6 +8,8 @@ varies) whatever else the machine is doing.
 Prints, for 3 and 25 clusters: instructions per request on both sides and their ratio,
 then nixdeck's instructions grouped by the crate that executed them and its costliest
 functions (self cost: the instructions a function ran itself, not those of its callees).
+First, for scale, what a signed-in page showing nothing costs nixdeck: the not-found page,
+which is the document, the layout and the session lookup without any list.
 Usage: bench/profile.sh (builds first). PROFILE_REQUESTS sets the requests counted (40)."""
 
 import os
@@ -16,6 +18,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import urllib.error
 from collections import Counter
 from pathlib import Path
 
@@ -76,8 +79,13 @@ class Profiled:
 
 
 def load(url: str, cookie: str) -> None:
-    with request(url, cookie) as response:
-        response.read()
+    try:
+        with request(url, cookie) as response:
+            response.read()
+    except urllib.error.HTTPError as error:
+        if error.code != 404:  # the not-found page is measured on purpose
+            raise
+        error.read()
 
 
 def annotate(dump: Path) -> list[tuple[int, str]]:
@@ -180,6 +188,11 @@ def main() -> None:
             wait_until_up(BASELINE_URL + "/healthz")
             print(f"callgrind, {REQUESTS} requests one after the other, counted after three "
                   "unmeasured loads\n")
+            requests, idle = ours.count(NIXDECK_URL + "/no-such-page", cookie)
+            print("A signed-in page that shows nothing (the not-found page: the document, the "
+                  "layout and the session), for scale: nixdeck "
+                  f"{(total(requests) - total(idle)) / REQUESTS:,.0f} instructions per "
+                  "request.\n")
             for clusters, more in [(3, range(4, 4)), (25, range(4, 26))]:
                 add_clusters(cookie, more, database)
                 report(f"clusters list, {clusters} clusters",

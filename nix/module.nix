@@ -70,7 +70,11 @@ let
   secretKeys = [
     "github_client_secret"
     "oidc_client_secret"
+    "github_webhook_secret"
+    "github_deploy_token"
+    "slack_signing_secret"
   ];
+  secretsInSettings = lib.filter (key: cfg.settings ? ${key}) secretKeys;
   carriesPassword = value: value != null && builtins.match "[a-z]+://[^/@]*:[^/@]*@.*" value != null;
 
   adminLauncher = pkgs.writeShellScript "nixdeck-admin-launcher" ''
@@ -305,8 +309,8 @@ in
   config = lib.mkIf cfg.enable {
     assertions = [
       {
-        assertion = lib.all (key: !(cfg.settings ? ${key})) secretKeys;
-        message = "services.nixdeck.settings: ${lib.concatStringsSep " and " secretKeys} are secrets and would be world-readable in the Nix store; set NIXDECK_GITHUB_CLIENT_SECRET / NIXDECK_OIDC_CLIENT_SECRET in services.nixdeck.environmentFile.";
+        assertion = secretsInSettings == [ ];
+        message = "services.nixdeck.settings: ${lib.concatStringsSep ", " secretsInSettings} would be world-readable in the Nix store; set ${lib.concatMapStringsSep ", " (key: "NIXDECK_${lib.toUpper key}") secretsInSettings} in services.nixdeck.environmentFile instead.";
       }
       {
         assertion = cfg.deployer.sshKeyFile == null || cfg.settings.deployer_ssh != "local";

@@ -13,8 +13,8 @@ use crate::{
     model::{
         access::Action,
         cluster::{
-            ClusterCursor, ClusterInput, ClusterListing, ClusterState, ClusterView, LatestJob,
-            CLUSTERS_PER_PAGE,
+            ClusterCursor, ClusterInput, ClusterListing, ClusterState, ClusterView, ClusterViews,
+            LatestJob, CLUSTERS_PER_PAGE,
         },
         failure::Failure,
         job::{JobKind, JobView},
@@ -69,14 +69,37 @@ pub enum ClusterRemoval {
 }
 
 impl Engine {
-    /// Every cluster, by name.
-    pub async fn clusters(&self, caller: &Caller) -> Result<Vec<ClusterView>, Failure> {
+    /// One page of the clusters in full, by name (`CLUSTERS_PER_PAGE`: every cluster a
+    /// deployer can hold), and where the pages beside it start.
+    pub async fn clusters(
+        &self,
+        caller: &Caller,
+        cursor: &ClusterCursor,
+    ) -> Result<ClusterViews, Failure> {
         require(caller, Action::Read)?;
-        clusters::list(self.store())
-            .await?
-            .into_iter()
-            .map(view_of)
-            .collect()
+        let rows = clusters::page(self.store(), cursor, CLUSTERS_PER_PAGE as i64).await?;
+        let (previous_before, next_after) = self.pages_beside(&rows).await?;
+        Ok(ClusterViews {
+            clusters: rows.into_iter().map(view_of).collect::<Result<_, _>>()?,
+            previous_before,
+            next_after,
+        })
+    }
+
+    /// Where the pages beside `rows` (one page, in name order) start: the first name when
+    /// clusters come before it, the last when clusters come after it.
+    async fn pages_beside(
+        &self,
+        rows: &[clusters::ClusterRow],
+    ) -> Result<(Option<String>, Option<String>), Failure> {
+        let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+            return Ok((None, None));
+        };
+        let (before, after) = clusters::any_beside(self.store(), &first.name, &last.name).await?;
+        Ok((
+            before.then(|| first.name.clone()),
+            after.then(|| last.name.clone()),
+        ))
     }
 
     /// One page of the clusters list, light rows with each cluster's newest job: three
@@ -88,17 +111,7 @@ impl Engine {
     ) -> Result<ClusterListing, Failure> {
         require(caller, Action::Read)?;
         let rows = clusters::page(self.store(), cursor, CLUSTERS_PER_PAGE as i64).await?;
-        let (previous_before, next_after) = match (rows.first(), rows.last()) {
-            (Some(first), Some(last)) => {
-                let (before, after) =
-                    clusters::any_beside(self.store(), &first.name, &last.name).await?;
-                (
-                    before.then(|| first.name.clone()),
-                    after.then(|| last.name.clone()),
-                )
-            }
-            _ => (None, None),
-        };
+        let (previous_before, next_after) = self.pages_beside(&rows).await?;
         let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
         let mut newest: HashMap<String, LatestJob> =
             stored_jobs::newest_of_clusters(self.store(), &ids)

@@ -252,6 +252,19 @@ impl Engine {
             .await
     }
 
+    /// The newest finished creates and deploys of `cluster`, newest first, at most
+    /// `limit`: what its deploy chart draws, however many checks and other jobs ran since.
+    pub async fn finished_deploys(
+        &self,
+        caller: &Caller,
+        cluster: &str,
+        limit: i64,
+    ) -> Result<Vec<JobView>, Failure> {
+        require(caller, Action::Read)?;
+        self.job_views(stored::finished_deploys(self.store(), cluster, limit.clamp(1, 500)).await?)
+            .await
+    }
+
     /// Queues a job for `cluster` (its current arguments and versions unless `params`
     /// says otherwise): inserts it with its audit event, commits `tx` (which holds what
     /// the decision was made on), wakes the worker and answers with the job.

@@ -242,6 +242,40 @@ pub async fn list(
     Ok(rows)
 }
 
+/// The newest finished creates and deploys of `cluster`, newest first, at most `limit`:
+/// each kind read on its own through the `(cluster, kind, id)` index, so the checks and
+/// other jobs run since cost nothing, however many there are.
+pub async fn finished_deploys(
+    store: &Store,
+    cluster: &str,
+    limit: i64,
+) -> Result<Vec<JobRow>, StoreError> {
+    // Each placeholder used once, numbered in order, the same on both databases.
+    let query = format!(
+        "select * from (select {JOB_COLUMNS} from jobs
+                        where cluster = $1 and kind = $2 and finished_at is not null
+                        order by id desc limit $3) as creates
+         union all
+         select * from (select {JOB_COLUMNS} from jobs
+                        where cluster = $4 and kind = $5 and finished_at is not null
+                        order by id desc limit $6) as deploys
+         order by id desc limit $7"
+    );
+    let rows = on_conn!(pool store, conn => {
+        sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(query))
+            .bind(cluster)
+            .bind(JobKind::Create)
+            .bind(limit)
+            .bind(cluster)
+            .bind(JobKind::Deploy)
+            .bind(limit)
+            .bind(limit)
+            .fetch_all(conn)
+            .await?
+    });
+    Ok(rows)
+}
+
 /// The newest job of each cluster in `cluster_ids`, in one query: each is found through
 /// the `(cluster, id)` index, however many jobs there are.
 pub async fn newest_of_clusters(

@@ -7,6 +7,7 @@ use engine::{
     commands::{ClusterRemoval, ClusterUpdate},
     model::{
         access::Environment,
+        cluster::ClusterCursor,
         failure::FailureKind,
         job::{JobKind, JobState},
     },
@@ -190,7 +191,11 @@ async fn refusals_name_their_field_and_change_nothing(store: Store) {
         .await
         .expect_err("missing");
     assert_eq!(missing.kind, FailureKind::NotFound);
-    assert_eq!(engine.clusters(&admin()).await.expect("list").len(), 1);
+    let listed = engine
+        .clusters(&admin(), &ClusterCursor::First)
+        .await
+        .expect("list");
+    assert_eq!(listed.clusters.len(), 1);
     assert!(engine
         .jobs(&admin(), None, None, 10)
         .await

@@ -151,7 +151,82 @@ async fn the_clusters_list_pages_by_name(store: Store) {
     assert_eq!(taken, (1..=25).chain(126..=130).collect::<Vec<u8>>());
 }
 
+/// What a cluster's deploy chart draws: its newest finished creates and deploys, newest
+/// first, found past however many checks ran since; never one still running, nor another
+/// cluster's.
+async fn a_clusters_finished_deploys_are_found_past_its_checks(store: Store) {
+    let engine = engine(&store);
+    create(&engine, "zeta", 3).await;
+    deploy(&engine, "zeta", false).await;
+    for (id, state) in [
+        ("a00", "succeeded"),
+        ("a01", "failed"),
+        ("a02", "succeeded"),
+    ] {
+        finished_job(&store, id, "alpha", 1_000, state, 1).await;
+    }
+    testkit::execute(&store, "update jobs set kind = 'create' where id = 'a00'").await;
+    // Sixty scheduled checks since, more than the cluster page's history shows.
+    for i in 3..63 {
+        finished_job(
+            &store,
+            &format!("a{i:02}"),
+            "alpha",
+            2_000 + i,
+            "succeeded",
+            1,
+        )
+        .await;
+    }
+    testkit::execute(
+        &store,
+        "update jobs set kind = 'info' where cluster = 'alpha' and id >= 'a03'",
+    )
+    .await;
+    finished_job(&store, "a63", "alpha", 3_000, "running", 1).await;
+    finished_job(&store, "b00", "beta", 4_000, "succeeded", 1).await;
+
+    let history = engine
+        .jobs(&admin(), Some("alpha"), None, 50)
+        .await
+        .expect("alpha's history");
+    assert!(
+        history
+            .iter()
+            .all(|job| job.kind == JobKind::Info || job.id == "a63"),
+        "the newest 50 jobs are checks and the running deploy"
+    );
+    let deploys = engine
+        .finished_deploys(&admin(), "alpha", 30)
+        .await
+        .expect("alpha's deploys");
+    let found: Vec<(&str, JobKind, JobState)> = deploys
+        .iter()
+        .map(|job| (job.id.as_str(), job.kind, job.state))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("a02", JobKind::Deploy, JobState::Succeeded),
+            ("a01", JobKind::Deploy, JobState::Failed),
+            ("a00", JobKind::Create, JobState::Succeeded),
+        ]
+    );
+    let newest_two = engine
+        .finished_deploys(&admin(), "alpha", 2)
+        .await
+        .expect("alpha's two newest deploys");
+    assert_eq!(
+        newest_two
+            .iter()
+            .map(|job| job.id.as_str())
+            .collect::<Vec<_>>(),
+        ["a02", "a01"]
+    );
+}
+
 on_both_databases!(
     newest_job_of_each_cluster_and_a_clusters_own_jobs,
     the_clusters_list_pages_by_name,
+    a_clusters_finished_deploys_are_found_past_its_checks,
 );

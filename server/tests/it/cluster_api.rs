@@ -252,3 +252,88 @@ fn clusters_are_edited_pinned_and_removed_with_an_audit_trail() {
         );
     })
 }
+
+/// The list is paged by name as the dashboard's is: a deployer's clusters (one per cluster
+/// index) fit on the first page; a larger restored set is walked with the `Link` header.
+#[test]
+fn the_clusters_list_pages_by_name_with_link_headers() {
+    use axum::http::header;
+
+    testkit::block_on(async {
+        let app = TestApp::on_sqlite().await;
+        let cookie = app.sign_in().await;
+        for index in 1..=25 {
+            app.staging_cluster(&format!("c{index:02}"), index).await;
+        }
+        let names = |body: &str| -> Vec<String> {
+            let clusters: Value = serde_json::from_str(body).expect("JSON");
+            clusters
+                .as_array()
+                .expect("an array")
+                .iter()
+                .map(|cluster| cluster["name"].as_str().expect("a name").to_owned())
+                .collect()
+        };
+        let expected = |range: std::ops::RangeInclusive<u8>| {
+            range.map(|i| format!("c{i:02}")).collect::<Vec<_>>()
+        };
+
+        // A full deployer: one page, no links.
+        let (response, body) = app.get_with_cookie("/api/v1/clusters", &cookie).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(names(&body), expected(1..=25));
+        assert!(response.headers().get(header::LINK).is_none());
+
+        // Five more, restored beyond the indexes: the first page links to the next.
+        for index in 26..=30u8 {
+            testkit::copy_cluster(
+                &app.store,
+                "c01",
+                &format!("restored-{index}"),
+                &format!("c{index:02}"),
+                i64::from(index) + 100,
+            )
+            .await;
+        }
+        let (response, body) = app.get_with_cookie("/api/v1/clusters", &cookie).await;
+        assert_eq!(names(&body), expected(1..=25));
+        assert_eq!(
+            response.headers()[header::LINK],
+            "</api/v1/clusters?after=c25>; rel=\"next\""
+        );
+        let (response, body) = app
+            .get_with_cookie("/api/v1/clusters?after=c25", &cookie)
+            .await;
+        assert_eq!(names(&body), expected(26..=30));
+        assert_eq!(
+            response.headers()[header::LINK],
+            "</api/v1/clusters?before=c26>; rel=\"prev\""
+        );
+        let (_, body) = app
+            .get_with_cookie("/api/v1/clusters?before=c26", &cookie)
+            .await;
+        assert_eq!(names(&body), expected(1..=25));
+
+        // A cursor that is not a cluster name, or two of them, is refused, naming it.
+        for (query, field) in [
+            ("after=c01%3Bid", "after"),
+            ("before=..%2Fetc", "before"),
+            ("after=c01&before=c02", "before"),
+        ] {
+            let (status, answer) = call(
+                &app,
+                &cookie,
+                Method::GET,
+                &format!("/api/v1/clusters?{query}"),
+                None,
+            )
+            .await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{query}: {answer}"
+            );
+            assert_eq!(answer["field"], field, "{query}: {answer}");
+        }
+    })
+}

@@ -58,6 +58,33 @@ pub fn deployer_env(deployer: &Deployer, port: Option<u16>) -> Vec<(&'static str
 }
 
 impl TestApp {
+    /// Records a staging cluster `name` at `index` as the CLI would, nothing run yet.
+    pub async fn staging_cluster(&self, name: &str, index: i64) {
+        let input = engine::model::cluster::ClusterInput {
+            name: name.to_owned(),
+            cluster_index: index,
+            env: "staging".into(),
+            domain: format!("{name}.example.org"),
+            dns_zone: "example.org.".into(),
+            ..Default::default()
+        };
+        self.engine
+            .create_cluster(&engine::commands::Caller::cli(), &input, &[])
+            .await
+            .expect("a cluster");
+    }
+
+    /// Queues the first deploy of cluster `name` (the worker is not running: it stays
+    /// queued) and answers its job's id.
+    pub async fn queued_deploy(&self, name: &str) -> String {
+        self.engine
+            .deploy(&engine::commands::Caller::cli(), name, false)
+            .await
+            .expect("a deploy")
+            .job
+            .id
+    }
+
     /// A local-mode app over a fresh SQLite database that it owns; its worker is not
     /// started (queued jobs stay queued).
     pub async fn on_sqlite() -> TestApp {

@@ -88,6 +88,51 @@ fn the_overview_is_rendered_complete_for_browsers_without_javascript() {
     })
 }
 
+/// A cluster's deploy chart still shows its deploys after more checks than its history
+/// lists have run since.
+#[test]
+fn the_deploy_chart_shows_deploys_older_than_the_history_lists() {
+    testkit::block_on(async {
+        let app = app().await;
+        let cookie = app.sign_in().await;
+        app.staging_cluster("charted", 1).await;
+        let job = app.queued_deploy("charted").await;
+        testkit::execute(
+            &app.store,
+            &format!(
+                "update jobs set state = 'failed', started_at = created_at, \
+                 finished_at = created_at + 90000 where id = '{job}'"
+            ),
+        )
+        .await;
+        // Sixty checks after it (their ids sort after the deploy's), each a copy of it.
+        for i in 0..60 {
+            testkit::execute(
+                &app.store,
+                &format!(
+                    "insert into jobs (id, kind, cluster, cluster_id, state, params, \
+                     requested_by, requested_via, host, concurrency_key, exclusive, created_at, \
+                     started_at, finished_at, trigger_kind) \
+                     select id || '-{i:02}', 'info', cluster, cluster_id, 'succeeded', params, \
+                     requested_by, requested_via, host, concurrency_key, exclusive, \
+                     created_at + {i}, started_at + {i}, finished_at + {i}, trigger_kind \
+                     from jobs where id = '{job}'"
+                ),
+            )
+            .await;
+        }
+        let (response, html) = app.get_with_cookie("/clusters/charted", &cookie).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let chart = element(&html, "data-testid=\"deploy-durations\"", "</figure>");
+        assert!(
+            chart.contains("aria-label=\"Durations of the last 1 creates and deploys, 1 failed"),
+            "{chart}"
+        );
+        assert_eq!(chart.matches("<title>").count(), 1, "one bar: {chart}");
+        assert!(chart.contains(&format!("href=\"/jobs/{job}\"")), "{chart}");
+    })
+}
+
 #[test]
 fn an_unknown_address_is_a_404_page_inside_the_layout() {
     testkit::block_on(async {
@@ -299,8 +344,6 @@ fn block_inside_paragraph(html: &str) -> Option<String> {
 /// no page, as an admin sees it, puts a block (a form, a list, a table, ...) in a paragraph.
 #[test]
 fn no_page_puts_a_block_inside_a_paragraph() {
-    use engine::model::cluster::ClusterInput;
-
     assert_eq!(
         block_inside_paragraph("<p>a <a href=x>b</a></p><form><p>c</p></form>"),
         None
@@ -309,26 +352,8 @@ fn no_page_puts_a_block_inside_a_paragraph() {
     testkit::block_on(async {
         let app = app().await;
         let cookie = app.sign_in().await;
-        let admin = engine::commands::Caller::cli();
-        let input = ClusterInput {
-            name: "shape".into(),
-            cluster_index: 1,
-            env: "staging".into(),
-            domain: "shape.example.org".into(),
-            dns_zone: "example.org.".into(),
-            ..ClusterInput::default()
-        };
-        app.engine
-            .create_cluster(&admin, &input, &[])
-            .await
-            .expect("a cluster");
-        let job = app
-            .engine
-            .deploy(&admin, "shape", false)
-            .await
-            .expect("a deploy")
-            .job
-            .id;
+        app.staging_cluster("shape", 1).await;
+        let job = app.queued_deploy("shape").await;
         for path in [
             "/".to_owned(),
             "/clusters".to_owned(),

@@ -2,18 +2,19 @@
 //! ended, the newest on the right; each bar is a link to its job, named by its title.
 
 use engine::model::{
-    job::{JobKind, JobState, JobView},
+    job::{JobKind, JobState},
     time::{format_duration, format_utc},
 };
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::{fill_of, Legend, BOTTOM, HEIGHT, LEFT, TOP, WIDTH};
 
 /// Bars drawn at most.
-const BARS: usize = 30;
+pub const BARS: usize = 30;
 
-/// One finished create or deploy.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One finished create or deploy: all the chart needs of it, so the page carries no more.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeployBar {
     pub id: String,
     pub kind: JobKind,
@@ -24,7 +25,8 @@ pub struct DeployBar {
 
 /// The bars for `jobs` (newest first, as the history lists them): finished creates and
 /// deploys that ran, the newest `BARS`, oldest first.
-pub fn deploy_bars(jobs: &[JobView]) -> Vec<DeployBar> {
+#[cfg(any(feature = "ssr", test))]
+pub fn deploy_bars(jobs: &[engine::model::job::JobView]) -> Vec<DeployBar> {
     let mut bars: Vec<DeployBar> = jobs
         .iter()
         .filter(|job| matches!(job.kind, JobKind::Create | JobKind::Deploy))
@@ -44,9 +46,9 @@ pub fn deploy_bars(jobs: &[JobView]) -> Vec<DeployBar> {
     bars
 }
 
+/// The chart of `bars` (from [`deploy_bars`]); nothing when there are none.
 #[component]
-pub fn DeployDurations(jobs: Vec<JobView>) -> impl IntoView {
-    let bars = deploy_bars(&jobs);
+pub fn DeployDurations(bars: Vec<DeployBar>) -> impl IntoView {
     if bars.is_empty() {
         return ().into_any();
     }
@@ -121,7 +123,10 @@ pub fn DeployDurations(jobs: Vec<JobView>) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use engine::model::{access::Door, job::Trigger};
+    use engine::model::{
+        access::Door,
+        job::{JobView, Trigger},
+    };
 
     use super::*;
 

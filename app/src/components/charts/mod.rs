@@ -5,7 +5,10 @@
 mod deploy_durations;
 mod jobs_per_day;
 
-pub use deploy_durations::DeployDurations;
+// The bars are made on the server, where the cluster page's data is read.
+#[cfg(feature = "ssr")]
+pub use deploy_durations::{deploy_bars, BARS};
+pub use deploy_durations::{DeployBar, DeployDurations};
 pub use jobs_per_day::{JobsPerDay, DAYS_SHOWN};
 
 use engine::model::job::JobState;

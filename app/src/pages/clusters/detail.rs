@@ -155,7 +155,7 @@ fn ClusterBody(page: ClusterPage, actions: Actions) -> impl IntoView {
             <Schedules name=name.clone() schedule=page.schedule.clone() may_edit=may_manage set=actions.schedule />
         </div>
         <OnAws name=name.clone() />
-        <DeployDurations jobs=page.jobs.clone() />
+        <DeployDurations bars=page.deploys />
         <History jobs=page.jobs may_redeploy=may_deploy redeploy=actions.redeploy />
     }
 }

@@ -3,7 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{validate_cluster_name, view::ClusterState, FieldError, MAX_CLUSTER_INDEX};
+use super::{
+    validate_cluster_name,
+    view::{ClusterState, ClusterView},
+    FieldError, MAX_CLUSTER_INDEX,
+};
 use crate::model::{
     access::Environment,
     job::{JobKind, JobState},
@@ -71,6 +75,15 @@ pub struct ClusterListing {
     /// Set when clusters come before this page: the previous page is `Before(this)`.
     pub previous_before: Option<String>,
     /// Set when clusters come after this page: the next page is `After(this)`.
+    pub next_after: Option<String>,
+}
+
+/// One page of the clusters in full (what the API answers), and where the pages beside it
+/// start, as in [`ClusterListing`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterViews {
+    pub clusters: Vec<ClusterView>,
+    pub previous_before: Option<String>,
     pub next_after: Option<String>,
 }
 

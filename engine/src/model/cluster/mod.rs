@@ -9,7 +9,9 @@ use super::access::Environment;
 
 mod listing;
 mod view;
-pub use listing::{ClusterCursor, ClusterListing, ClusterSummary, LatestJob, CLUSTERS_PER_PAGE};
+pub use listing::{
+    ClusterCursor, ClusterListing, ClusterSummary, ClusterViews, LatestJob, CLUSTERS_PER_PAGE,
+};
 pub use view::{cluster_after, ClusterChange, ClusterState, ClusterView};
 
 /// The deployer's own NixOps deployment; no cluster may take its name.

@@ -5,15 +5,15 @@ use std::collections::BTreeMap;
 
 use app::state::AppState;
 use axum::{
-    extract::{Path, State},
-    http::StatusCode,
+    extract::{Path, Query, State},
+    http::{header, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
 use engine::{
     commands::{ClusterRemoval, ClusterUpdate, Requested},
     model::{
-        cluster::ClusterInput,
+        cluster::{ClusterCursor, ClusterInput},
         failure::Failure,
         job::{JobKind, JobView},
     },
@@ -37,7 +37,7 @@ pub struct ClusterBody {
     name: Option<String>,
     /// The AWS region (eu-central-1 by default).
     region: Option<String>,
-    /// 1 to 254, unique: picks the cluster's subnets.
+    /// 1 to 25, unique per deployer: picks the cluster's subnets.
     cluster_index: Option<i64>,
     /// `staging` or `production`.
     env: Option<String>,
@@ -51,22 +51,55 @@ pub struct ClusterBody {
     github_deployments: Option<bool>,
 }
 
+/// Where a page of clusters starts: keyset paging on the name, as the dashboard's list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClustersQuery {
+    /// The clusters named after this one: the next page (its `Link` header's `rel="next"`).
+    after: Option<String>,
+    /// The clusters named before this one: the previous page (`rel="prev"`).
+    before: Option<String>,
+}
+
 #[utoipa::path(
     get,
     path = "/clusters",
     tag = "clusters",
+    params(ClustersQuery),
     responses(
-        (status = 200, description = "Every cluster, by name", body = Vec<ClusterResource>),
+        (status = 200, description = "A page of clusters by name: every cluster a deployer can hold (one per cluster index, 25), so more than one page only for a larger restored set; the pages beside it in a `Link` header (`rel=\"next\"`, `rel=\"prev\"`)", body = Vec<ClusterResource>,
+            headers(("Link" = String, description = "The next and previous pages' addresses, when there are any"))),
+        (status = 422, description = "`after` or `before` is not a cluster name, or both are given", body = ErrorBody),
     ),
 )]
 pub async fn list_clusters(
     State(state): State<AppState>,
     RequestCaller(caller): RequestCaller,
-) -> Result<Json<Vec<ClusterResource>>, ApiError> {
-    let clusters = state.engine.clusters(&caller).await?;
-    Ok(Json(
-        clusters.into_iter().map(ClusterResource::from).collect(),
-    ))
+    Query(query): Query<ClustersQuery>,
+) -> Result<Response, ApiError> {
+    let cursor = ClusterCursor::parse(query.after.as_deref(), query.before.as_deref())
+        .map_err(|error| ApiError(Failure::from(error)))?;
+    let page = state.engine.clusters(&caller, &cursor).await?;
+    let links: Vec<String> = [
+        page.next_after
+            .map(|name| format!("</api/v1/clusters?after={name}>; rel=\"next\"")),
+        page.previous_before
+            .map(|name| format!("</api/v1/clusters?before={name}>; rel=\"prev\"")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let body = Json(
+        page.clusters
+            .into_iter()
+            .map(ClusterResource::from)
+            .collect::<Vec<_>>(),
+    );
+    if links.is_empty() {
+        return Ok(body.into_response());
+    }
+    // Cluster names are lowercase letters, digits and dashes: safe in a URL and a header.
+    Ok(([(header::LINK, links.join(", "))], body).into_response())
 }
 
 #[utoipa::path(
