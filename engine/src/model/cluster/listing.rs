@@ -68,24 +68,19 @@ impl ClusterCursor {
     }
 }
 
-/// One page of the list, and where the pages beside it start.
+/// One page of the list, and where the pages beside it start: light rows for the
+/// dashboard's list, or the clusters in full for the API ([`ClusterViews`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClusterListing {
-    pub clusters: Vec<ClusterSummary>,
+pub struct ClusterListing<C = ClusterSummary> {
+    pub clusters: Vec<C>,
     /// Set when clusters come before this page: the previous page is `Before(this)`.
     pub previous_before: Option<String>,
     /// Set when clusters come after this page: the next page is `After(this)`.
     pub next_after: Option<String>,
 }
 
-/// One page of the clusters in full (what the API answers), and where the pages beside it
-/// start, as in [`ClusterListing`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClusterViews {
-    pub clusters: Vec<ClusterView>,
-    pub previous_before: Option<String>,
-    pub next_after: Option<String>,
-}
+/// One page of the clusters in full (what the API answers).
+pub type ClusterViews = ClusterListing<ClusterView>;
 
 #[cfg(test)]
 mod tests {

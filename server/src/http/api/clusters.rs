@@ -95,11 +95,9 @@ pub async fn list_clusters(
             .map(ClusterResource::from)
             .collect::<Vec<_>>(),
     );
-    if links.is_empty() {
-        return Ok(body.into_response());
-    }
     // Cluster names are lowercase letters, digits and dashes: safe in a URL and a header.
-    Ok(([(header::LINK, links.join(", "))], body).into_response())
+    let link = (!links.is_empty()).then(|| [(header::LINK, links.join(", "))]);
+    Ok((link, body).into_response())
 }
 
 #[utoipa::path(
